@@ -1,0 +1,86 @@
+package t2j.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import t2j.generate.Sampler;
+import t2j.io.DType;
+import t2j.json.Json;
+import t2j.model.KVCache;
+import t2j.model.ModelConfig;
+import t2j.model.ModelWeights;
+import t2j.model.Transformer;
+
+/**
+ * {@code t2j bench forward}: prefill and decode throughput of the Java decoder beside the PyTorch reference
+ * (CPU, 2 threads) on the same safetensors, measured in the same run.
+ */
+public final class ForwardBench {
+    /** A Llama-3-shaped model of about 4 M parameters: the size of the bundled tiny models. */
+    public static ModelConfig benchConfig() {
+        return new ModelConfig("llama", 256, 768, 8, 4, 32, 4, 2048, 1e-5, 500000.0, null, 0, false, 4096,
+                new int[] {1}, new int[] {2});
+    }
+
+    private ForwardBench() {}
+
+    public static void run(int prefill, int decode, int repeats, PrintStream out) throws IOException {
+        ModelConfig c = benchConfig();
+        Path dir = Files.createTempDirectory("t2j-bench");
+        c.save(dir);
+        ModelWeights weights = ModelWeights.random(c, 42, 0.05);
+        weights.save(dir, DType.F32, 1L << 30);
+        Transformer model = Transformer.load(dir);
+        out.printf("model: llama, %,d parameters (d=%d, ff=%d, %d layers, %d/%d heads, vocab %d); prefill %d tokens, decode %d tokens, best of %d%n",
+                weights.parameterCount(), c.hiddenSize(), c.intermediateSize(), c.numHiddenLayers(), c.numAttentionHeads(),
+                c.numKeyValueHeads(), c.vocabSize(), prefill, decode, repeats);
+
+        int[] ids = new int[prefill];
+        SplittableRandom r = new SplittableRandom(0);
+        for (int i = 0; i < prefill; i++) ids[i] = r.nextInt(c.vocabSize());
+        double bestPrefill = Double.MAX_VALUE, bestDecode = Double.MAX_VALUE;
+        KVCache cache = model.newCache(1, prefill + decode + 1);
+        for (int rep = 0; rep <= repeats; rep++) { // round 0 warms up the JIT
+            cache.clear();
+            long t0 = System.nanoTime();
+            float[][] logits = model.prefill(cache, new int[][] {ids});
+            long t1 = System.nanoTime();
+            int tok = Sampler.argmax(logits[0]);
+            for (int s = 0; s < decode; s++) tok = Sampler.argmax(model.step(cache, new int[] {tok})[0]);
+            long t2 = System.nanoTime();
+            if (rep > 0) {
+                bestPrefill = Math.min(bestPrefill, (t1 - t0) / 1e9);
+                bestDecode = Math.min(bestDecode, (t2 - t1) / 1e9);
+            }
+        }
+        double javaPrefill = prefill / bestPrefill, javaDecode = decode / bestDecode;
+
+        String why = PythonReference.unavailableReason();
+        Double torchPrefill = null, torchDecode = null;
+        if (why == null) {
+            PythonReference.Result res = PythonReference.reference(List.of("bench", dir.toString(), "--prefill", "" + prefill,
+                    "--decode", "" + decode, "--threads", "2", "--repeats", "" + repeats), 900);
+            if (res.exit() != 0) why = "reference failed: " + res.output().strip();
+            else {
+                String last = res.output().strip().lines().reduce((a, b) -> b).orElse("{}");
+                Map<String, Object> j = Json.parseObject(last, "hf_reference.py output");
+                torchPrefill = ((Number) j.get("prefill_tok_s")).doubleValue();
+                torchDecode = ((Number) j.get("decode_tok_s")).doubleValue();
+            }
+        }
+        out.printf("%-9s %14s %16s %8s%n", "phase", "t2j tok/s", "PyTorch tok/s", "ratio");
+        row(out, "prefill", javaPrefill, torchPrefill);
+        row(out, "decode", javaDecode, torchDecode);
+        if (why != null) out.println("PyTorch reference not measured: " + why);
+        else out.println("ratio = t2j / PyTorch (CPU, 2 threads, same weights, same run); target >= 1.0");
+    }
+
+    private static void row(PrintStream out, String phase, double java, Double torch) {
+        if (torch == null) out.printf("%-9s %14.1f %16s %8s%n", phase, java, "-", "-");
+        else out.printf("%-9s %14.1f %16.1f %8.2f%n", phase, java, torch, java / torch);
+    }
+}

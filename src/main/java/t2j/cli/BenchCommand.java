@@ -1,0 +1,43 @@
+package t2j.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Set;
+import t2j.bench.ForwardBench;
+
+/** {@code t2j bench NAME}: benchmarks that print figures beside a reference measured in the same run. */
+final class BenchCommand {
+    static final String HELP = String.join("\n",
+            "usage: t2j bench forward [--prefill N] [--decode N] [--repeats N]",
+            "",
+            "  forward   prefill and decode tokens/s of a ~4M-parameter Llama-shaped model, beside the",
+            "            PyTorch CPU reference (2 threads, /usr/bin/python3 with python3-torch) on the same weights",
+            "");
+
+    private BenchCommand() {}
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        if (argv.length == 0 || argv[0].equals("--help")) {
+            out.print(HELP);
+            return argv.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+        try {
+            switch (argv[0]) {
+                case "forward": {
+                    Args a = new Args("bench forward", rest, Set.of("--prefill", "--decode", "--repeats"), Set.of());
+                    ForwardBench.run(a.integer("--prefill", 128), a.integer("--decode", 64), a.integer("--repeats", 5), out);
+                    return 0;
+                }
+                default:
+                    err.println("t2j bench: unknown benchmark '" + argv[0] + "'");
+                    err.print(HELP);
+                    return 2;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package t2j.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The {@code t2j} command line. Each sub-command is one class with a {@code run(args, out, err)} method; this
+ * class only dispatches and turns usage errors into one clear line and exit status 2.
+ */
+public final class Main {
+    private static final String HELP = String.join("\n",
+            "usage: t2j <command> [options]      (t2j <command> --help for its options)",
+            "",
+            "  generate   generate text from a prompt with a model folder",
+            "  logits     print the logits of given token ids as JSON (to compare with other implementations)",
+            "  tokenize   print the token ids of a text as a JSON array",
+            "  bench      benchmarks: 'bench forward' (prefill/decode tokens/s against PyTorch)",
+            "");
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a sub-command; returns the process exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.print(HELP);
+            return args.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (args[0]) {
+                // case "generate": return GenerateCommand.run(rest, out, err);
+                case "logits": return LogitsCommand.run(rest, out, err);
+                // case "tokenize": return t2j.tokenizer.TokenizeCommand.run(rest, out, err);
+                case "bench": return BenchCommand.run(rest, out, err);
+                default:
+                    err.println("t2j: unknown command '" + args[0] + "'");
+                    err.print(HELP);
+                    return 2;
+            }
+        } catch (Args.UsageException e) {
+            err.println("t2j " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            // Bad input (a malformed checkpoint, say) is reported as its message, which names the file and field.
+            err.println("t2j " + args[0] + ": " + e.getMessage());
+            if (System.getenv("T2J_DEBUG") != null) e.printStackTrace(err);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package t2j.model;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import t2j.io.Checkpoint;
+import t2j.io.DType;
+import t2j.io.SafeTensorsWriter;
+import t2j.io.TensorInfo;
+import t2j.tensor.Matrix;
+
+/**
+ * The parameters of a decoder in float32, off-heap, under their Hugging Face names.
+ *
+ * <p>Q/K/V are stored as one fused {@code [q+k+v, hidden]} matrix and gate/up as one {@code [2·ff, hidden]} matrix,
+ * so each attention and MLP input costs one BLAS call instead of three or two; {@link #matrix(String)} still
+ * hands out each HF weight as a view, which is what SVF rewrites.
+ */
+public final class ModelWeights {
+    private static final Pattern LAYER_NAME = Pattern.compile("model\\.layers\\.(\\d+)\\..*");
+
+    /** One decoder block. */
+    public static final class Layer {
+        public final Matrix inputNorm;     // [1, d]
+        public final Matrix qkv;           // [qDim + 2·kvDim, d]
+        public final Matrix o;             // [d, qDim]
+        public final Matrix postNorm;      // [1, d]
+        public final Matrix gateUp;        // [2·ff, d]
+        public final Matrix down;          // [d, ff]
+
+        Layer(ModelConfig c) {
+            int d = c.hiddenSize();
+            inputNorm = Matrix.zeros(1, d);
+            qkv = Matrix.zeros(c.qDim() + 2 * c.kvDim(), d);
+            o = Matrix.zeros(d, c.qDim());
+            postNorm = Matrix.zeros(1, d);
+            gateUp = Matrix.zeros(2 * c.intermediateSize(), d);
+            down = Matrix.zeros(d, c.intermediateSize());
+        }
+    }
+
+    private final ModelConfig config;
+    private final Matrix embed;
+    private final Layer[] layers;
+    private final Matrix finalNorm;
+    private final Matrix lmHead;
+    private final Map<String, Matrix> byName = new LinkedHashMap<>();
+
+    private ModelWeights(ModelConfig c) {
+        this.config = c;
+        embed = Matrix.zeros(c.vocabSize(), c.hiddenSize());
+        layers = new Layer[c.numHiddenLayers()];
+        for (int i = 0; i < layers.length; i++) layers[i] = new Layer(c);
+        finalNorm = Matrix.zeros(1, c.hiddenSize());
+        lmHead = c.tieWordEmbeddings() ? embed : Matrix.zeros(c.vocabSize(), c.hiddenSize());
+        byName.put("model.embed_tokens.weight", embed);
+        for (int i = 0; i < layers.length; i++) {
+            Layer l = layers[i];
+            String p = "model.layers." + i + ".";
+            int q = c.qDim(), kv = c.kvDim(), ff = c.intermediateSize();
+            byName.put(p + "input_layernorm.weight", l.inputNorm);
+            byName.put(p + "self_attn.q_proj.weight", l.qkv.rowSlice(0, q));
+            byName.put(p + "self_attn.k_proj.weight", l.qkv.rowSlice(q, kv));
+            byName.put(p + "self_attn.v_proj.weight", l.qkv.rowSlice(q + kv, kv));
+            byName.put(p + "self_attn.o_proj.weight", l.o);
+            byName.put(p + "post_attention_layernorm.weight", l.postNorm);
+            byName.put(p + "mlp.gate_proj.weight", l.gateUp.rowSlice(0, ff));
+            byName.put(p + "mlp.up_proj.weight", l.gateUp.rowSlice(ff, ff));
+            byName.put(p + "mlp.down_proj.weight", l.down);
+        }
+        byName.put("model.norm.weight", finalNorm);
+        if (!c.tieWordEmbeddings()) byName.put("lm_head.weight", lmHead);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Matrix embed() {
+        return embed;
+    }
+
+    public Layer layer(int i) {
+        return layers[i];
+    }
+
+    public Matrix finalNorm() {
+        return finalNorm;
+    }
+
+    public Matrix lmHead() {
+        return lmHead;
+    }
+
+    /** Hugging Face tensor names in checkpoint order. */
+    public List<String> names() {
+        return new ArrayList<>(byName.keySet());
+    }
+
+    /** The weight stored under a Hugging Face name, as a view (writes go to the model). */
+    public Matrix matrix(String name) {
+        Matrix m = byName.get(name);
+        if (m == null) throw new IllegalArgumentException("no weight named '" + name + "' in this " + config.modelType() + " model");
+        return m;
+    }
+
+    /** Expected HF shape of a tensor: norms are 1-D. */
+    private static long[] hfShape(String name, Matrix m) {
+        return name.endsWith("norm.weight") ? new long[] {m.cols()} : new long[] {m.rows(), m.cols()};
+    }
+
+    /** Number of parameters (tied embeddings counted once). */
+    public long parameterCount() {
+        long n = 0;
+        for (Matrix m : byName.values()) n += m.numel();
+        return n;
+    }
+
+    /** Loads the weights of {@code config} from a checkpoint folder, checking every tensor's presence and shape. */
+    public static ModelWeights load(ModelConfig config, Checkpoint ckpt) {
+        ModelWeights w = new ModelWeights(config);
+        for (String name : ckpt.names()) {
+            Matcher m = LAYER_NAME.matcher(name);
+            if (m.matches() && Integer.parseInt(m.group(1)) >= config.numHiddenLayers())
+                throw new ModelFormatException(ckpt.fileOf(name) + ": tensor '" + name + "' belongs to a layer beyond num_hidden_layers="
+                        + config.numHiddenLayers() + " in " + ckpt.dir().resolve("config.json") + "; config and weights disagree");
+        }
+        for (Map.Entry<String, Matrix> e : w.byName.entrySet()) {
+            String name = e.getKey();
+            Matrix dst = e.getValue();
+            long[] want = hfShape(name, dst);
+            TensorInfo info;
+            try {
+                info = ckpt.info(name);
+            } catch (RuntimeException notThere) {
+                throw new ModelFormatException(ckpt.dir() + ": missing tensor '" + name + "' (shape " + Arrays.toString(want)
+                        + ") required by config.json", notThere);
+            }
+            if (!Arrays.equals(info.shape(), want))
+                throw new ModelFormatException(ckpt.fileOf(name) + ": tensor '" + name + "' has shape " + Arrays.toString(info.shape())
+                        + " but config.json implies " + Arrays.toString(want));
+            readInto(ckpt, name, dst);
+        }
+        return w;
+    }
+
+    private static void readInto(Checkpoint ckpt, String name, Matrix dst) {
+        if (dst.numel() <= Integer.MAX_VALUE / 4 && singleBlock(dst)) {
+            dst.forEachBlock((first, count, data) -> ckpt.readInto(name, data.duplicate().position(0)));
+        } else {
+            throw new ModelFormatException(ckpt.fileOf(name) + ": tensor '" + name + "' with " + dst.numel()
+                    + " values is larger than one 2 GiB block; loading it is not supported yet");
+        }
+    }
+
+    private static boolean singleBlock(Matrix m) {
+        int[] blocks = {0};
+        m.forEachBlock((f, c, d) -> blocks[0]++);
+        return blocks[0] == 1;
+    }
+
+    /**
+     * Random weights with the initialisation HF uses for these models (normal(0, 0.02) matrices, unit norms), for
+     * tests and as the starting point of pretraining. Same seed, same weights.
+     */
+    public static ModelWeights random(ModelConfig config, long seed) {
+        return random(config, seed, 0.02);
+    }
+
+    /** Random weights with matrices drawn from normal(0, {@code std}) and unit norms. */
+    public static ModelWeights random(ModelConfig config, long seed, double std) {
+        ModelWeights w = new ModelWeights(config);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (Map.Entry<String, Matrix> e : w.byName.entrySet()) {
+            Matrix m = e.getValue();
+            boolean norm = e.getKey().endsWith("norm.weight");
+            m.forEachBlock((first, count, data) -> {
+                int n = count * m.cols();
+                for (int i = 0; i < n; i++) data.put(i, norm ? 1f : (float) (gaussian(rnd) * std));
+            });
+        }
+        return w;
+    }
+
+    private static double gaussian(SplittableRandom r) {
+        // Box-Muller: SplittableRandom has no nextGaussian on Java 17.
+        double u = r.nextDouble(), v = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+    }
+
+    /** Writes the weights as a Hugging Face folder's safetensors (sharded when larger than {@code maxShardBytes}). */
+    public void save(Path dir, DType dtype, long maxShardBytes) throws IOException {
+        List<SafeTensorsWriter.Entry> entries = new ArrayList<>();
+        for (Map.Entry<String, Matrix> e : byName.entrySet()) {
+            Matrix m = e.getValue();
+            if (!singleBlock(m)) throw new IOException("saving matrices over 2 GiB is not supported: " + e.getKey());
+            FloatBuffer[] data = new FloatBuffer[1];
+            m.forEachBlock((f, c, d) -> data[0] = d.duplicate().position(0));
+            entries.add(new SafeTensorsWriter.Entry(e.getKey(), dtype, hfShape(e.getKey(), m), data[0]));
+        }
+        Checkpoint.writeSharded(dir, entries, maxShardBytes, Map.of("format", "pt"));
+    }
+}

@@ -1,0 +1,49 @@
+package t2j.tensor;
+
+import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas.CblasTrans;
+import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
+
+import java.nio.FloatBuffer;
+
+/**
+ * The matrix products of the decoder, done by the OpenBLAS that ships with ND4J, called directly on off-heap
+ * buffers.
+ *
+ * <p>Why not {@code INDArray.mmul}: ND4J adds 40–75 µs of dispatch to every small product (measured; see the
+ * benchmark), which is the whole budget of a decode step of a small model. The direct call costs a few µs and
+ * reads the weights in place.
+ */
+public final class Blas {
+    private Blas() {}
+
+    /**
+     * {@code C[m×n] = alpha · A[m×k] · op(B) + beta · C} on row-major views, where {@code op(B)} is {@code B[k×n]} or, with
+     * {@code transB}, {@code B[n×k]ᵀ}. Offsets and leading dimensions are in floats.
+     */
+    public static void gemm(boolean transB, int m, int n, int k, float alpha,
+                            FloatBuffer a, int aOff, int lda,
+                            FloatBuffer b, int bOff, int ldb,
+                            float beta, FloatBuffer c, int cOff, int ldc) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, alpha,
+                at(a, aOff), lda, at(b, bOff), ldb, beta, at(c, cOff), ldc);
+    }
+
+    /**
+     * {@code Y[n×w.rows] = X[n×w.cols] · Wᵀ} (+ Y when {@code accumulate}): a linear layer applied to {@code n} rows.
+     * Row {@code i} of X starts at {@code xOff + i·ldx}; of Y at {@code yOff + i·ldy}.
+     */
+    public static void linear(int n, FloatBuffer x, int xOff, int ldx, Matrix w, FloatBuffer y, int yOff, int ldy, boolean accumulate) {
+        for (int blk = 0; blk < w.blockCount(); blk++) {
+            int first = blk * w.blockRows();
+            int count = Math.min(w.blockRows(), w.rows() - first);
+            gemm(true, n, count, w.cols(), 1f, x, xOff, ldx, w.block(blk), 0, w.cols(), accumulate ? 1f : 0f, y, yOff + first, ldy);
+        }
+    }
+
+    private static FloatBuffer at(FloatBuffer b, int off) {
+        // JavaCPP passes a direct buffer's address plus its position, so a positioned duplicate is a zero-copy view.
+        return off == 0 && b.position() == 0 ? b : b.duplicate().position(off);
+    }
+}
