@@ -65,13 +65,22 @@ public final class Rope {
 
     /** Rotates {@code heads} consecutive head vectors starting at {@code off} in place, for token position {@code pos}. */
     public void apply(FloatBuffer x, int off, int heads, int pos) {
+        rotate(x, off, heads, pos, 1f);
+    }
+
+    /** The transpose (inverse) rotation: carries a gradient back through {@link #apply}. */
+    public void applyTransposed(FloatBuffer x, int off, int heads, int pos) {
+        rotate(x, off, heads, pos, -1f);
+    }
+
+    private void rotate(FloatBuffer x, int off, int heads, int pos, float direction) {
         ensure(pos + 1);
         int base = pos * half;
         for (int h = 0; h < heads; h++) {
             int o = off + h * 2 * half;
             for (int i = 0; i < half; i++) {
                 float a = x.get(o + i), b = x.get(o + half + i);
-                float cs = cos[base + i], sn = sin[base + i];
+                float cs = cos[base + i], sn = direction * sin[base + i];
                 x.put(o + i, a * cs - b * sn);
                 x.put(o + half + i, b * cs + a * sn);
             }

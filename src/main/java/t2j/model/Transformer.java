@@ -171,38 +171,23 @@ public final class Transformer {
         for (int i = 0; i < n; i++) w.embed().getRow(tokens[i], x, i * d);
 
         int qkvDim = c.qDim() + 2 * c.kvDim(), ff = c.intermediateSize();
+        float eps = (float) c.rmsNormEps();
         for (int l = 0; l < c.numHiddenLayers(); l++) {
             ModelWeights.Layer layer = w.layer(l);
-            rmsNorm(x, ws.h, n, layer.inputNorm);
+            Ops.rmsNorm(x, ws.h, n, d, layer.inputNorm, eps, null);
             Blas.linear(n, ws.h, 0, d, layer.qkv, ws.qkv, 0, qkvDim, false);
             ropeAndCache(cache, ws, l, t, past);
             attention(cache, ws, l, t, past);
             Blas.linear(n, ws.attn, 0, c.qDim(), layer.o, x, 0, d, true);
 
-            rmsNorm(x, ws.h, n, layer.postNorm);
+            Ops.rmsNorm(x, ws.h, n, d, layer.postNorm, eps, null);
             Blas.linear(n, ws.h, 0, d, layer.gateUp, ws.gateUp, 0, 2 * ff, false);
-            swiglu(ws.gateUp, ws.act, n, ff);
+            Ops.swiglu(ws.gateUp, ws.act, n, ff);
             Blas.linear(n, ws.act, 0, ff, layer.down, x, 0, d, true);
         }
         cache.length = keysLen;
-        rmsNorm(x, ws.h, n, w.finalNorm());
+        Ops.rmsNorm(x, ws.h, n, d, w.finalNorm(), eps, null);
         return ws.h;
-    }
-
-    /** {@code out = x / sqrt(mean(x²) + eps) · weight}, row by row. */
-    private void rmsNorm(FloatBuffer x, FloatBuffer out, int n, Matrix weight) {
-        int d = c.hiddenSize();
-        float eps = (float) c.rmsNormEps();
-        for (int r = 0; r < n; r++) {
-            int o = r * d;
-            float ss = 0;
-            for (int i = 0; i < d; i++) {
-                float v = x.get(o + i);
-                ss += v * v;
-            }
-            float inv = (float) (1.0 / Math.sqrt(ss / d + eps));
-            for (int i = 0; i < d; i++) out.put(o + i, weight.get(0, i) * (x.get(o + i) * inv));
-        }
     }
 
     /** Rotates the new queries and keys, then copies the new keys and values into the cache. */
@@ -245,37 +230,9 @@ public final class Transformer {
                 Blas.gemm(true, t, keysLen, hd, attnScale, ws.qkv, qOff, qkvDim, cache.keys[layer], kvOff, hd, 0f, s, 0, keysLen);
                 for (int i = 0; i < t; i++) {
                     int q = past + i;
-                    // Keys a query may see: real tokens of its row, not in the future, inside the sliding window.
-                    int lo = Math.max(pad, window > 0 ? q - window + 1 : 0), hi = q;
-                    if (q < pad) lo = hi = q; // a padding query attends to itself only; its output is never read
-                    softmaxRange(s, i * keysLen, keysLen, lo, hi);
+                    Ops.softmaxRange(s, i * keysLen, keysLen, Ops.firstVisible(q, pad, window), q);
                 }
                 Blas.gemm(false, t, hd, keysLen, 1f, s, 0, keysLen, cache.values[layer], kvOff, hd, 0f, ws.attn, (b * t) * c.qDim() + h * hd, c.qDim());
-            }
-        }
-    }
-
-    /** Softmax over {@code row[lo..hi]}; every other entry of the row becomes 0. */
-    private static void softmaxRange(FloatBuffer s, int off, int len, int lo, int hi) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = lo; j <= hi; j++) max = Math.max(max, s.get(off + j));
-        float sum = 0;
-        for (int j = 0; j < len; j++) {
-            float e = j >= lo && j <= hi ? (float) Math.exp(s.get(off + j) - max) : 0f;
-            s.put(off + j, e);
-            sum += e;
-        }
-        float inv = 1f / sum;
-        for (int j = lo; j <= hi; j++) s.put(off + j, s.get(off + j) * inv);
-    }
-
-    /** {@code act = silu(gate) · up}, with gate and up side by side in each row of {@code gu}. */
-    private static void swiglu(FloatBuffer gu, FloatBuffer act, int n, int ff) {
-        for (int r = 0; r < n; r++) {
-            int g = r * 2 * ff, a = r * ff;
-            for (int i = 0; i < ff; i++) {
-                float x = gu.get(g + i);
-                act.put(a + i, x / (1f + (float) Math.exp(-x)) * gu.get(g + ff + i));
             }
         }
     }

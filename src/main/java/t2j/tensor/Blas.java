@@ -26,7 +26,15 @@ public final class Blas {
                             FloatBuffer a, int aOff, int lda,
                             FloatBuffer b, int bOff, int ldb,
                             float beta, FloatBuffer c, int cOff, int ldc) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, alpha,
+        gemm(false, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** As above with {@code op(A)} = {@code A[k×m]ᵀ} when {@code transA} (gradients: {@code dW = Gᵀ·X}). */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            FloatBuffer a, int aOff, int lda,
+                            FloatBuffer b, int bOff, int ldb,
+                            float beta, FloatBuffer c, int cOff, int ldc) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, alpha,
                 at(a, aOff), lda, at(b, bOff), ldb, beta, at(c, cOff), ldc);
     }
 

@@ -1,0 +1,87 @@
+package t2j.model;
+
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import t2j.tensor.Blas;
+import t2j.tensor.Matrix;
+
+/**
+ * A {@link Backprop.GradientSink} that accumulates the gradient of every parameter, for full-parameter training.
+ * Gradients are kept under the Hugging Face names, in matrices shaped like the weights.
+ */
+public final class ParameterGradients implements Backprop.GradientSink {
+    private final ModelWeights weights;
+    private final Map<String, Matrix> grads = new LinkedHashMap<>();
+
+    public ParameterGradients(ModelWeights weights) {
+        this.weights = weights;
+        for (String name : weights.names()) {
+            Matrix m = weights.matrix(name);
+            grads.put(name, Matrix.zeros(m.rows(), m.cols()));
+        }
+    }
+
+    /** The gradient of the named weight (same shape). */
+    public Matrix get(String name) {
+        Matrix g = grads.get(name);
+        if (g == null) throw new IllegalArgumentException("no parameter named '" + name + "'");
+        return g;
+    }
+
+    /** All gradients by name, in checkpoint order. */
+    public Map<String, Matrix> all() {
+        return grads;
+    }
+
+    /** Sets every gradient to zero. */
+    public void zero() {
+        for (Matrix g : grads.values()) g.forEachBlock((f, count, data) -> {
+            for (int i = 0, n = count * g.cols(); i < n; i++) data.put(i, 0f);
+        });
+    }
+
+    @Override
+    public boolean wantsAllParameters() {
+        return true;
+    }
+
+    @Override
+    public void linear(String name, int n, FloatBuffer x, int xOff, int ldx, FloatBuffer g, int gOff, int ldg) {
+        Matrix dw = get(name);
+        // dW[out×in] += Gᵀ[out×n] · X[n×in], block by block for matrices stored in several blocks.
+        dw.forEachBlock((first, count, data) ->
+                Blas.gemm(true, false, count, dw.cols(), n, 1f, g, gOff + first, ldg, x, xOff, ldx, 1f, data, 0, dw.cols()));
+    }
+
+    @Override
+    public void norm(String name, float[] grad) {
+        Matrix g = get(name);
+        for (int i = 0; i < grad.length; i++) g.set(0, i, g.get(0, i) + grad[i]);
+    }
+
+    @Override
+    public void embedding(int[] tokens, FloatBuffer g) {
+        Matrix e = get("model.embed_tokens.weight");
+        int d = e.cols();
+        for (int i = 0; i < tokens.length; i++) {
+            FloatBuffer blk = e.blockOf(tokens[i]);
+            int o = e.offsetInBlock(tokens[i]);
+            for (int j = 0; j < d; j++) blk.put(o + j, blk.get(o + j) + g.get(i * d + j));
+        }
+    }
+
+    /** The global L2 norm of all gradients. */
+    public double norm() {
+        double ss = 0;
+        for (Matrix g : grads.values()) {
+            float[] a = g.toArray();
+            for (float v : a) ss += (double) v * v;
+        }
+        return Math.sqrt(ss);
+    }
+
+    ModelWeights weights() {
+        return weights;
+    }
+}
