@@ -117,6 +117,29 @@ public final class ModelWeights {
         return name.endsWith("norm.weight") ? new long[] {m.cols()} : new long[] {m.rows(), m.cols()};
     }
 
+    /**
+     * A fingerprint of these exact weights: SHA-256 over every tensor's name, shape and CRC-32C of its float32 values.
+     * Caches and expert files record it so that they are never applied to other weights by accident.
+     */
+    public String fingerprint() {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (Map.Entry<String, Matrix> e : byName.entrySet()) {
+                Matrix m = e.getValue();
+                java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+                m.forEachBlock((first, count, data) -> {
+                    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(count * m.cols() * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    bytes.asFloatBuffer().put(data.duplicate().position(0).limit(count * m.cols()));
+                    crc.update(bytes);
+                });
+                sha.update((e.getKey() + Arrays.toString(hfShape(e.getKey(), m)) + crc.getValue() + ";").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 32);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Number of parameters (tied embeddings counted once). */
     public long parameterCount() {
         long n = 0;

@@ -1,0 +1,149 @@
+package t2j.svf;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import t2j.io.DType;
+import t2j.io.SafeTensorsFile;
+import t2j.io.SafeTensorsWriter;
+import t2j.model.ModelWeights;
+import t2j.tensor.Matrix;
+import t2j.util.Progress;
+
+/**
+ * The SVDs of a model's targeted weight matrices, computed once and cached in a safetensors file tied to the exact
+ * base weights by their {@linkplain ModelWeights#fingerprint() fingerprint}. A cache made from other weights is
+ * refused, never silently used.
+ *
+ * <pre>{@code
+ * Decomposition d = Decomposition.loadOrCompute(model.weights(), Targets.MLP, modelDir.resolve("svd-mlp.safetensors"), Progress.NONE);
+ * float[] spectrum = d.get("model.layers.0.mlp.up_proj.weight").sigma();
+ * }</pre>
+ */
+public final class Decomposition {
+    private final String fingerprint;
+    private final Targets targets;
+    private final Map<String, Svd> svds;
+
+    private Decomposition(String fingerprint, Targets targets, Map<String, Svd> svds) {
+        this.fingerprint = fingerprint;
+        this.targets = targets;
+        this.svds = svds;
+    }
+
+    /** Decomposes every targeted matrix of {@code w}. */
+    public static Decomposition compute(ModelWeights w, Targets targets, Progress progress) {
+        List<String> names = targets.select(w);
+        Map<String, Svd> svds = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            Progress.checkInterrupted("decomposition");
+            svds.put(names.get(i), Svd.of(w.matrix(names.get(i))));
+            progress.update("SVD", i + 1, names.size());
+        }
+        return new Decomposition(w.fingerprint(), targets, svds);
+    }
+
+    /** Reads {@code cache} when it was made from these weights and targets, else computes and writes it (atomically). */
+    public static Decomposition loadOrCompute(ModelWeights w, Targets targets, Path cache, Progress progress) throws IOException {
+        if (Files.exists(cache)) return load(cache, w, targets);
+        Decomposition d = compute(w, targets, progress);
+        d.save(cache);
+        return d;
+    }
+
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    public Targets targets() {
+        return targets;
+    }
+
+    /** Decomposed names in model order. */
+    public List<String> names() {
+        return new ArrayList<>(svds.keySet());
+    }
+
+    public Svd get(String name) {
+        Svd s = svds.get(name);
+        if (s == null) throw new IllegalArgumentException("'" + name + "' is not among the decomposed matrices (targets " + targets.id() + ")");
+        return s;
+    }
+
+    /** Singular values per matrix, for plots. */
+    public Map<String, float[]> spectra() {
+        Map<String, float[]> m = new LinkedHashMap<>();
+        svds.forEach((k, v) -> m.put(k, v.sigma().clone()));
+        return m;
+    }
+
+    /** ‖W − UΣVᵀ‖/‖W‖ per matrix against the given (base) weights. */
+    public Map<String, Double> reconstructionErrors(ModelWeights w) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        svds.forEach((k, v) -> m.put(k, v.relativeError(w.matrix(k))));
+        return m;
+    }
+
+    /** Writes U, σ and Vᵀ of every matrix as {@code NAME.U}, {@code NAME.S}, {@code NAME.Vt}, atomically. */
+    public void save(Path file) throws IOException {
+        List<SafeTensorsWriter.Entry> entries = new ArrayList<>();
+        for (Map.Entry<String, Svd> e : svds.entrySet()) {
+            Svd s = e.getValue();
+            entries.add(entry(e.getKey() + ".U", s.u()));
+            FloatBuffer sig = Matrix.allocate(s.rank());
+            sig.put(s.sigma()).position(0);
+            entries.add(new SafeTensorsWriter.Entry(e.getKey() + ".S", DType.F32, new long[] {s.rank()}, sig));
+            entries.add(entry(e.getKey() + ".Vt", s.vt()));
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("t2j.kind", "svd-cache");
+        meta.put("t2j.base_fingerprint", fingerprint);
+        meta.put("t2j.targets", targets.id());
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        SafeTensorsWriter.write(file, entries, meta);
+    }
+
+    private static SafeTensorsWriter.Entry entry(String name, Matrix m) {
+        return new SafeTensorsWriter.Entry(name, DType.F32, new long[] {m.rows(), m.cols()}, m.blockOf(0).duplicate().position(0));
+    }
+
+    /** Reads a cache, refusing one made from other weights or for other targets. */
+    public static Decomposition load(Path file, ModelWeights w, Targets targets) throws IOException {
+        try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
+            Map<String, String> meta = f.metadata();
+            if (!"svd-cache".equals(meta.get("t2j.kind")))
+                throw new IllegalStateException(file + ": not an SVD cache (metadata t2j.kind=" + meta.get("t2j.kind") + ")");
+            String want = w.fingerprint();
+            if (!want.equals(meta.get("t2j.base_fingerprint")))
+                throw new IllegalStateException(file + ": stale SVD cache: it was computed from weights with fingerprint "
+                        + meta.get("t2j.base_fingerprint") + ", but this model's weights have fingerprint " + want
+                        + ". Delete the file to recompute it.");
+            if (!targets.id().equals(meta.get("t2j.targets")))
+                throw new IllegalStateException(file + ": SVD cache holds targets '" + meta.get("t2j.targets") + "', not '" + targets.id() + "'");
+            Map<String, Svd> svds = new LinkedHashMap<>();
+            for (String name : targets.select(w)) {
+                Matrix wm = w.matrix(name);
+                int r = Math.min(wm.rows(), wm.cols());
+                Matrix u = read(f, name + ".U", wm.rows(), r), vt = read(f, name + ".Vt", r, wm.cols());
+                float[] s = f.readFloats(name + ".S");
+                if (s.length != r) throw new IllegalStateException(file + ": " + name + ".S has " + s.length + " values, expected " + r);
+                svds.put(name, new Svd(u, s, vt));
+            }
+            return new Decomposition(want, targets, svds);
+        }
+    }
+
+    private static Matrix read(SafeTensorsFile f, String name, int rows, int cols) {
+        long[] shape = f.info(name).shape();
+        if (shape.length != 2 || shape[0] != rows || shape[1] != cols)
+            throw new IllegalStateException(f.path() + ": " + name + " has shape " + java.util.Arrays.toString(shape) + ", expected [" + rows + ", " + cols + "]");
+        Matrix m = Matrix.zeros(rows, cols);
+        f.readInto(name, m.blockOf(0).duplicate().position(0));
+        return m;
+    }
+}

@@ -1,0 +1,126 @@
+package t2j.svf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import t2j.model.Backprop;
+import t2j.model.ModelWeights;
+import t2j.model.TinyModels;
+import t2j.model.Transformer;
+import t2j.tensor.Matrix;
+import t2j.util.Progress;
+
+class SvfTest {
+    @TempDir
+    Path tmp;
+
+    private static Matrix random(int rows, int cols, long seed) {
+        Matrix m = Matrix.zeros(rows, cols);
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[rows * cols];
+        for (int i = 0; i < a.length; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
+        m.copyFrom(a);
+        return m;
+    }
+
+    @Test
+    void svdReconstructsTallWideAndSquareMatrices() {
+        for (int[] shape : new int[][] {{40, 40}, {96, 48}, {48, 96}, {160, 64}}) {
+            Matrix w = random(shape[0], shape[1], shape[0] * 31L + shape[1]);
+            Svd s = Svd.of(w);
+            assertEquals(Math.min(shape[0], shape[1]), s.rank());
+            assertTrue(s.relativeError(w) <= 1e-5, shape[0] + "x" + shape[1] + ": error " + s.relativeError(w));
+            for (int k = 1; k < s.rank(); k++) assertTrue(s.sigma()[k - 1] >= s.sigma()[k], "singular values must descend");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Parametrization.class)
+    void identityZReproducesTheBaseModel(Parametrization p) {
+        Transformer m = new Transformer(ModelWeights.random(TinyModels.llama(), 5, 0.15));
+        int[] ids = {3, 1, 4, 1, 5, 9, 2, 6};
+        float[][] before = m.logits(ids);
+        SvfAdapter svf = new SvfAdapter(m, Decomposition.compute(m.weights(), Targets.ALL_LINEAR, Progress.NONE), p, 0);
+        Map<String, float[]> identity = new LinkedHashMap<>();
+        svf.parameters().forEach((k, v) -> identity.put(k, p.identityZ(v.length)));
+        svf.setZ(identity);
+        svf.apply();
+        float[][] after = m.logits(ids);
+        float worst = 0;
+        for (int t = 0; t < ids.length; t++) for (int v = 0; v < before[t].length; v++) worst = Math.max(worst, Math.abs(before[t][v] - after[t][v]));
+        assertTrue(worst < 1e-4, "identity z changed logits by " + worst);
+        svf.restore();
+        float[][] restored = m.logits(ids);
+        for (int t = 0; t < ids.length; t++) org.junit.jupiter.api.Assertions.assertArrayEquals(before[t], restored[t], "restore must be exact");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Parametrization.class)
+    void zGradientMatchesFiniteDifferences(Parametrization p) {
+        Transformer m = new Transformer(ModelWeights.random(TinyModels.mistral(), 9, 0.15));
+        SvfAdapter svf = new SvfAdapter(m, Decomposition.compute(m.weights(), Targets.ALL_LINEAR, Progress.NONE), p, 3);
+        // Move z off its start so the check is not at a special point.
+        SplittableRandom r = new SplittableRandom(4);
+        svf.parameters().values().forEach(z -> { for (int i = 0; i < z.length; i++) z[i] += (float) (0.3 * (r.nextDouble() - 0.5)); });
+        int[][] prompts = {{5, 6, 7, 8}, {9, 10}};
+        int[][] completions = {{11, 12, 13}, {14, 15, 16, 17, 18}};
+        Backprop.TokenLoss loss = Backprop.weightedNll(new float[] {1f, -0.5f});
+        Backprop bp = new Backprop(m);
+        Map<String, float[]> grads = new LinkedHashMap<>();
+        svf.parameters().forEach((k, v) -> grads.put(k, new float[v.length]));
+        svf.apply();
+        bp.lossAndGradients(prompts, completions, loss, svf.gradientSink(grads));
+        double dot = 0, nf = 0, na = 0;
+        for (String name : svf.parameters().keySet()) {
+            float[] z = svf.parameters().get(name);
+            for (int k : new int[] {0, z.length / 2, z.length - 1}) {
+                float orig = z[k], h = 2e-2f;
+                z[k] = orig + h;
+                svf.apply();
+                double up = bp.lossAndGradients(prompts, completions, loss, (n, a, b, c, d, e, f, g) -> {});
+                z[k] = orig - h;
+                svf.apply();
+                double down = bp.lossAndGradients(prompts, completions, loss, (n, a, b, c, d, e, f, g) -> {});
+                z[k] = orig;
+                double fd = (up - down) / (2 * h), an = grads.get(name)[k];
+                assertTrue(Math.abs(fd - an) <= 1e-3 + 0.03 * Math.abs(fd), name + "[" + k + "]: analytic " + an + " vs fd " + fd);
+                dot += fd * an;
+                nf += fd * fd;
+                na += an * an;
+            }
+        }
+        assertTrue(nf > 1e-8, "loss does not depend on z: vacuous check");
+        assertTrue(dot / Math.sqrt(nf * na) > 0.999, "cosine " + dot / Math.sqrt(nf * na));
+    }
+
+    @Test
+    void cacheRoundTripsAndRefusesOtherWeights() throws Exception {
+        ModelWeights w = ModelWeights.random(TinyModels.llama(), 1, 0.1);
+        Path cache = tmp.resolve("svd.safetensors");
+        Decomposition d = Decomposition.loadOrCompute(w, Targets.MLP, cache, Progress.NONE);
+        assertTrue(Files.exists(cache));
+        Decomposition again = Decomposition.loadOrCompute(w, Targets.MLP, cache, Progress.NONE);
+        assertEquals(d.names(), again.names());
+        for (String n : d.names()) org.junit.jupiter.api.Assertions.assertArrayEquals(d.get(n).sigma(), again.get(n).sigma());
+        again.reconstructionErrors(w).forEach((n, e) -> assertTrue(e < 1e-5, n + " reconstructs with error " + e));
+
+        ModelWeights other = ModelWeights.random(TinyModels.llama(), 2, 0.1);
+        IllegalStateException stale = assertThrows(IllegalStateException.class, () -> Decomposition.load(cache, other, Targets.MLP));
+        assertTrue(stale.getMessage().contains("stale") && stale.getMessage().contains(cache.toString()), stale.getMessage());
+        IllegalStateException targets = assertThrows(IllegalStateException.class, () -> Decomposition.load(cache, w, Targets.ATTENTION));
+        assertTrue(targets.getMessage().contains("attention"), targets.getMessage());
+        try (var files = Files.list(tmp)) {
+            assertEquals(1, files.count(), "no temp files may be left beside the cache");
+        }
+    }
+}
