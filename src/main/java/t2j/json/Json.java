@@ -78,6 +78,8 @@ public final class Json {
             skipWs();
             expect(':');
             skipWs();
+            // A repeated key would silently drop a value (a tensor, say, in a safetensors header).
+            if (m.containsKey(k)) throw error("duplicate key \"" + k + "\"");
             m.put(k, value());
             skipWs();
             char c = next();

@@ -1,0 +1,56 @@
+package t2j.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/** Write-to-temp, fsync, rename: readers see the old file or the complete new one, never a half-written one. */
+final class AtomicFiles {
+    private AtomicFiles() {
+    }
+
+    interface Body {
+        void write(FileChannel out) throws IOException;
+    }
+
+    static void write(Path file, Body body) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        // Same folder as the target: a rename across file systems would not be atomic.
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        boolean done = false;
+        try {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                body.write(out);
+                out.force(true);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException(abs + ": the file system cannot rename atomically, refusing a non-atomic write", e);
+            }
+            done = true;
+            syncDirectory(dir);
+        } finally {
+            if (!done) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Makes the rename itself durable; some platforms cannot open a directory for sync, which only weakens durability. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // best effort, see above
+        }
+    }
+
+    static void writeFully(FileChannel out, java.nio.ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) out.write(b);
+    }
+}
