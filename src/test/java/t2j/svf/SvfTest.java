@@ -72,35 +72,7 @@ class SvfTest {
         // Move z off its start so the check is not at a special point.
         SplittableRandom r = new SplittableRandom(4);
         svf.parameters().values().forEach(z -> { for (int i = 0; i < z.length; i++) z[i] += (float) (0.3 * (r.nextDouble() - 0.5)); });
-        int[][] prompts = {{5, 6, 7, 8}, {9, 10}};
-        int[][] completions = {{11, 12, 13}, {14, 15, 16, 17, 18}};
-        Backprop.TokenLoss loss = Backprop.weightedNll(new float[] {1f, -0.5f});
-        Backprop bp = new Backprop(m);
-        Map<String, float[]> grads = new LinkedHashMap<>();
-        svf.parameters().forEach((k, v) -> grads.put(k, new float[v.length]));
-        svf.apply();
-        bp.lossAndGradients(prompts, completions, loss, svf.gradientSink(grads));
-        double dot = 0, nf = 0, na = 0;
-        for (String name : svf.parameters().keySet()) {
-            float[] z = svf.parameters().get(name);
-            for (int k : new int[] {0, z.length / 2, z.length - 1}) {
-                float orig = z[k], h = 2e-2f;
-                z[k] = orig + h;
-                svf.apply();
-                double up = bp.lossAndGradients(prompts, completions, loss, (n, a, b, c, d, e, f, g) -> {});
-                z[k] = orig - h;
-                svf.apply();
-                double down = bp.lossAndGradients(prompts, completions, loss, (n, a, b, c, d, e, f, g) -> {});
-                z[k] = orig;
-                double fd = (up - down) / (2 * h), an = grads.get(name)[k];
-                assertTrue(Math.abs(fd - an) <= 1e-3 + 0.03 * Math.abs(fd), name + "[" + k + "]: analytic " + an + " vs fd " + fd);
-                dot += fd * an;
-                nf += fd * fd;
-                na += an * an;
-            }
-        }
-        assertTrue(nf > 1e-8, "loss does not depend on z: vacuous check");
-        assertTrue(dot / Math.sqrt(nf * na) > 0.999, "cosine " + dot / Math.sqrt(nf * na));
+        t2j.train.AdapterGradientCheck.check(m, svf, 2e-2f);
     }
 
     @Test
