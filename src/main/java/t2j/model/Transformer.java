@@ -104,6 +104,17 @@ public final class Transformer {
      * the quantity REINFORCE and few-shot fitness need.
      */
     public float[][] continuationLogProbs(int[][] prompts, int[][] continuations) {
+        float[][][] logits = continuationLogits(prompts, continuations);
+        float[][] out = new float[prompts.length][];
+        for (int b = 0; b < out.length; b++) {
+            out[b] = new float[continuations[b].length];
+            for (int i = 0; i < out[b].length; i++) out[b][i] = logSoftmaxAt(logits[b][i], continuations[b][i]);
+        }
+        return out;
+    }
+
+    /** The logits that predict each continuation token: {@code [row][token][vocab]}, in one batched pass. */
+    public float[][][] continuationLogits(int[][] prompts, int[][] continuations) {
         int n = prompts.length;
         if (continuations.length != n) throw new IllegalArgumentException("prompts and continuations differ in count");
         int[][] rows = new int[n][];
@@ -128,11 +139,11 @@ public final class Transformer {
         for (int b = 0; b < n; b++)
             for (int i = 0; i < continuations[b].length; i++) at[k++] = b * t + cache.pad[b] + prompts[b].length - 1 + i;
         float[][] logits = logitsAt(hidden, at);
-        float[][] out = new float[n][];
+        float[][][] out = new float[n][][];
         k = 0;
         for (int b = 0; b < n; b++) {
-            out[b] = new float[continuations[b].length];
-            for (int i = 0; i < out[b].length; i++, k++) out[b][i] = logSoftmaxAt(logits[k], continuations[b][i]);
+            out[b] = new float[continuations[b].length][];
+            for (int i = 0; i < out[b].length; i++) out[b][i] = logits[k++];
         }
         return out;
     }

@@ -1,0 +1,148 @@
+package t2j.train;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import t2j.model.Backprop;
+import t2j.model.ParameterGradients;
+import t2j.model.Transformer;
+import t2j.tensor.Matrix;
+import t2j.util.Progress;
+import t2j.util.Seeds;
+
+/**
+ * Full-parameter next-token training (how the bundled tiny models are made): AdamW with linear warm-up and cosine
+ * decay, global-norm clipping, on token sequences drawn in seeded epochs.
+ *
+ * <pre>{@code
+ * Pretrainer.Result r = new Pretrainer(model, sequences, Pretrainer.Config.defaults(2000)).run(listener);
+ * }</pre>
+ */
+public final class Pretrainer {
+    /**
+     * @param steps       optimiser steps
+     * @param batchSize   sequences per step
+     * @param lr          peak learning rate
+     * @param weightDecay AdamW's decoupled decay (not applied to norms)
+     * @param warmup      linear warm-up steps
+     * @param maxGradNorm global-norm clip (0 = none)
+     * @param seed        batch order derives from it
+     */
+    public record Config(int steps, int batchSize, double lr, double weightDecay, int warmup, double maxGradNorm, long seed) {
+        public static Config defaults(int steps) {
+            return new Config(steps, 16, 3e-3, 0.01, Math.max(1, steps / 20), 1.0, 1);
+        }
+    }
+
+    /** One step's numbers. */
+    public record Step(int step, double loss, double gradNorm, double lr, double tokensPerSecond) {}
+
+    /** Per-step metrics (loss curve, throughput). */
+    public interface Listener {
+        void onStep(Step s);
+    }
+
+    /** Final loss and average throughput. */
+    public record Result(List<Step> steps, double tokensPerSecond) {
+        public double finalLoss() {
+            return steps.isEmpty() ? Double.NaN : steps.get(steps.size() - 1).loss();
+        }
+    }
+
+    private final Transformer model;
+    private final List<int[]> sequences;
+    private final Config cfg;
+    private final Map<String, float[]> m = new HashMap<>(), v = new HashMap<>();
+    private int done;
+
+    /** {@code sequences}: token ids to learn; the loss covers every token after the first. */
+    public Pretrainer(Transformer model, List<int[]> sequences, Config cfg) {
+        this.model = model;
+        this.sequences = sequences;
+        this.cfg = cfg;
+        for (int[] s : sequences) if (s.length < 2) throw new IllegalArgumentException("every training sequence needs at least 2 tokens");
+    }
+
+    /** Steps taken so far (a resumed run continues from here). */
+    public int stepsDone() {
+        return done;
+    }
+
+    public Result run(Listener listener) {
+        ParameterGradients grads = new ParameterGradients(model.weights());
+        Backprop bp = new Backprop(model);
+        List<Step> out = new ArrayList<>();
+        long tokens = 0, nanos = 0;
+        while (done < cfg.steps()) {
+            Progress.checkInterrupted("pretraining");
+            int step = done + 1;
+            long t0 = System.nanoTime();
+            List<int[]> batch = batch(step);
+            int[][] first = new int[batch.size()][], rest = new int[batch.size()][];
+            int count = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                int[] s = batch.get(i);
+                first[i] = new int[] {s[0]};
+                rest[i] = java.util.Arrays.copyOfRange(s, 1, s.length);
+                count += rest[i].length;
+            }
+            float[] w = new float[batch.size()];
+            java.util.Arrays.fill(w, 1f / count);
+            grads.zero();
+            double loss = bp.lossAndGradients(first, rest, Backprop.weightedNll(w), grads);
+            double norm = grads.norm();
+            if (!Double.isFinite(loss) || !Double.isFinite(norm))
+                throw new ArithmeticException("pretraining diverged at step " + step + " (loss " + loss + ", |g| " + norm + "); lower the learning rate");
+            double scale = cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm() ? cfg.maxGradNorm() / norm : 1.0;
+            double lr = learningRate(step);
+            adamw(grads, scale, lr, step);
+            done = step;
+            long dt = System.nanoTime() - t0;
+            tokens += count + batch.size();
+            nanos += dt;
+            Step s = new Step(step, loss, norm, lr, (count + batch.size()) / (dt / 1e9));
+            out.add(s);
+            listener.onStep(s);
+        }
+        return new Result(out, nanos == 0 ? 0 : tokens / (nanos / 1e9));
+    }
+
+    /** Warm-up then cosine decay to 10 % of the peak. */
+    double learningRate(int step) {
+        if (step <= cfg.warmup()) return cfg.lr() * step / cfg.warmup();
+        double p = (double) (step - cfg.warmup()) / Math.max(1, cfg.steps() - cfg.warmup());
+        return cfg.lr() * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, p))));
+    }
+
+    private List<int[]> batch(int step) {
+        int b = Math.min(cfg.batchSize(), sequences.size());
+        int perEpoch = Math.max(1, sequences.size() / b);
+        int epoch = (step - 1) / perEpoch, slot = (step - 1) % perEpoch;
+        List<int[]> order = new ArrayList<>(sequences);
+        Collections.shuffle(order, new Random(Seeds.derive(cfg.seed(), "pretrain-epoch", epoch)));
+        return order.subList(slot * b, slot * b + b);
+    }
+
+    private void adamw(ParameterGradients grads, double gradScale, double lr, int step) {
+        double b1 = 0.9, b2 = 0.95, eps = 1e-8;
+        double c1 = 1 - Math.pow(b1, step), c2 = 1 - Math.pow(b2, step);
+        for (Map.Entry<String, Matrix> e : grads.all().entrySet()) {
+            String name = e.getKey();
+            Matrix g = e.getValue(), p = model.weights().matrix(name);
+            int n = (int) p.numel();
+            float[] mm = m.computeIfAbsent(name, k -> new float[n]), vv = v.computeIfAbsent(name, k -> new float[n]);
+            double decay = name.endsWith("norm.weight") ? 0 : cfg.weightDecay();
+            float[] pa = p.toArray(), ga = g.toArray();
+            for (int i = 0; i < n; i++) {
+                double gi = ga[i] * gradScale;
+                mm[i] = (float) (b1 * mm[i] + (1 - b1) * gi);
+                vv[i] = (float) (b2 * vv[i] + (1 - b2) * gi * gi);
+                pa[i] = (float) (pa[i] - lr * ((mm[i] / c1) / (Math.sqrt(vv[i] / c2) + eps) + decay * pa[i]));
+            }
+            p.copyFrom(pa);
+        }
+    }
+}
