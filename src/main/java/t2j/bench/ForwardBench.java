@@ -28,13 +28,37 @@ public final class ForwardBench {
 
     private ForwardBench() {}
 
+    /** Writes the benchmark model (seeded random weights, f32 safetensors) to a new temporary folder. */
+    static Path writeBenchModel() throws IOException {
+        Path dir = Files.createTempDirectory("t2j-bench");
+        benchConfig().save(dir);
+        ModelWeights.random(benchConfig(), 42, 0.05).save(dir, DType.F32, 1L << 30);
+        return dir;
+    }
+
+    /** The last line of a reference run as JSON, or null with the reason put in {@code why[0]}. */
+    static Map<String, Object> reference(List<String> args, String[] why) throws IOException {
+        why[0] = PythonReference.unavailableReason();
+        if (why[0] != null) return null;
+        PythonReference.Result res = PythonReference.reference(args, 1800);
+        if (res.exit() != 0) {
+            why[0] = "reference failed: " + res.output().strip();
+            return null;
+        }
+        String last = res.output().strip().lines().reduce((a, b) -> b).orElse("{}");
+        return Json.parseObject(last, "hf_reference.py output");
+    }
+
+    static void row(PrintStream out, String phase, String unit, double java, Double torch, boolean higherIsBetter) {
+        if (torch == null) out.printf("%-22s %14.4g %16s %8s  %s%n", phase, java, "-", "-", unit);
+        else out.printf("%-22s %14.4g %16.4g %8.2f  %s%n", phase, java, torch, higherIsBetter ? java / torch : torch / java, unit);
+    }
+
     public static void run(int prefill, int decode, int repeats, PrintStream out) throws IOException {
         ModelConfig c = benchConfig();
-        Path dir = Files.createTempDirectory("t2j-bench");
-        c.save(dir);
-        ModelWeights weights = ModelWeights.random(c, 42, 0.05);
-        weights.save(dir, DType.F32, 1L << 30);
+        Path dir = writeBenchModel();
         Transformer model = Transformer.load(dir);
+        ModelWeights weights = model.weights();
         out.printf("model: llama, %,d parameters (d=%d, ff=%d, %d layers, %d/%d heads, vocab %d); prefill %d tokens, decode %d tokens, best of %d%n",
                 weights.parameterCount(), c.hiddenSize(), c.intermediateSize(), c.numHiddenLayers(), c.numAttentionHeads(),
                 c.numKeyValueHeads(), c.vocabSize(), prefill, decode, repeats);
@@ -59,28 +83,16 @@ public final class ForwardBench {
         }
         double javaPrefill = prefill / bestPrefill, javaDecode = decode / bestDecode;
 
-        String why = PythonReference.unavailableReason();
-        Double torchPrefill = null, torchDecode = null;
-        if (why == null) {
-            PythonReference.Result res = PythonReference.reference(List.of("bench", dir.toString(), "--prefill", "" + prefill,
-                    "--decode", "" + decode, "--threads", "2", "--repeats", "" + repeats), 900);
-            if (res.exit() != 0) why = "reference failed: " + res.output().strip();
-            else {
-                String last = res.output().strip().lines().reduce((a, b) -> b).orElse("{}");
-                Map<String, Object> j = Json.parseObject(last, "hf_reference.py output");
-                torchPrefill = ((Number) j.get("prefill_tok_s")).doubleValue();
-                torchDecode = ((Number) j.get("decode_tok_s")).doubleValue();
-            }
-        }
-        out.printf("%-9s %14s %16s %8s%n", "phase", "t2j tok/s", "PyTorch tok/s", "ratio");
-        row(out, "prefill", javaPrefill, torchPrefill);
-        row(out, "decode", javaDecode, torchDecode);
-        if (why != null) out.println("PyTorch reference not measured: " + why);
-        else out.println("ratio = t2j / PyTorch (CPU, 2 threads, same weights, same run); target >= 1.0");
+        String[] why = new String[1];
+        Map<String, Object> j = reference(List.of("bench", dir.toString(), "--prefill", "" + prefill,
+                "--decode", "" + decode, "--threads", "2", "--repeats", "" + repeats), why);
+        Double torchPrefill = j == null ? null : ((Number) j.get("prefill_tok_s")).doubleValue();
+        Double torchDecode = j == null ? null : ((Number) j.get("decode_tok_s")).doubleValue();
+        out.printf("%-22s %14s %16s %8s%n", "phase", "t2j", "PyTorch", "ratio");
+        row(out, "prefill", "tokens/s", javaPrefill, torchPrefill, true);
+        row(out, "decode", "tokens/s", javaDecode, torchDecode, true);
+        if (why[0] != null) out.println("PyTorch reference not measured: " + why[0]);
+        else out.println("ratio = t2j speed / PyTorch speed (CPU, 2 threads, same weights, same run); target >= 1.0");
     }
 
-    private static void row(PrintStream out, String phase, double java, Double torch) {
-        if (torch == null) out.printf("%-9s %14.1f %16s %8s%n", phase, java, "-", "-");
-        else out.printf("%-9s %14.1f %16.1f %8.2f%n", phase, java, torch, java / torch);
-    }
 }

@@ -11,9 +11,12 @@ import t2j.bench.ForwardBench;
 final class BenchCommand {
     static final String HELP = String.join("\n",
             "usage: t2j bench forward [--prefill N] [--decode N] [--repeats N]",
+            "       t2j bench svf [--batch N] [--prompt N] [--new-tokens N] [--repeats N]",
             "",
             "  forward   prefill and decode tokens/s of a ~4M-parameter Llama-shaped model, beside the",
             "            PyTorch CPU reference (2 threads, /usr/bin/python3 with python3-torch) on the same weights",
+            "  svf       SVD of all MLP matrices (vs numpy gesdd) and one SVF REINFORCE iteration: compose,",
+            "            greedy rollouts, z-gradient (vs the same step in PyTorch autograd)",
             "");
 
     private BenchCommand() {}
@@ -29,6 +32,11 @@ final class BenchCommand {
                 case "forward": {
                     Args a = new Args("bench forward", rest, Set.of("--prefill", "--decode", "--repeats"), Set.of());
                     ForwardBench.run(a.integer("--prefill", 128), a.integer("--decode", 64), a.integer("--repeats", 5), out);
+                    return 0;
+                }
+                case "svf": {
+                    Args a = new Args("bench svf", rest, Set.of("--batch", "--prompt", "--new-tokens", "--repeats"), Set.of());
+                    t2j.bench.SvfBench.run(a.integer("--batch", 8), a.integer("--prompt", 32), a.integer("--new-tokens", 32), a.integer("--repeats", 3), out);
                     return 0;
                 }
                 default:

@@ -14,7 +14,10 @@ public final class Main {
             "  generate   generate text from a prompt with a model folder",
             "  logits     print the logits of given token ids as JSON (to compare with other implementations)",
             "  tokenize   print the token ids of a text as a JSON array",
-            "  bench      benchmarks: 'bench forward' (prefill/decode tokens/s against PyTorch)",
+            "  decompose  SVD of a model's weight matrices (cached), with reconstruction errors",
+            "  train      train an SVF expert (or the LoRA baseline) on a task with REINFORCE",
+            "  eval       accuracy of a model, with or without an expert, on a task",
+            "  bench      benchmarks against PyTorch measured in the same run: 'bench forward', 'bench svf'",
             "");
 
     private Main() {}
@@ -32,10 +35,13 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
             switch (args[0]) {
-                // case "generate": return GenerateCommand.run(rest, out, err);
+                case "generate": return GenerateCommand.run(rest, out, err);
                 case "logits": return LogitsCommand.run(rest, out, err);
-                // case "tokenize": return t2j.tokenizer.TokenizeCommand.run(rest, out, err);
+                case "tokenize": return t2j.tokenizer.TokenizeCommand.run(rest, out, err);
                 case "bench": return BenchCommand.run(rest, out, err);
+                case "decompose": return DecomposeCommand.run(rest, out, err);
+                case "train": return TrainCommand.run(rest, out, err);
+                case "eval": return EvalCommand.run(rest, out, err);
                 default:
                     err.println("t2j: unknown command '" + args[0] + "'");
                     err.print(HELP);
@@ -44,7 +50,7 @@ public final class Main {
         } catch (Args.UsageException e) {
             err.println("t2j " + e.getMessage());
             return 2;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             // Bad input (a malformed checkpoint, say) is reported as its message, which names the file and field.
             err.println("t2j " + args[0] + ": " + e.getMessage());
             if (System.getenv("T2J_DEBUG") != null) e.printStackTrace(err);

@@ -90,25 +90,29 @@ class Decoder:
         emb = torch.cat((freqs, freqs), dim=-1)
         return emb.cos(), emb.sin()
 
+    def weight(self, name):
+        return self.w[name]
+
     def layer(self, i, x, cos, sin, cache, start):
-        p, w = f"model.layers.{i}.", self.w
-        T = x.shape[0]
-        h = self.rms(x, w[p + "input_layernorm.weight"])
-        q = (h @ w[p + "self_attn.q_proj.weight"].T).view(T, self.h, self.hd).transpose(0, 1)
-        k = (h @ w[p + "self_attn.k_proj.weight"].T).view(T, self.kv, self.hd).transpose(0, 1)
-        v = (h @ w[p + "self_attn.v_proj.weight"].T).view(T, self.kv, self.hd).transpose(0, 1)
+        """x: [B, T, d]. Keys/values of earlier tokens come from cache[i] when given."""
+        p, W = f"model.layers.{i}.", self.weight
+        B, T, _ = x.shape
+        h = self.rms(x, W(p + "input_layernorm.weight"))
+        q = (h @ W(p + "self_attn.q_proj.weight").T).view(B, T, self.h, self.hd).transpose(1, 2)
+        k = (h @ W(p + "self_attn.k_proj.weight").T).view(B, T, self.kv, self.hd).transpose(1, 2)
+        v = (h @ W(p + "self_attn.v_proj.weight").T).view(B, T, self.kv, self.hd).transpose(1, 2)
         q = q * cos + self.rotate_half(q) * sin
         k = k * cos + self.rotate_half(k) * sin
         if cache is not None:
             if i in cache:
-                k = torch.cat([cache[i][0], k], dim=1)
-                v = torch.cat([cache[i][1], v], dim=1)
+                k = torch.cat([cache[i][0], k], dim=2)
+                v = torch.cat([cache[i][1], v], dim=2)
             cache[i] = (k, v)
         rep = self.h // self.kv
-        k = k.repeat_interleave(rep, dim=0)
-        v = v.repeat_interleave(rep, dim=0)
-        S = k.shape[1]
-        att = (q @ k.transpose(1, 2)) * (self.hd ** -0.5)
+        k = k.repeat_interleave(rep, dim=1)
+        v = v.repeat_interleave(rep, dim=1)
+        S = k.shape[2]
+        att = (q @ k.transpose(2, 3)) * (self.hd ** -0.5)
         qi = torch.arange(start, start + T)[:, None]
         kj = torch.arange(S)[None, :]
         masked = kj > qi
@@ -116,28 +120,80 @@ class Decoder:
             masked = masked | (kj <= qi - self.window)
         att = att.masked_fill(masked, torch.finfo(torch.float32).min)
         att = torch.softmax(att, dim=-1, dtype=torch.float32)
-        o = (att @ v).transpose(0, 1).reshape(T, self.h * self.hd)
-        x = x + o @ w[p + "self_attn.o_proj.weight"].T
-        h = self.rms(x, w[p + "post_attention_layernorm.weight"])
-        g = torch.nn.functional.silu(h @ w[p + "mlp.gate_proj.weight"].T)
-        u = h @ w[p + "mlp.up_proj.weight"].T
-        return x + (g * u) @ w[p + "mlp.down_proj.weight"].T
+        o = (att @ v).transpose(1, 2).reshape(B, T, self.h * self.hd)
+        x = x + o @ W(p + "self_attn.o_proj.weight").T
+        h = self.rms(x, W(p + "post_attention_layernorm.weight"))
+        g = torch.nn.functional.silu(h @ W(p + "mlp.gate_proj.weight").T)
+        u = h @ W(p + "mlp.up_proj.weight").T
+        return x + (g * u) @ W(p + "mlp.down_proj.weight").T
 
-    @torch.no_grad()
     def forward(self, ids, cache=None, start=0, last_only=False):
-        x = self.w["model.embed_tokens.weight"][torch.tensor(ids)]
-        cos, sin = self.rope(torch.arange(start, start + len(ids)))
+        """ids: [B, T] (or a flat list for one row); returns logits [B, T or 1, V]."""
+        ids = torch.as_tensor(ids)
+        if ids.dim() == 1:
+            ids = ids[None]
+        x = self.w["model.embed_tokens.weight"][ids]
+        cos, sin = self.rope(torch.arange(start, start + ids.shape[1]))
         for i in range(self.L):
             x = self.layer(i, x, cos, sin, cache, start)
         x = self.rms(x, self.w["model.norm.weight"])
         if last_only:
-            x = x[-1:]
+            x = x[:, -1:]
         return x @ self.lm.T
 
 
+class SvfDecoder(Decoder):
+    """The decoder with MLP weights W' = U diag(σ ⊙ sigmoid(z) · Σσ/Σ(σ⊙sigmoid(z))) Vᵀ and z trainable: the released code's SVF."""
+
+    def __init__(self, cfg, w):
+        super().__init__(cfg, w)
+        self.svd, self.z = {}, {}
+        for name in w:
+            if ".mlp." in name:
+                U, S, Vh = torch.linalg.svd(w[name], full_matrices=False)
+                self.svd[name] = (U, S, Vh)
+                self.z[name] = torch.full_like(S, 0.1).requires_grad_(True)
+        self.composed = {}
+
+    def compose(self):
+        for name, (U, S, Vh) in self.svd.items():
+            m = torch.sigmoid(self.z[name])
+            s = S * m * (S.sum() / (S * m).sum())
+            self.composed[name] = (U * s) @ Vh
+
+    def weight(self, name):
+        return self.composed.get(name, self.w[name])
+
+
+def svf_iteration(m, prompts, new_tokens):
+    """One REINFORCE iteration as the released code runs it: compose, greedy rollouts with a KV cache, then
+    loss = -sum(r * log p(completion)) / B and its gradient w.r.t. z."""
+    with torch.no_grad():
+        m.compose()
+        cache = {}
+        logits = m.forward(prompts, cache, 0, last_only=True)
+        tok = logits[:, -1].argmax(-1, keepdim=True)
+        outs = [tok]
+        for s in range(new_tokens - 1):
+            logits = m.forward(tok, cache, prompts.shape[1] + s, last_only=True)
+            tok = logits[:, -1].argmax(-1, keepdim=True)
+            outs.append(tok)
+        completion = torch.cat(outs, dim=1)
+    rewards = torch.tensor([1.0 if i % 2 == 0 else -1.0 for i in range(prompts.shape[0])])
+    m.compose()
+    seq = torch.cat([prompts, completion], dim=1)
+    logp = torch.log_softmax(m.forward(seq[:, :-1]), dim=-1)
+    P = prompts.shape[1]
+    tok_lp = logp[:, P - 1:].gather(-1, seq[:, P:, None]).squeeze(-1).sum(-1)
+    loss = -(rewards * tok_lp).sum() / prompts.shape[0]
+    for z in m.z.values():
+        z.grad = None
+    loss.backward()
+    return float(loss)
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["logits", "bench"])
+    ap.add_argument("cmd", choices=["logits", "bench", "svd-bench", "svf-bench"])
+    ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("dir")
     ap.add_argument("--ids")
     ap.add_argument("--out")
@@ -151,8 +207,35 @@ def main():
     m = Decoder(cfg, w)
     if a.cmd == "logits":
         ids = [int(t) for t in a.ids.split(",")]
-        logits = m.forward(ids)
+        with torch.no_grad():
+            logits = m.forward(ids)[0]
         json.dump({"ids": ids, "logits": logits.tolist()}, open(a.out, "w"))
+        return
+    if a.cmd == "svd-bench":
+        # numpy's LAPACK gesdd on the same MLP matrices (thin, float32), best of repeats.
+        mats = [w[n].numpy() for n in sorted(w) if ".mlp." in n]
+        best_np, best_t = float("inf"), float("inf")
+        for _ in range(a.repeats + 1):
+            t0 = time.perf_counter()
+            for x in mats:
+                np.linalg.svd(x, full_matrices=False)
+            t1 = time.perf_counter()
+            for x in mats:
+                torch.linalg.svd(torch.from_numpy(x), full_matrices=False)
+            t2 = time.perf_counter()
+            best_np, best_t = min(best_np, t1 - t0), min(best_t, t2 - t1)
+        print(json.dumps({"numpy_s": best_np, "torch_s": best_t, "matrices": len(mats)}))
+        return
+    if a.cmd == "svf-bench":
+        sm = SvfDecoder(cfg, w)
+        g = torch.Generator().manual_seed(0)
+        prompts = torch.randint(0, cfg["vocab_size"], (a.batch, a.prefill), generator=g)
+        best = float("inf")
+        for _ in range(a.repeats + 1):
+            t0 = time.perf_counter()
+            svf_iteration(sm, prompts, a.decode)
+            best = min(best, time.perf_counter() - t0)
+        print(json.dumps({"svf_iteration_s": best}))
         return
     # bench: prefill of a.prefill tokens, then greedy decode of a.decode tokens with a KV cache; best of repeats.
     g = torch.Generator().manual_seed(0)
@@ -161,12 +244,13 @@ def main():
     for _ in range(a.repeats + 1):  # the first round warms up
         cache = {}
         t0 = time.perf_counter()
-        logits = m.forward(ids, cache, 0, last_only=True)
-        t1 = time.perf_counter()
-        tok = int(logits[-1].argmax())
-        for s in range(a.decode):
-            logits = m.forward([tok], cache, a.prefill + s, last_only=True)
-            tok = int(logits[-1].argmax())
+        with torch.no_grad():
+            logits = m.forward(ids, cache, 0, last_only=True)
+            t1 = time.perf_counter()
+            tok = int(logits[0, -1].argmax())
+            for s in range(a.decode):
+                logits = m.forward([tok], cache, a.prefill + s, last_only=True)
+                tok = int(logits[0, -1].argmax())
         t2 = time.perf_counter()
         best_p, best_d = min(best_p, t1 - t0), min(best_d, t2 - t1)
     print(json.dumps({"prefill_tok_s": a.prefill / best_p, "decode_tok_s": a.decode / best_d, "torch": torch.__version__, "threads": a.threads}))

@@ -1,0 +1,71 @@
+package t2j.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import t2j.generate.GenerationConfig;
+import t2j.generate.Generator;
+import t2j.model.Backprop;
+import t2j.model.Transformer;
+import t2j.svf.Decomposition;
+import t2j.svf.Parametrization;
+import t2j.svf.SvfAdapter;
+import t2j.svf.Targets;
+import t2j.util.Progress;
+
+/**
+ * {@code t2j bench svf}: the two costs of SVF, each beside a reference measured in the same run on the same
+ * weights — SVD of all MLP matrices (against numpy's LAPACK gesdd) and one REINFORCE iteration: compose W′, greedy
+ * rollouts with a KV cache, log-probabilities and the z-gradient (against the same step in PyTorch autograd).
+ */
+public final class SvfBench {
+    private SvfBench() {}
+
+    public static void run(int batch, int promptLen, int newTokens, int repeats, PrintStream out) throws IOException {
+        Path dir = ForwardBench.writeBenchModel();
+        Transformer model = Transformer.load(dir);
+        out.printf("model: %,d parameters (bench forward's); SVF on MLP; iteration = compose + %d rollouts of %d+%d tokens + gradient; best of %d%n",
+                model.weights().parameterCount(), batch, promptLen, newTokens, repeats);
+
+        double svd = Double.MAX_VALUE;
+        Decomposition dec = null;
+        for (int r = 0; r <= repeats; r++) {
+            long t0 = System.nanoTime();
+            dec = Decomposition.compute(model.weights(), Targets.MLP, Progress.NONE);
+            if (r > 0) svd = Math.min(svd, (System.nanoTime() - t0) / 1e9);
+        }
+
+        SvfAdapter svf = new SvfAdapter(model, dec, Parametrization.SIGMOID_MASK, 0);
+        SplittableRandom rnd = new SplittableRandom(0);
+        int[][] prompts = new int[batch][promptLen];
+        for (int[] p : prompts) for (int i = 0; i < promptLen; i++) p[i] = rnd.nextInt(model.config().vocabSize());
+        float[] weights = new float[batch];
+        for (int b = 0; b < batch; b++) weights[b] = (b % 2 == 0 ? 1f : -1f) / batch;
+        double iteration = Double.MAX_VALUE;
+        for (int r = 0; r <= repeats; r++) {
+            long t0 = System.nanoTime();
+            svf.apply();
+            List<Generator.Generation> outs = new Generator(model).generate(List.of(prompts), GenerationConfig.greedy(newTokens), null);
+            int[][] completions = new int[batch][];
+            for (int b = 0; b < batch; b++) completions[b] = outs.get(b).tokens();
+            Map<String, float[]> grads = new LinkedHashMap<>();
+            svf.parameters().forEach((k, v) -> grads.put(k, new float[v.length]));
+            new Backprop(model).lossAndGradients(prompts, completions, Backprop.weightedNll(weights), svf.gradientSink(grads));
+            if (r > 0) iteration = Math.min(iteration, (System.nanoTime() - t0) / 1e9);
+        }
+
+        String[] why = new String[1];
+        Map<String, Object> svdRef = ForwardBench.reference(List.of("svd-bench", dir.toString(), "--repeats", "" + repeats), why);
+        Map<String, Object> svfRef = why[0] != null ? null : ForwardBench.reference(List.of("svf-bench", dir.toString(), "--batch", "" + batch,
+                "--prefill", "" + promptLen, "--decode", "" + newTokens, "--threads", "2", "--repeats", "" + repeats), why);
+        out.printf("%-22s %14s %16s %8s%n", "step", "t2j", "reference", "ratio");
+        ForwardBench.row(out, "SVD of MLP (numpy)", "seconds", svd, svdRef == null ? null : ((Number) svdRef.get("numpy_s")).doubleValue(), false);
+        ForwardBench.row(out, "SVF iteration (torch)", "seconds", iteration, svfRef == null ? null : ((Number) svfRef.get("svf_iteration_s")).doubleValue(), false);
+        if (why[0] != null) out.println("reference not measured: " + why[0]);
+        else out.println("ratio = reference time / t2j time (same weights, same run; PyTorch CPU with 2 threads); targets: SVD >= 0.9, SVF iteration >= 1.0");
+    }
+}

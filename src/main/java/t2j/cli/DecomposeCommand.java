@@ -1,0 +1,44 @@
+package t2j.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import t2j.model.Transformer;
+import t2j.svf.Decomposition;
+import t2j.svf.Targets;
+
+/** {@code t2j decompose}: SVD of the targeted matrices, cached, with reconstruction errors. */
+final class DecomposeCommand {
+    static final String HELP = String.join("\n",
+            "usage: t2j decompose --model DIR [--targets mlp|attention|all-linear|REGEX] [--cache FILE]",
+            "",
+            "Decomposes each targeted weight W = U·diag(σ)·Vᵀ (LAPACK sgesdd), writes the cache (default",
+            "$T2J_CACHE or ~/.cache/t2j/svd/<weights-fingerprint>-<targets>.safetensors) and prints per matrix its",
+            "shape, largest and smallest σ and ‖W − UΣVᵀ‖/‖W‖.",
+            "");
+
+    private DecomposeCommand() {}
+
+    static int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
+        if (argv.length > 0 && argv[0].equals("--help")) {
+            out.print(HELP);
+            return 0;
+        }
+        Args a = new Args("decompose", argv, Set.of("--model", "--targets", "--cache"), Set.of());
+        Transformer model = Transformer.load(Path.of(a.required("--model")));
+        Targets targets = Targets.parse(a.get("--targets", "mlp"));
+        Path cache = a.has("--cache") ? Path.of(a.get("--cache", "")) : ModelDir.defaultCache(model, targets);
+        long t0 = System.nanoTime();
+        Decomposition d = new ModelDir(null, model, null, null).decomposition(targets, cache, new ProgressBar(err));
+        double secs = (System.nanoTime() - t0) / 1e9;
+        out.printf("%-42s %11s %10s %10s %10s%n", "matrix", "shape", "σ max", "σ min", "rel.err");
+        Map<String, Double> errors = d.reconstructionErrors(model.weights());
+        for (String n : d.names()) {
+            var s = d.get(n);
+            out.printf("%-42s %5dx%-5d %10.4f %10.6f %10.2e%n", n, s.u().rows(), s.vt().cols(), s.sigma()[0], s.sigma()[s.rank() - 1], errors.get(n));
+        }
+        out.printf("%d matrices in %.2f s; cache: %s%n", d.names().size(), secs, cache.toAbsolutePath());
+        return 0;
+    }
+}

@@ -1,0 +1,101 @@
+package t2j.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import t2j.lora.LoraAdapter;
+import t2j.svf.Decomposition;
+import t2j.svf.Expert;
+import t2j.svf.Parametrization;
+import t2j.svf.SvfAdapter;
+import t2j.svf.Targets;
+import t2j.task.Task;
+import t2j.task.Tasks;
+import t2j.train.Adapter;
+import t2j.train.Trainer;
+import t2j.train.TrainingConfig;
+
+/** {@code t2j train}: an SVF expert (or the LoRA baseline) for one task. */
+final class TrainCommand {
+    static final String HELP = String.join("\n",
+            "usage: t2j train --task NAME --model DIR --out EXPERT.safetensors [options]",
+            "",
+            "  --method svf|lora            default svf",
+            "  --objective reinforce|next-token   default reinforce (the paper); next-token = the ablation",
+            "  --targets mlp|attention|all-linear|REGEX   default mlp",
+            "  --parametrization sigmoid-mask|plain-scale  (svf) default sigmoid-mask (the released code's)",
+            "  --lora-rank R --lora-alpha A (lora) default 4 and 8",
+            "  --iterations N --batch N --lr X --clip X --kl X --temperature T --max-new-tokens N",
+            "  --eval-every N --validation N --seed S",
+            "",
+            "Validates every --eval-every steps and saves the best parameters to --out. A checkpoint OUT.ckpt is written",
+            "at each validation; running the same command again resumes from it.",
+            "");
+
+    private TrainCommand() {}
+
+    static int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
+        if (argv.length > 0 && argv[0].equals("--help")) {
+            out.print(HELP);
+            return 0;
+        }
+        Args a = new Args("train", argv, Set.of("--task", "--model", "--out", "--method", "--objective", "--targets", "--parametrization",
+                "--lora-rank", "--lora-alpha", "--iterations", "--batch", "--lr", "--clip", "--kl", "--temperature", "--max-new-tokens",
+                "--eval-every", "--validation", "--seed", "--cache"), Set.of());
+        ModelDir md = ModelDir.load(Path.of(a.required("--model")));
+        Task task = Tasks.builtin(a.required("--task"), a.integer("--seed", 42));
+        Path outFile = Path.of(a.required("--out"));
+        Targets targets = Targets.parse(a.get("--targets", "mlp"));
+        TrainingConfig d = TrainingConfig.reinforce();
+        TrainingConfig cfg = new TrainingConfig(
+                TrainingConfig.Objective.valueOf(a.get("--objective", "reinforce").toUpperCase().replace('-', '_')),
+                a.integer("--iterations", d.iterations()), a.integer("--batch", d.batchSize()), a.number("--lr", (float) d.learningRate()),
+                a.number("--clip", (float) d.maxGradNorm()), a.number("--kl", 0f), a.number("--temperature", 0f),
+                a.integer("--max-new-tokens", d.maxNewTokens()), a.integer("--eval-every", d.evalEvery()), a.integer("--validation", d.validationLimit()),
+                false, a.integer("--seed", 42));
+        String method = a.get("--method", "svf");
+        String baseFingerprint = md.model().weights().fingerprint();
+        ProgressBar bar = new ProgressBar(err);
+        Adapter adapter;
+        if (method.equals("svf")) {
+            Decomposition dec = md.decomposition(targets, a.has("--cache") ? Path.of(a.get("--cache", "")) : null, bar);
+            adapter = new SvfAdapter(md.model(), dec, Parametrization.fromId(a.get("--parametrization", "sigmoid-mask")), cfg.seed());
+        } else if (method.equals("lora")) {
+            adapter = new LoraAdapter(md.model(), targets.select(md.model().weights()), a.integer("--lora-rank", 4), a.number("--lora-alpha", 8f), cfg.seed());
+        } else throw new Args.UsageException("train: --method must be svf or lora, got '" + method + "'");
+        out.printf("training %s (%,d parameters) on %s, %s, %d iterations%n", method, adapter.parameterCount(), task.name(),
+                cfg.objective().name().toLowerCase(), cfg.iterations());
+        Trainer.Result r = new Trainer(md.model(), adapter, task, md.prompter(), cfg)
+                .checkpointTo(Path.of(outFile + ".ckpt"))
+                .train(new Trainer.Listener() {
+                    @Override
+                    public void onStep(Trainer.Step s) {
+                        bar.update("train", s.iteration(), cfg.iterations());
+                    }
+
+                    @Override
+                    public void onValidation(Trainer.Validation v) {
+                        bar.line(String.format("iteration %4d  validation accuracy %.3f%s", v.iteration(), v.accuracy(), v.best() ? "  (best)" : ""));
+                    }
+                });
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("base_fingerprint", baseFingerprint);
+        info.put("model_type", md.model().config().modelType());
+        info.put("method", method);
+        info.put("objective", cfg.objective().name().toLowerCase());
+        info.put("targets", targets.id());
+        info.put("task", task.name());
+        info.put("iterations", Integer.toString(cfg.iterations()));
+        info.put("best_iteration", Integer.toString(r.bestIteration()));
+        info.put("best_validation", Double.toString(r.bestValidation()));
+        info.put("base_validation", Double.toString(r.baseValidation()));
+        info.put("seed", Long.toString(cfg.seed()));
+        if (adapter instanceof SvfAdapter) info.put("parametrization", ((SvfAdapter) adapter).parametrization().id());
+        new Expert(r.best(), info).save(outFile);
+        out.printf("%s; base validation %.3f, best %.3f at iteration %d; saved %s%n", r.stopReason(), r.baseValidation(), r.bestValidation(),
+                r.bestIteration(), outFile);
+        return 0;
+    }
+}
