@@ -17,6 +17,7 @@ public final class Main {
             "  decompose  SVD of a model's weight matrices (cached), with reconstruction errors",
             "  train      train an SVF expert (or the LoRA baseline) on a task with REINFORCE",
             "  eval       accuracy of a model, with or without an expert, on a task",
+            "  pretrain   build a bundled tiny model (tokenizer, weights, model card) from scratch",
             "  bench      benchmarks against PyTorch measured in the same run: 'bench forward', 'bench svf'",
             "");
 
@@ -42,6 +43,7 @@ public final class Main {
                 case "decompose": return DecomposeCommand.run(rest, out, err);
                 case "train": return TrainCommand.run(rest, out, err);
                 case "eval": return EvalCommand.run(rest, out, err);
+                case "pretrain": return PretrainCommand.run(rest, out, err);
                 default:
                     err.println("t2j: unknown command '" + args[0] + "'");
                     err.print(HELP);

@@ -140,6 +140,20 @@ public final class ModelWeights {
         }
     }
 
+    /** An independent copy (same config, same values), e.g. to adapt one model while keeping the base. */
+    public ModelWeights copy() {
+        ModelWeights w = new ModelWeights(config);
+        for (Map.Entry<String, Matrix> e : byName.entrySet()) {
+            Matrix src = e.getValue(), dst = w.byName.get(e.getKey());
+            src.forEachBlock((first, count, data) -> {
+                FloatBuffer d = dst.blockOf(first).duplicate();
+                d.position(dst.offsetInBlock(first));
+                d.put(data.duplicate().position(0).limit(count * src.cols()));
+            });
+        }
+        return w;
+    }
+
     /** Number of parameters (tied embeddings counted once). */
     public long parameterCount() {
         long n = 0;

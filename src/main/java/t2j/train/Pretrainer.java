@@ -66,6 +66,53 @@ public final class Pretrainer {
         for (int[] s : sequences) if (s.length < 2) throw new IllegalArgumentException("every training sequence needs at least 2 tokens");
     }
 
+    private java.nio.file.Path checkpoint;
+    private int checkpointEvery;
+
+    /**
+     * Saves weights, optimiser moments and the step count to {@code file} every {@code everySteps} steps (atomically), and
+     * resumes from it when it exists, so a long run can be stopped and continued.
+     */
+    public Pretrainer checkpointTo(java.nio.file.Path file, int everySteps) throws java.io.IOException {
+        this.checkpoint = file;
+        this.checkpointEvery = Math.max(1, everySteps);
+        if (java.nio.file.Files.exists(file)) resume(file);
+        return this;
+    }
+
+    private void resume(java.nio.file.Path file) throws java.io.IOException {
+        try (t2j.io.SafeTensorsFile f = t2j.io.SafeTensorsFile.open(file)) {
+            if (!"pretrain-checkpoint".equals(f.metadata().get("t2j.kind")))
+                throw new IllegalArgumentException(file + ": not a pretraining checkpoint");
+            for (String name : model.weights().names()) {
+                Matrix w = model.weights().matrix(name);
+                if (!f.contains("w." + name) || f.info("w." + name).numel() != w.numel())
+                    throw new IllegalArgumentException(file + ": checkpoint does not match this model at '" + name + "'; delete it to start over");
+                w.copyFrom(f.readFloats("w." + name));
+                m.put(name, f.readFloats("m." + name));
+                v.put(name, f.readFloats("v." + name));
+            }
+            done = Integer.parseInt(f.metadata().get("step"));
+        }
+    }
+
+    private void saveCheckpoint() throws java.io.IOException {
+        List<t2j.io.SafeTensorsWriter.Entry> entries = new ArrayList<>();
+        for (String name : model.weights().names()) {
+            Matrix w = model.weights().matrix(name);
+            entries.add(entry("w." + name, w.toArray()));
+            entries.add(entry("m." + name, m.get(name)));
+            entries.add(entry("v." + name, v.get(name)));
+        }
+        t2j.io.SafeTensorsWriter.write(checkpoint, entries, Map.of("t2j.kind", "pretrain-checkpoint", "step", Integer.toString(done)));
+    }
+
+    private static t2j.io.SafeTensorsWriter.Entry entry(String name, float[] a) {
+        java.nio.FloatBuffer b = Matrix.allocate(a.length);
+        b.put(a).position(0);
+        return new t2j.io.SafeTensorsWriter.Entry(name, t2j.io.DType.F32, new long[] {a.length}, b);
+    }
+
     /** Steps taken so far (a resumed run continues from here). */
     public int stepsDone() {
         return done;
@@ -106,6 +153,13 @@ public final class Pretrainer {
             Step s = new Step(step, loss, norm, lr, (count + batch.size()) / (dt / 1e9));
             out.add(s);
             listener.onStep(s);
+            if (checkpoint != null && (done % checkpointEvery == 0 || done == cfg.steps())) {
+                try {
+                    saveCheckpoint();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot write checkpoint " + checkpoint, e);
+                }
+            }
         }
         return new Result(out, nanos == 0 ? 0 : tokens / (nanos / 1e9));
     }

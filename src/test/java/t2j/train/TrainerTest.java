@@ -43,7 +43,7 @@ class TrainerTest {
 
     @Test
     void svfReinforceRaisesValidationAccuracyAboveTheBaseModel() throws Exception {
-        Transformer m = new Transformer(pretrained);
+        Transformer m = new Transformer(pretrained.copy());
         double base = new Evaluator(m, world, 2).evaluate(world, world.examples(Split.VALIDATION), Progress.NONE).accuracy();
         SvfAdapter svf = new SvfAdapter(m, Decomposition.compute(m.weights(), Targets.MLP, Progress.NONE), Parametrization.SIGMOID_MASK, 1);
         // Greedy rollouts, as the released code does.
@@ -56,5 +56,54 @@ class TrainerTest {
         // The model is left with the best z, and its accuracy is the recorded best.
         double now = new Evaluator(m, world, 2).evaluate(world, world.examples(Split.VALIDATION), Progress.NONE).accuracy();
         assertEquals(r.bestValidation(), now, 1e-9);
+    }
+
+    private static TrainingConfig shortRun(int iterations) {
+        return TrainingConfig.reinforce().withIterations(iterations).withBatchSize(32).withLearningRate(5e-2)
+                .withMaxNewTokens(2).withEvalEvery(5, 50).withSeed(3);
+    }
+
+    private static SvfAdapter svf(Transformer m) {
+        return new SvfAdapter(m, Decomposition.compute(m.weights(), Targets.MLP, Progress.NONE), Parametrization.SIGMOID_MASK, 1);
+    }
+
+    @Test
+    void anInterruptedRunResumesToTheSameResult() throws Exception {
+        Transformer straight = new Transformer(pretrained.copy());
+        Trainer.Result a = new Trainer(straight, svf(straight), world, world, shortRun(10)).checkpointTo(tmp.resolve("a.ckpt")).train(new Trainer.Listener() {});
+
+        Transformer first = new Transformer(pretrained.copy());
+        new Trainer(first, svf(first), world, world, shortRun(5)).checkpointTo(tmp.resolve("b.ckpt")).train(new Trainer.Listener() {});
+        Transformer second = new Transformer(pretrained.copy());
+        List<Trainer.Step> resumedSteps = new ArrayList<>();
+        Trainer.Result b = new Trainer(second, svf(second), world, world, shortRun(10)).checkpointTo(tmp.resolve("b.ckpt"))
+                .train(new Trainer.Listener() {
+                    @Override
+                    public void onStep(Trainer.Step s) {
+                        resumedSteps.add(s);
+                    }
+                });
+        assertEquals(6, resumedSteps.get(0).iteration(), "the second run must continue after the checkpoint");
+        assertEquals(a.bestValidation(), b.bestValidation(), 1e-12);
+        for (String k : a.best().keySet()) org.junit.jupiter.api.Assertions.assertArrayEquals(a.best().get(k), b.best().get(k), k);
+    }
+
+    @Test
+    void aNonFiniteLossStopsWithADiagnosisAndKeepsTheBestParameters() throws Exception {
+        Transformer m = new Transformer(pretrained.copy());
+        SvfAdapter adapter = svf(m);
+        t2j.task.Task poisoned = new t2j.task.Task() {
+            @Override public String name() { return "poisoned"; }
+            @Override public String category() { return "math"; }
+            @Override public List<t2j.task.Example> examples(Split s) { return world.examples(s); }
+            @Override public t2j.task.Verdict verify(t2j.task.Example e, String c) {
+                t2j.task.Verdict v = world.verify(e, c);
+                return new t2j.task.Verdict(v.correct(), Double.NaN, v.extracted(), "reward broken on purpose");
+            }
+        };
+        Trainer.Result r = new Trainer(m, adapter, poisoned, world, shortRun(10)).train(new Trainer.Listener() {});
+        assertTrue(r.stopReason().contains("iteration 1") && r.stopReason().contains("not finite"), r.stopReason());
+        assertTrue(r.steps().isEmpty());
+        for (float[] z : adapter.parameters().values()) for (float x : z) assertTrue(Float.isFinite(x));
     }
 }

@@ -1,0 +1,49 @@
+package t2j.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import t2j.tiny.ModelCard;
+import t2j.tiny.TinyRecipe;
+import t2j.train.Pretrainer;
+
+/** {@code t2j pretrain}: builds one of the bundled tiny models from scratch. */
+final class PretrainCommand {
+    static final String HELP = String.join("\n",
+            "usage: t2j pretrain --family llama|mistral --out DIR [--steps N] [--batch N] [--lr X] [--per-task N] [--seed S]",
+            "",
+            "Writes a Hugging Face model folder (tokenizer.json, config.json, model.safetensors, README.md model card) with a",
+            "character-level tokenizer and a small decoder of the family's architecture, trained by next-token loss on the",
+            "built-in training tasks. Stopped runs resume from DIR/pretrain.ckpt (delete it when done).",
+            "");
+
+    private PretrainCommand() {}
+
+    static int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
+        if (argv.length > 0 && argv[0].equals("--help")) {
+            out.print(HELP);
+            return 0;
+        }
+        Args a = new Args("pretrain", argv, Set.of("--family", "--out", "--steps", "--batch", "--lr", "--per-task", "--seed"), Set.of());
+        String family = a.required("--family");
+        Path dir = Path.of(a.required("--out"));
+        int steps = a.integer("--steps", 3000);
+        Pretrainer.Config cfg = new Pretrainer.Config(steps, a.integer("--batch", 16), a.number("--lr", 3e-3f), 0.01,
+                Math.max(1, steps / 20), 1.0, a.integer("--seed", family.equals("llama") ? 1 : 2));
+        ProgressBar bar = new ProgressBar(err);
+        TinyRecipe.Result r = TinyRecipe.pretrain(family, dir, cfg, a.integer("--per-task", 20000), s -> {
+            bar.update("pretrain", s.step(), steps);
+            if (s.step() % 100 == 0 || s.step() == 1) bar.line(String.format("step %5d  loss %.4f  lr %.2e  |g| %.3f  %.0f tokens/s", s.step(), s.loss(), s.lr(), s.gradNorm(), s.tokensPerSecond()));
+        }, bar);
+        String command = "./t2j pretrain " + String.join(" ", argv);
+        ModelCard.write(r, command);
+        Files.deleteIfExists(dir.resolve("pretrain.ckpt"));
+        out.printf("%s: %,d parameters, %d steps in %.1f min, %.0f tokens/s, loss %.3f -> %.3f%n", dir, r.parameters(), r.steps(),
+                r.seconds() / 60, r.tokensPerSecond(), r.firstLoss(), r.finalLoss());
+        for (Map.Entry<String, double[]> e : r.accuracy().entrySet())
+            out.printf("  %-16s validation %5.1f %%   test %5.1f %%%n", e.getKey(), 100 * e.getValue()[0], 100 * e.getValue()[1]);
+        return 0;
+    }
+}
