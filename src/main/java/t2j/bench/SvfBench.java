@@ -40,6 +40,13 @@ public final class SvfBench {
         }
 
         SvfAdapter svf = new SvfAdapter(model, dec, Parametrization.SIGMOID_MASK, 0);
+        // Switching experts per request costs one composition of every adapted matrix.
+        double compose = Double.MAX_VALUE;
+        for (int r = 0; r <= repeats * 3; r++) {
+            long t0 = System.nanoTime();
+            svf.apply();
+            if (r > 0) compose = Math.min(compose, (System.nanoTime() - t0) / 1e9);
+        }
         SplittableRandom rnd = new SplittableRandom(0);
         int[][] prompts = new int[batch][promptLen];
         for (int[] p : prompts) for (int i = 0; i < promptLen; i++) p[i] = rnd.nextInt(model.config().vocabSize());
@@ -65,6 +72,7 @@ public final class SvfBench {
         out.printf("%-22s %14s %16s %8s%n", "step", "t2j", "reference", "ratio");
         ForwardBench.row(out, "SVD of MLP (numpy)", "seconds", svd, svdRef == null ? null : ((Number) svdRef.get("numpy_s")).doubleValue(), false);
         ForwardBench.row(out, "SVF iteration (torch)", "seconds", iteration, svfRef == null ? null : ((Number) svfRef.get("svf_iteration_s")).doubleValue(), false);
+        ForwardBench.row(out, "compose W' (switch)", "seconds", compose, null, false);
         if (why[0] != null) out.println("reference not measured: " + why[0]);
         else out.println("ratio = reference time / t2j time (same weights, same run; PyTorch CPU with 2 threads); targets: SVD >= 0.9, SVF iteration >= 1.0");
     }
