@@ -263,7 +263,8 @@ public final class Json {
         } else throw new IllegalArgumentException("cannot write " + v.getClass().getName() + " as JSON");
     }
 
-    private static void quote(String s, StringBuilder b) {
+    /** Appends {@code s} as a JSON string literal. */
+    public static void quote(String s, StringBuilder b) {
         b.append('"');
         for (int k = 0; k < s.length(); k++) {
             char c = s.charAt(k);
@@ -273,6 +274,8 @@ public final class Json {
                 case '\n': b.append("\\n"); break;
                 case '\r': b.append("\\r"); break;
                 case '\t': b.append("\\t"); break;
+                case '\b': b.append("\\b"); break;
+                case '\f': b.append("\\f"); break;
                 default:
                     if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
                     else b.append(c);

@@ -23,7 +23,7 @@ public final class LoraAdapter implements Adapter {
     private final int rank;
     private final float scale;
     private final Map<String, float[]> params = new LinkedHashMap<>();
-    private final Map<String, float[]> base = new LinkedHashMap<>();
+    private final t2j.train.WeightSnapshot base;
 
     public LoraAdapter(Transformer model, List<String> targets, int rank, float alpha, long seed) {
         if (rank <= 0) throw new IllegalArgumentException("LoRA rank must be positive, got " + rank);
@@ -39,8 +39,8 @@ public final class LoraAdapter implements Adapter {
             for (int i = 0; i < a.length; i++) a[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
             params.put(name + ".lora_A", a);
             params.put(name + ".lora_B", new float[w.rows() * rank]);
-            base.put(name, w.toArray());
         }
+        base = new t2j.train.WeightSnapshot(model.weights(), targets);
     }
 
     public int rank() {
@@ -64,7 +64,7 @@ public final class LoraAdapter implements Adapter {
 
     @Override
     public void restore() {
-        base.forEach((name, w) -> model.weights().matrix(name).copyFrom(w));
+        base.restore();
     }
 
     @Override

@@ -28,7 +28,7 @@ public final class SvfAdapter implements Adapter {
     private final Decomposition dec;
     private final Parametrization param;
     private final Map<String, float[]> z = new LinkedHashMap<>();
-    private final Map<String, float[]> base = new LinkedHashMap<>();
+    private final t2j.train.WeightSnapshot base;
 
     /** z initialised as the parametrization's training start, seeded. */
     public SvfAdapter(Transformer model, Decomposition dec, Parametrization param, long seed) {
@@ -39,10 +39,8 @@ public final class SvfAdapter implements Adapter {
             throw new IllegalStateException("the decomposition was computed from other weights than this model's (fingerprint "
                     + dec.fingerprint() + " vs " + model.weights().fingerprint() + "); is an adapter already applied?");
         SplittableRandom rnd = new SplittableRandom(seed);
-        for (String name : dec.names()) {
-            z.put(name, param.initialZ(dec.get(name).rank(), rnd));
-            base.put(name, model.weights().matrix(name).toArray());
-        }
+        for (String name : dec.names()) z.put(name, param.initialZ(dec.get(name).rank(), rnd));
+        base = new t2j.train.WeightSnapshot(model.weights(), dec.names());
     }
 
     public Parametrization parametrization() {
@@ -95,7 +93,7 @@ public final class SvfAdapter implements Adapter {
 
     @Override
     public void restore() {
-        base.forEach((name, w) -> model.weights().matrix(name).copyFrom(w));
+        base.restore();
     }
 
     @Override
