@@ -18,6 +18,7 @@ public final class Main {
             "  train      train an SVF expert (or the LoRA baseline) on a task with REINFORCE",
             "  eval       accuracy of a model, with or without an expert, on a task",
             "  pretrain   build a bundled tiny model (tokenizer, weights, model card) from scratch",
+            "  matrix     accuracy of the base model and each expert on each task (Markdown table)",
             "  bench      benchmarks against PyTorch measured in the same run: 'bench forward', 'bench svf'",
             "");
 
@@ -44,6 +45,7 @@ public final class Main {
                 case "train": return TrainCommand.run(rest, out, err);
                 case "eval": return EvalCommand.run(rest, out, err);
                 case "pretrain": return PretrainCommand.run(rest, out, err);
+                case "matrix": return MatrixCommand.run(rest, out, err);
                 default:
                     err.println("t2j: unknown command '" + args[0] + "'");
                     err.print(HELP);

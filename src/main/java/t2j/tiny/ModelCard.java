@@ -33,10 +33,28 @@ public final class ModelCard {
         b.append("## Base accuracy (greedy decoding, task seed ").append(TinyRecipe.TASK_SEED).append(")\n\n| task | validation | test |\n|---|---|---|\n");
         for (Map.Entry<String, double[]> e : r.accuracy().entrySet())
             b.append(String.format("| %s | %.1f %% | %.1f %% |%n", e.getKey(), 100 * e.getValue()[0], 100 * e.getValue()[1]));
-        b.append("\nThese numbers are recomputed by a test on every build (`TinyModelsTest`).\n");
-        Path file = r.dir().resolve("README.md");
-        Path tmp = Files.createTempFile(r.dir(), "README", ".tmp");
-        Files.writeString(tmp, b.toString());
+        b.append("\nThe same numbers are in `card.json`; a test (`BundledModelsTest`) re-measures the validation column on every build.\n");
+        atomicWrite(r.dir().resolve("README.md"), b.toString());
+
+        // The same facts for programs: tests check that the recorded accuracies reproduce.
+        Map<String, Object> card = new java.util.LinkedHashMap<>();
+        card.put("model_type", r.config().modelType());
+        card.put("parameters", r.parameters());
+        card.put("steps", r.steps());
+        card.put("seconds", r.seconds());
+        card.put("tokens_per_second", r.tokensPerSecond());
+        card.put("final_loss", r.finalLoss());
+        card.put("task_seed", TinyRecipe.TASK_SEED);
+        card.put("recipe", command);
+        Map<String, Object> acc = new java.util.LinkedHashMap<>();
+        r.accuracy().forEach((task, v) -> acc.put(task, Map.of("validation", v[0], "test", v[1])));
+        card.put("base_accuracy", acc);
+        atomicWrite(r.dir().resolve("card.json"), t2j.json.Json.write(card));
+    }
+
+    private static void atomicWrite(Path file, String text) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+        Files.writeString(tmp, text);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -108,16 +108,14 @@ public final class TinyRecipe {
         ChatPrompter prompter = ChatPrompter.forModel(tok, config);
         List<int[]> data = data(prompter, perTask, cfg.seed());
         Transformer model = new Transformer(ModelWeights.random(config, cfg.seed()));
-        long t0 = System.nanoTime();
         Path ckpt = dir.resolve("pretrain.ckpt");
-        Pretrainer.Result r = new Pretrainer(model, data, cfg).checkpointTo(ckpt, 100).run(listener);
-        double secs = (System.nanoTime() - t0) / 1e9;
+        Pretrainer trainer = new Pretrainer(model, data, cfg).checkpointTo(ckpt, 100);
+        Pretrainer.Result r = trainer.run(listener);
+        double secs = trainer.elapsedSeconds();
         model.weights().save(dir, DType.F32, 1L << 30);
         Map<String, double[]> acc = accuracy(model, prompter, progress);
-        double first = r.steps().isEmpty() ? Double.NaN : r.steps().get(0).loss();
-        Result res = new Result(dir, config, model.weights().parameterCount(), cfg.steps(), secs, r.tokensPerSecond(), first, r.finalLoss(),
-                data.size(), acc);
-        return res;
+        return new Result(dir, config, model.weights().parameterCount(), cfg.steps(), secs, r.tokensPerSecond(), trainer.firstLoss(),
+                r.finalLoss(), data.size(), acc);
     }
 
     /** Greedy accuracy on validation and test of every {@link #CARD_TASKS} task: {@code {validation, test}}. */

@@ -57,6 +57,8 @@ public final class Pretrainer {
     private final Config cfg;
     private final Map<String, float[]> m = new HashMap<>(), v = new HashMap<>();
     private int done;
+    private long elapsedNanos;
+    private double firstLoss = Double.NaN;
 
     /** {@code sequences}: token ids to learn; the loss covers every token after the first. */
     public Pretrainer(Transformer model, List<int[]> sequences, Config cfg) {
@@ -93,6 +95,8 @@ public final class Pretrainer {
                 v.put(name, f.readFloats("v." + name));
             }
             done = Integer.parseInt(f.metadata().get("step"));
+            elapsedNanos = Long.parseLong(f.metadata().getOrDefault("elapsed_nanos", "0"));
+            firstLoss = Double.parseDouble(f.metadata().getOrDefault("first_loss", "NaN"));
         }
     }
 
@@ -104,13 +108,24 @@ public final class Pretrainer {
             entries.add(entry("m." + name, m.get(name)));
             entries.add(entry("v." + name, v.get(name)));
         }
-        t2j.io.SafeTensorsWriter.write(checkpoint, entries, Map.of("t2j.kind", "pretrain-checkpoint", "step", Integer.toString(done)));
+        t2j.io.SafeTensorsWriter.write(checkpoint, entries, Map.of("t2j.kind", "pretrain-checkpoint", "step", Integer.toString(done),
+                "elapsed_nanos", Long.toString(elapsedNanos), "first_loss", Double.toString(firstLoss)));
     }
 
     private static t2j.io.SafeTensorsWriter.Entry entry(String name, float[] a) {
         java.nio.FloatBuffer b = Matrix.allocate(a.length);
         b.put(a).position(0);
         return new t2j.io.SafeTensorsWriter.Entry(name, t2j.io.DType.F32, new long[] {a.length}, b);
+    }
+
+    /** Training time over all sessions of this run, resumed ones included. */
+    public double elapsedSeconds() {
+        return elapsedNanos / 1e9;
+    }
+
+    /** The loss of the run's very first step (also after a resume). */
+    public double firstLoss() {
+        return firstLoss;
     }
 
     /** Steps taken so far (a resumed run continues from here). */
@@ -150,6 +165,8 @@ public final class Pretrainer {
             long dt = System.nanoTime() - t0;
             tokens += count + batch.size();
             nanos += dt;
+            elapsedNanos += dt;
+            if (Double.isNaN(firstLoss)) firstLoss = loss;
             Step s = new Step(step, loss, norm, lr, (count + batch.size()) / (dt / 1e9));
             out.add(s);
             listener.onStep(s);

@@ -1,0 +1,84 @@
+package t2j.tiny;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import t2j.model.Transformer;
+import t2j.svf.Decomposition;
+import t2j.svf.Expert;
+import t2j.svf.SvfAdapter;
+import t2j.svf.Targets;
+import t2j.task.Split;
+import t2j.task.Task;
+import t2j.task.Tasks;
+import t2j.train.ChatPrompter;
+import t2j.train.Evaluator;
+import t2j.util.Progress;
+
+/**
+ * Accuracy of the base model and of each expert on each task: the table a model card reports (the diagonal should
+ * improve; the rest shows what an expert does off its task).
+ */
+public final class ExpertMatrix {
+    private ExpertMatrix() {}
+
+    /** Rows: "base" then each expert by file name; columns: tasks; values: accuracy on {@code split}. */
+    public record Table(List<String> rows, List<String> tasks, double[][] accuracy, Split split) {
+        public String markdown() {
+            StringBuilder b = new StringBuilder("| " + split.name().toLowerCase() + " accuracy |");
+            for (String t : tasks) b.append(' ').append(t).append(" |");
+            b.append("\n|---|").append("---|".repeat(tasks.size())).append('\n');
+            for (int r = 0; r < rows.size(); r++) {
+                b.append("| ").append(rows.get(r)).append(" |");
+                for (int c = 0; c < tasks.size(); c++) b.append(String.format(" %.1f %% |", 100 * accuracy[r][c]));
+                b.append('\n');
+            }
+            return b.toString();
+        }
+    }
+
+    /** The experts shipped in {@code dir}, by file name without extension, sorted. */
+    public static Map<String, Expert> experts(Path dir) throws IOException {
+        Map<String, Expert> out = new LinkedHashMap<>();
+        if (!Files.isDirectory(dir)) return out;
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList();
+        }
+        for (Path f : files) out.put(f.getFileName().toString().replace(".safetensors", ""), Expert.load(f));
+        return out;
+    }
+
+    public static Table measure(Transformer model, ChatPrompter prompter, Map<String, Expert> experts, List<String> tasks, Split split,
+                                int maxNewTokens, Progress progress) {
+        List<String> rows = new ArrayList<>();
+        rows.add("base");
+        rows.addAll(experts.keySet());
+        double[][] acc = new double[rows.size()][tasks.size()];
+        Evaluator ev = new Evaluator(model, prompter, maxNewTokens);
+        Decomposition dec = experts.isEmpty() ? null : Decomposition.compute(model.weights(), Targets.MLP, progress);
+        SvfAdapter svf = dec == null ? null : new SvfAdapter(model, dec, experts.values().iterator().next().parametrization(), 0);
+        try {
+            for (int r = 0; r < rows.size(); r++) {
+                if (r > 0) {
+                    Expert e = experts.get(rows.get(r));
+                    e.checkFits(dec);
+                    svf.setZ(e.z());
+                    svf.apply();
+                }
+                for (int c = 0; c < tasks.size(); c++) {
+                    Task t = Tasks.builtin(tasks.get(c), TinyRecipe.TASK_SEED);
+                    acc[r][c] = ev.evaluate(t, t.examples(split), progress).accuracy();
+                }
+            }
+        } finally {
+            if (svf != null) svf.restore();
+        }
+        return new Table(rows, tasks, acc, split);
+    }
+}

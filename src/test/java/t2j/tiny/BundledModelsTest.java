@@ -1,0 +1,66 @@
+package t2j.tiny;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import t2j.json.Json;
+import t2j.model.Transformer;
+import t2j.task.Split;
+import t2j.task.Task;
+import t2j.task.Tasks;
+import t2j.tokenizer.Tokenizer;
+import t2j.train.ChatPrompter;
+import t2j.train.Evaluator;
+import t2j.util.Progress;
+
+/**
+ * The models under {@code models/} load through the ordinary Hugging Face path, stay within their size budget, and
+ * reproduce the base accuracies their model card records (greedy decoding, same task seed).
+ */
+class BundledModelsTest {
+    /** The repository's models folder, found from the engine module's working directory. */
+    static Path models() {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path p = here; p != null; p = p.getParent()) if (Files.isDirectory(p.resolve("models")) && Files.exists(p.resolve("t2j"))) return p.resolve("models");
+        return here.resolve("models");
+    }
+
+    static Stream<String> names() {
+        return Stream.of("tiny-llama", "tiny-mistral");
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    @SuppressWarnings("unchecked")
+    void loadsAndReproducesItsRecordedBaseAccuracy(String name) throws Exception {
+        Path dir = models().resolve(name);
+        assumeTrue(Files.exists(dir.resolve("card.json")), name + " is not bundled in this checkout (" + dir + ")");
+        long bytes;
+        try (Stream<Path> s = Files.walk(dir)) {
+            bytes = s.filter(p -> p.getFileName().toString().startsWith("model") && p.toString().endsWith(".safetensors"))
+                    .mapToLong(p -> p.toFile().length()).sum();
+        }
+        assertTrue(bytes <= 10L << 20, name + " weights are " + bytes + " bytes, over the 10 MB budget");
+        Transformer model = Transformer.load(dir);
+        Tokenizer tok = Tokenizer.load(dir);
+        ChatPrompter prompter = ChatPrompter.forModel(tok, model.config());
+        Map<String, Object> card = Json.parseObject(Files.readString(dir.resolve("card.json")), dir.resolve("card.json").toString());
+        assertEquals(model.config().modelType(), card.get("model_type"));
+        Map<String, Object> acc = (Map<String, Object>) card.get("base_accuracy");
+        Evaluator ev = new Evaluator(model, prompter, 64);
+        for (String task : TinyRecipe.PRETRAIN_TASKS) {
+            double recorded = ((Number) ((Map<String, Object>) acc.get(task)).get("validation")).doubleValue();
+            Task t = Tasks.builtin(task, TinyRecipe.TASK_SEED);
+            double now = ev.evaluate(t, t.examples(Split.VALIDATION), Progress.NONE).accuracy();
+            // Greedy decoding is deterministic; the tolerance covers BLAS summation order on other CPUs (two answers in 100).
+            assertEquals(recorded, now, 0.021, name + " on " + task + ": recorded " + recorded + ", measured " + now);
+        }
+    }
+}
