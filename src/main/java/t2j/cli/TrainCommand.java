@@ -28,7 +28,7 @@ final class TrainCommand {
             "  --parametrization sigmoid-mask|plain-scale  (svf) default sigmoid-mask (the released code's)",
             "  --lora-rank R --lora-alpha A (lora) default 4 and 8",
             "  --iterations N --batch N --lr X --clip X --kl X --temperature T --max-new-tokens N",
-            "  --eval-every N --validation N --seed S",
+            "  --eval-every N --validation N --seed S --normalize-rewards --reward-clip C",
             "",
             "Validates every --eval-every steps and saves the best parameters to --out. A checkpoint OUT.ckpt is written",
             "at each validation; running the same command again resumes from it.",
@@ -43,7 +43,7 @@ final class TrainCommand {
         }
         Args a = new Args("train", argv, Set.of("--task", "--model", "--out", "--method", "--objective", "--targets", "--parametrization",
                 "--lora-rank", "--lora-alpha", "--iterations", "--batch", "--lr", "--clip", "--kl", "--temperature", "--max-new-tokens",
-                "--eval-every", "--validation", "--seed", "--cache"), Set.of());
+                "--eval-every", "--validation", "--seed", "--cache", "--reward-clip"), Set.of("--normalize-rewards"));
         ModelDir md = ModelDir.load(Path.of(a.required("--model")));
         Task task = Tasks.builtin(a.required("--task"), a.integer("--seed", 42));
         Path outFile = Path.of(a.required("--out"));
@@ -54,7 +54,7 @@ final class TrainCommand {
                 a.integer("--iterations", d.iterations()), a.integer("--batch", d.batchSize()), a.number("--lr", (float) d.learningRate()),
                 a.number("--clip", (float) d.maxGradNorm()), a.number("--kl", 0f), a.number("--temperature", 0f),
                 a.integer("--max-new-tokens", d.maxNewTokens()), a.integer("--eval-every", d.evalEvery()), a.integer("--validation", d.validationLimit()),
-                false, a.integer("--seed", 42));
+                a.has("--normalize-rewards"), a.number("--reward-clip", 0f), a.integer("--seed", 42));
         String method = a.get("--method", "svf");
         String baseFingerprint = md.model().weights().fingerprint();
         ProgressBar bar = new ProgressBar(err);

@@ -181,6 +181,7 @@ public final class Trainer {
         sd = Math.sqrt(sd);
         for (int i = 0; i < n; i++) {
             double r = cfg.normalizeRewards() ? (rewards[i] - mean) / (sd + 1e-6) : rewards[i];
+            if (cfg.rewardClip() > 0) r = Math.max(-cfg.rewardClip(), Math.min(cfg.rewardClip(), r));
             weights[i] = (float) (r / n);
         }
         Backprop.TokenLoss loss = Backprop.weightedNll(weights);

@@ -47,8 +47,8 @@ class TrainerTest {
         double base = new Evaluator(m, world, 2).evaluate(world, world.examples(Split.VALIDATION), Progress.NONE).accuracy();
         SvfAdapter svf = new SvfAdapter(m, Decomposition.compute(m.weights(), Targets.MLP, Progress.NONE), Parametrization.SIGMOID_MASK, 1);
         // Greedy rollouts, as the released code does.
-        TrainingConfig cfg = TrainingConfig.reinforce().withIterations(30).withBatchSize(64).withLearningRate(5e-2)
-                .withTemperature(0f).withMaxNewTokens(2).withEvalEvery(5, 100).withSeed(11);
+        TrainingConfig cfg = TrainingConfig.reinforce().toBuilder().iterations(30).batchSize(64).learningRate(5e-2)
+                .temperature(0f).maxNewTokens(2).evalEvery(5, 100).seed(11).build();
         Trainer.Result r = new Trainer(m, svf, world, world, cfg).train(new Trainer.Listener() {});
         assertTrue(base > 0.05 && base < 0.95, "the base model must be imperfect for the test to mean anything: " + base);
         assertEquals(base, r.baseValidation(), 1e-9);
@@ -59,8 +59,8 @@ class TrainerTest {
     }
 
     private static TrainingConfig shortRun(int iterations) {
-        return TrainingConfig.reinforce().withIterations(iterations).withBatchSize(32).withLearningRate(5e-2)
-                .withMaxNewTokens(2).withEvalEvery(5, 50).withSeed(3);
+        return TrainingConfig.reinforce().toBuilder().iterations(iterations).batchSize(32).learningRate(5e-2)
+                .maxNewTokens(2).evalEvery(5, 50).seed(3).build();
     }
 
     private static SvfAdapter svf(Transformer m) {
