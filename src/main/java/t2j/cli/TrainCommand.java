@@ -31,7 +31,7 @@ final class TrainCommand {
             "  --eval-every N --validation N --seed S --normalize-rewards --reward-clip C",
             "",
             "Validates every --eval-every steps and saves the best parameters to --out. A checkpoint OUT.ckpt is written",
-            "at each validation; running the same command again resumes from it.",
+            "at each validation; if the run is stopped, running the same command again resumes from it.",
             "");
 
     private TrainCommand() {}
@@ -94,6 +94,8 @@ final class TrainCommand {
         info.put("seed", Long.toString(cfg.seed()));
         if (adapter instanceof SvfAdapter) info.put("parametrization", ((SvfAdapter) adapter).parametrization().id());
         new Expert(r.best(), info).save(outFile);
+        // A finished run needs no resume point.
+        java.nio.file.Files.deleteIfExists(Path.of(outFile + ".ckpt"));
         out.printf("%s; base validation %.3f, best %.3f at iteration %d; saved %s%n", r.stopReason(), r.baseValidation(), r.bestValidation(),
                 r.bestIteration(), outFile);
         return 0;
