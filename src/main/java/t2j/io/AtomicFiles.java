@@ -18,6 +18,17 @@ final class AtomicFiles {
     }
 
     static void write(Path file, Body body) throws IOException {
+        // An interrupt (the notebook's stop button, say) would close the channel mid-write and lose the file; a
+        // checkpoint is exactly what must survive it, so the interrupt is held back until the write is done.
+        boolean interrupted = Thread.interrupted();
+        try {
+            writeUninterrupted(file, body);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void writeUninterrupted(Path file, Body body) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
