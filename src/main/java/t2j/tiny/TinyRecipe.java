@@ -97,6 +97,12 @@ public final class TinyRecipe {
      */
     public static Result pretrain(String family, Path dir, Pretrainer.Config cfg, int perTask, Pretrainer.Listener listener, Progress progress)
             throws IOException {
+        return pretrain(family, dir, cfg, perTask, Integer.MAX_VALUE, listener, progress);
+    }
+
+    /** As above, measuring the card's accuracies on at most {@code evalLimit} examples per split (for quick runs). */
+    public static Result pretrain(String family, Path dir, Pretrainer.Config cfg, int perTask, int evalLimit, Pretrainer.Listener listener,
+                                  Progress progress) throws IOException {
         Files.createDirectories(dir);
         Tokenizer tok = writeTokenizer(family, dir);
         int bos = tok.bosId().orElseThrow();
@@ -113,21 +119,25 @@ public final class TinyRecipe {
         Pretrainer.Result r = trainer.run(listener);
         double secs = trainer.elapsedSeconds();
         model.weights().save(dir, DType.F32, 1L << 30);
-        Map<String, double[]> acc = accuracy(model, prompter, progress);
+        Map<String, double[]> acc = accuracy(model, prompter, evalLimit, progress);
         return new Result(dir, config, model.weights().parameterCount(), cfg.steps(), secs, r.tokensPerSecond(), trainer.firstLoss(),
                 r.finalLoss(), data.size(), acc);
     }
 
     /** Greedy accuracy on validation and test of every {@link #CARD_TASKS} task: {@code {validation, test}}. */
-    public static Map<String, double[]> accuracy(Transformer model, ChatPrompter prompter, Progress progress) {
+    public static Map<String, double[]> accuracy(Transformer model, ChatPrompter prompter, int limit, Progress progress) {
         Map<String, double[]> acc = new LinkedHashMap<>();
         Evaluator ev = new Evaluator(model, prompter, 64);
         for (String name : CARD_TASKS) {
             Task t = Tasks.builtin(name, TASK_SEED);
-            double v = ev.evaluate(t, t.examples(Split.VALIDATION), progress).accuracy();
-            double te = ev.evaluate(t, t.examples(Split.TEST), progress).accuracy();
+            double v = ev.evaluate(t, first(t.examples(Split.VALIDATION), limit), progress).accuracy();
+            double te = ev.evaluate(t, first(t.examples(Split.TEST), limit), progress).accuracy();
             acc.put(name, new double[] {v, te});
         }
         return acc;
+    }
+
+    private static <T> List<T> first(List<T> l, int n) {
+        return l.subList(0, Math.min(n, l.size()));
     }
 }

@@ -1,0 +1,158 @@
+package t2j.adapt;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import t2j.task.Example;
+import t2j.task.Split;
+import t2j.task.Task;
+import t2j.util.Progress;
+
+/**
+ * The paper's self-adaptation comparison on a set of tasks: base model, each single expert, prompt-based dispatch,
+ * the classification expert, few-shot CEM and the oracle (the true category's expert), all through {@link TwoPass}.
+ * Greedy decoding and seeded CEM make the numbers reproducible: the same seeds give the same report.
+ *
+ * <pre>{@code
+ * AdaptationStudy.Report r = new AdaptationStudy(ctx, AdaptationStudy.Config.defaults(List.of("math", "code", "reasoning")))
+ *         .run(List.of(Tasks.builtin("math-hard", 42)), Progress.NONE);
+ * System.out.print(r.toMarkdown());
+ * }</pre>
+ */
+public final class AdaptationStudy {
+    public static final String BASE = "base", EXPERTS = "experts", PROMPT = "prompt", CLASSIFIER = "classifier", FEW_SHOT = "few-shot",
+            ORACLE = "oracle";
+    /** Every strategy, in table order. */
+    public static final List<String> ALL = List.of(BASE, EXPERTS, PROMPT, CLASSIFIER, FEW_SHOT, ORACLE);
+
+    /**
+     * @param strategies which of {@link #ALL} to run ({@code experts} means one column per category expert)
+     * @param categories the expert categories dispatch chooses among (pool names)
+     * @param classifier the pool name of the classification expert
+     * @param split      where requests are drawn from (TEST); few-shot shots come from TRANSFER
+     * @param limit      at most this many requests per task
+     * @param shots      few-shot examples per task
+     */
+    public record Config(List<String> strategies, List<String> categories, String classifier, Split split, int limit, int shots,
+                         FewShotCem.Config cem) {
+        public Config {
+            for (String s : strategies)
+                if (!ALL.contains(s)) throw new IllegalArgumentException("unknown strategy '" + s + "' (known: " + String.join(", ", ALL) + ")");
+            strategies = List.copyOf(strategies);
+            categories = List.copyOf(categories);
+            if (limit <= 0 || shots <= 0) throw new IllegalArgumentException("limit and shots must be > 0");
+        }
+
+        /** All strategies on the test split, 10 shots, the released code's CEM settings. */
+        public static Config defaults(List<String> categories) {
+            return new Config(ALL, categories, "classification", Split.TEST, Integer.MAX_VALUE, 10, FewShotCem.Config.defaults());
+        }
+
+        public Config withStrategies(List<String> v) { return new Config(v, categories, classifier, split, limit, shots, cem); }
+        public Config withLimit(int v) { return new Config(strategies, categories, classifier, split, v, shots, cem); }
+        public Config withShots(int v) { return new Config(strategies, categories, classifier, split, limit, v, cem); }
+        public Config withCem(FewShotCem.Config v) { return new Config(strategies, categories, classifier, split, limit, shots, v); }
+        public Config withSplit(Split v) { return new Config(strategies, categories, classifier, v, limit, shots, cem); }
+    }
+
+    /**
+     * Everything measured.
+     *
+     * @param confusion one matrix per dispatching strategy, over all tasks
+     * @param cem       the few-shot search per task
+     * @param notes     strategies skipped and why
+     */
+    public record Report(AccuracyTable accuracy, List<ConfusionMatrix> confusion, Map<String, FewShotCem.Result> cem, List<TimingSummary> timing,
+                         List<String> notes) {
+        public String toMarkdown() {
+            StringBuilder b = new StringBuilder(accuracy.toMarkdown());
+            for (ConfusionMatrix c : confusion) b.append('\n').append(c.toMarkdown());
+            for (FewShotCem.Result r : cem.values())
+                b.append(String.format(Locale.ROOT, "%nCEM %s: best α %s, shot accuracy %.2f (log-lik %.3f), %d evaluations in %.1f s%n", r.task(),
+                        r.best(), r.bestFitness().accuracy(), r.bestFitness().logLikelihood(), r.evaluations(), r.seconds()));
+            if (!timing.isEmpty()) b.append('\n').append(TimingSummary.toMarkdown(timing));
+            for (String n : notes) b.append("note: ").append(n).append('\n');
+            return b.toString();
+        }
+    }
+
+    private final AdaptContext ctx;
+    private final Config cfg;
+
+    public AdaptationStudy(AdaptContext ctx, Config cfg) {
+        this.ctx = ctx;
+        this.cfg = cfg;
+    }
+
+    public Report run(List<Task> tasks, Progress progress) {
+        List<AccuracyTable.Cell> cells = new ArrayList<>();
+        List<TimingSummary> timing = new ArrayList<>();
+        Map<String, FewShotCem.Result> cem = new LinkedHashMap<>();
+        Map<String, List<ConfusionMatrix.Pair>> routed = new LinkedHashMap<>();
+        List<String> notes = new ArrayList<>();
+        List<String> experts = new ArrayList<>();
+        for (String c : cfg.categories()) {
+            if (ctx.pool().has(c)) experts.add(c);
+            else notes.add("no expert for category '" + c + "'");
+        }
+        boolean classifier = ctx.pool().has(cfg.classifier());
+        if (cfg.strategies().contains(CLASSIFIER) && !classifier) notes.add("classifier skipped: no expert named '" + cfg.classifier() + "'");
+        if (cfg.strategies().contains(FEW_SHOT) && experts.isEmpty()) notes.add("few-shot skipped: no category experts");
+        PromptDispatcher prompt = new PromptDispatcher(cfg.categories());
+        try {
+            for (Task task : tasks) {
+                List<Example> all = task.examples(cfg.split());
+                List<Example> requests = all.subList(0, Math.min(cfg.limit(), all.size()));
+                Map<String, Dispatcher> columns = new LinkedHashMap<>();
+                for (String s : cfg.strategies()) {
+                    switch (s) {
+                        case BASE -> columns.put(BASE, Dispatcher.fixed(BASE, Decision.base("baseline")));
+                        case EXPERTS -> {
+                            for (String e : experts) columns.put(e, Dispatcher.fixed(e, Decision.expert(e, "baseline")));
+                        }
+                        case PROMPT -> columns.put(PROMPT, prompt);
+                        case CLASSIFIER -> {
+                            if (classifier) columns.put(CLASSIFIER, new ClassifierDispatcher(cfg.classifier(), prompt));
+                        }
+                        case FEW_SHOT -> {
+                            if (experts.isEmpty()) break;
+                            List<Example> pool = task.examples(Split.TRANSFER);
+                            if (pool.isEmpty()) {
+                                notes.add("few-shot skipped on " + task.name() + ": it has no transfer examples");
+                                break;
+                            }
+                            List<Example> shots = pool.subList(0, Math.min(cfg.shots(), pool.size()));
+                            FewShotCem.Result r = new FewShotCem(cfg.cem()).search(task, shots, ctx, experts, progress);
+                            cem.put(task.name(), r);
+                            columns.put(FEW_SHOT, r.dispatcher());
+                        }
+                        case ORACLE -> columns.put(ORACLE, ctx.pool().has(task.category())
+                                ? Dispatcher.fixed(ORACLE, Decision.expert(task.category(), "true category"))
+                                : Dispatcher.fixed(ORACLE, Decision.other("no expert for the true category " + task.category())));
+                        default -> throw new IllegalStateException(s);
+                    }
+                }
+                for (Map.Entry<String, Dispatcher> col : columns.entrySet()) {
+                    TwoPass.Run run = new TwoPass(ctx, col.getValue()).answerAll(requests, progress);
+                    int correct = 0;
+                    for (TwoPass.Answer a : run.answers()) {
+                        if (task.verify(a.example(), a.completion()).correct()) correct++;
+                        if (col.getKey().equals(PROMPT) || col.getKey().equals(CLASSIFIER))
+                            routed.computeIfAbsent(col.getKey(), k -> new ArrayList<>()).add(new ConfusionMatrix.Pair(task.category(), a.decision().label()));
+                    }
+                    cells.add(new AccuracyTable.Cell(task.name(), col.getKey(), correct, requests.size()));
+                    timing.add(TimingSummary.of(task.name(), col.getKey(), run));
+                }
+            }
+        } finally {
+            ctx.pool().restore();
+        }
+        List<ConfusionMatrix> confusion = new ArrayList<>();
+        routed.forEach((k, v) -> confusion.add(ConfusionMatrix.of(k, cfg.categories(), v)));
+        return new Report(AccuracyTable.of(cfg.split().name().toLowerCase() + " accuracy", cells), Collections.unmodifiableList(confusion),
+                Collections.unmodifiableMap(cem), Collections.unmodifiableList(timing), Collections.unmodifiableList(notes));
+    }
+}

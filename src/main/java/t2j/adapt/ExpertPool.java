@@ -1,0 +1,130 @@
+package t2j.adapt;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import t2j.model.Transformer;
+import t2j.svf.Decomposition;
+import t2j.svf.Expert;
+import t2j.svf.Parametrization;
+import t2j.svf.SvfAdapter;
+
+/**
+ * Named SVF experts of one model, ready to be composed into its weights alone or as a mixture.
+ *
+ * <p>Every expert must fit the decomposition ({@link Expert#checkFits}): an expert trained on other base weights is
+ * refused with {@link Expert.IncompatibleExpertException} unless it was made for this model by {@link Transfer}.
+ * All experts must share one parametrization, since mixtures are formed in its mask space.
+ *
+ * <pre>{@code
+ * ExpertPool pool = new ExpertPool(model, dec, Map.of("math", math, "code", code));
+ * pool.compose(Mixture.perExpert(Map.of("math", 0.5, "code", 0.5)));
+ * ...
+ * pool.restore();   // exact base weights
+ * }</pre>
+ */
+public final class ExpertPool {
+    private final Transformer model;
+    private final Decomposition dec;
+    private final Map<String, Expert> experts;
+    private final Parametrization param;
+    private final SvfAdapter svf;
+    private final Map<String, List<float[]>> masks = new LinkedHashMap<>();
+
+    /** Must be built while the model holds its base weights (the decomposition's). */
+    public ExpertPool(Transformer model, Decomposition dec, Map<String, Expert> experts) {
+        this.model = model;
+        this.dec = dec;
+        this.experts = Collections.unmodifiableMap(new LinkedHashMap<>(experts));
+        Parametrization p = null;
+        for (Map.Entry<String, Expert> e : this.experts.entrySet()) {
+            e.getValue().checkFits(dec);
+            Parametrization ep = e.getValue().parametrization();
+            if (p != null && p != ep)
+                throw new IllegalArgumentException("expert '" + e.getKey() + "' uses parametrization " + ep.id() + " but the others use " + p.id()
+                        + "; experts can only be mixed in one parametrization's mask space");
+            p = ep;
+        }
+        this.param = p == null ? Parametrization.SIGMOID_MASK : p;
+        this.svf = new SvfAdapter(model, dec, param, 0);
+        for (Map.Entry<String, Expert> e : this.experts.entrySet()) {
+            List<float[]> m = new ArrayList<>();
+            for (String name : dec.names()) m.add(param.masks(e.getValue().z().get(name)));
+            masks.put(e.getKey(), m);
+        }
+    }
+
+    public Transformer model() {
+        return model;
+    }
+
+    public Decomposition decomposition() {
+        return dec;
+    }
+
+    public Parametrization parametrization() {
+        return param;
+    }
+
+    /** Expert names in the order given. */
+    public List<String> names() {
+        return new ArrayList<>(experts.keySet());
+    }
+
+    public boolean has(String name) {
+        return experts.containsKey(name);
+    }
+
+    public Expert expert(String name) {
+        Expert e = experts.get(name);
+        if (e == null) throw new IllegalArgumentException("no expert named '" + name + "' (have " + String.join(", ", experts.keySet()) + ")");
+        return e;
+    }
+
+    /** The adapted matrices, in the order per-matrix weights refer to. */
+    public List<String> matrices() {
+        return dec.names();
+    }
+
+    /**
+     * The mixed mask of every adapted matrix: {@code Σ_k α_k·mask(z_k)}, accumulated in float in expert order, so
+     * that α = 1 for one expert and 0 for the rest gives that expert's mask bit for bit. Matrices where every α is 0
+     * are left out (they keep their base weights: under the sigmoid mask a zero mask is undefined).
+     */
+    public Map<String, float[]> masks(Mixture mixture) {
+        List<String> names = dec.names();
+        for (Map.Entry<String, List<Double>> e : mixture.alpha().entrySet()) {
+            expert(e.getKey());
+            int n = e.getValue().size();
+            if (n != 1 && n != names.size())
+                throw new IllegalArgumentException("mixture gives " + n + " weights for expert '" + e.getKey() + "'; expected 1 or one per adapted matrix ("
+                        + names.size() + ")");
+        }
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            float[] mix = null;
+            for (String k : mixture.alpha().keySet()) {
+                float a = (float) mixture.alpha(k, i);
+                if (a == 0) continue;
+                float[] m = masks.get(k).get(i);
+                if (mix == null) mix = new float[m.length];
+                for (int j = 0; j < m.length; j++) mix[j] += a * m[j];
+            }
+            if (mix != null) out.put(names.get(i), mix);
+        }
+        return out;
+    }
+
+    /** Writes the mixture's weights into the model (the base weights for {@link Mixture#isBase()}). */
+    public void compose(Mixture mixture) {
+        if (mixture.isBase()) restore();
+        else svf.applyMasks(masks(mixture));
+    }
+
+    /** Writes the base weights back, exactly. */
+    public void restore() {
+        svf.restore();
+    }
+}
