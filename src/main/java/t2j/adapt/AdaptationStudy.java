@@ -81,10 +81,18 @@ public final class AdaptationStudy {
 
     private final AdaptContext ctx;
     private final Config cfg;
+    private final PromptDispatcher prompt;
 
+    /** With the built-in classification prompt over the config's categories. */
     public AdaptationStudy(AdaptContext ctx, Config cfg) {
+        this(ctx, cfg, new PromptDispatcher(cfg.categories()));
+    }
+
+    /** With a custom first-pass prompt (used by both the prompt and the classifier strategies). */
+    public AdaptationStudy(AdaptContext ctx, Config cfg, PromptDispatcher prompt) {
         this.ctx = ctx;
         this.cfg = cfg;
+        this.prompt = prompt;
     }
 
     public Report run(List<Task> tasks, Progress progress) {
@@ -101,7 +109,6 @@ public final class AdaptationStudy {
         boolean classifier = ctx.pool().has(cfg.classifier());
         if (cfg.strategies().contains(CLASSIFIER) && !classifier) notes.add("classifier skipped: no expert named '" + cfg.classifier() + "'");
         if (cfg.strategies().contains(FEW_SHOT) && experts.isEmpty()) notes.add("few-shot skipped: no category experts");
-        PromptDispatcher prompt = new PromptDispatcher(cfg.categories());
         try {
             for (Task task : tasks) {
                 List<Example> all = task.examples(cfg.split());

@@ -89,7 +89,7 @@ public final class ExpertPool {
     }
 
     /**
-     * The mixed mask of every adapted matrix: {@code Σ_k α_k·mask(z_k)}, accumulated in float in expert order, so
+     * The mixed mask of every adapted matrix: {@code Σ_k α_k·mask(z_k)}, accumulated in float in the pool's expert order, so
      * that α = 1 for one expert and 0 for the rest gives that expert's mask bit for bit. Matrices where every α is 0
      * are left out (they keep their base weights: under the sigmoid mask a zero mask is undefined).
      */
@@ -105,7 +105,7 @@ public final class ExpertPool {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
             float[] mix = null;
-            for (String k : mixture.alpha().keySet()) {
+            for (String k : experts.keySet()) { // pool order, so equal mixtures give bit-identical masks
                 float a = (float) mixture.alpha(k, i);
                 if (a == 0) continue;
                 float[] m = masks.get(k).get(i);

@@ -167,7 +167,7 @@ public final class FewShotCem {
                 Fitness[] fit = new Fitness[pop.length];
                 for (int j = 0; j < pop.length; j++) {
                     Progress.checkInterrupted("few-shot search");
-                    fit[j] = evaluate(task, shots, ctx, mixture(experts, pop[j], per));
+                    fit[j] = fitness(task, shots, ctx, mixture(experts, pop[j], per));
                     evaluations++;
                     progress.update("CEM " + task.name(), (long) (it - 1) * pop.length + j + 1, (long) cfg.iterations() * pop.length);
                 }
@@ -202,8 +202,20 @@ public final class FewShotCem {
                 Collections.unmodifiableList(history), evaluations, shots.size(), (System.nanoTime() - t0) / 1e9);
     }
 
-    /** Accuracy of one mixture on the shots and the mean per-token log-likelihood of its correct generations. */
-    static Fitness evaluate(Task task, List<Example> shots, AdaptContext ctx, Mixture m) {
+    /**
+     * The fitness CEM gives one mixture: its greedy accuracy on the shots and the mean per-token log-likelihood of
+     * its correct generations. The model is left at its base weights.
+     */
+    public static Fitness evaluate(Task task, List<Example> shots, AdaptContext ctx, Mixture m) {
+        try {
+            return fitness(task, shots, ctx, m);
+        } finally {
+            ctx.pool().restore();
+        }
+    }
+
+    /** As {@link #evaluate}, leaving the mixture composed (the search restores once at the end). */
+    private static Fitness fitness(Task task, List<Example> shots, AdaptContext ctx, Mixture m) {
         ctx.pool().compose(m);
         List<Completions.Row> rows = Completions.greedy(ctx.model(), ctx.prompter(), shots, ctx.maxNewTokens(), ctx.batchSize(), "few-shot search");
         List<int[]> prompts = new ArrayList<>(), conts = new ArrayList<>();

@@ -19,6 +19,8 @@ public final class Main {
             "  eval       accuracy of a model, with or without an expert, on a task",
             "  pretrain   build a bundled tiny model (tokenizer, weights, model card) from scratch",
             "  matrix     accuracy of the base model and each expert on each task (Markdown table)",
+            "  adapt      two-pass self-adaptation (prompt, classifier, few-shot CEM) against base, experts and oracle",
+            "  transfer   apply one model's experts to another, against the target's base and own experts",
             "  bench      benchmarks against PyTorch measured in the same run: 'bench forward', 'bench svf'",
             "");
 
@@ -46,6 +48,8 @@ public final class Main {
                 case "eval": return EvalCommand.run(rest, out, err);
                 case "pretrain": return PretrainCommand.run(rest, out, err);
                 case "matrix": return MatrixCommand.run(rest, out, err);
+                case "adapt": return AdaptCommand.run(rest, out, err);
+                case "transfer": return TransferCommand.run(rest, out, err);
                 default:
                     err.println("t2j: unknown command '" + args[0] + "'");
                     err.print(HELP);
