@@ -162,7 +162,7 @@ public final class FewShotCem {
                 pop[0] = best.clone();
                 for (int j = 1; j < pop.length; j++) {
                     pop[j] = new double[dims];
-                    for (int d = 0; d < dims; d++) pop[j][d] = clamp(mean[d] + std[d] * gaussian(rnd), lo, hi);
+                    for (int d = 0; d < dims; d++) pop[j][d] = clamp(mean[d] + std[d] * t2j.util.Seeds.gaussian(rnd), lo, hi);
                 }
                 Fitness[] fit = new Fitness[pop.length];
                 for (int j = 0; j < pop.length; j++) {
@@ -258,8 +258,4 @@ public final class FewShotCem {
         return Math.max(lo, Math.min(hi, x));
     }
 
-    private static double gaussian(SplittableRandom r) {
-        double u = r.nextDouble(), v = r.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
-    }
 }

@@ -18,7 +18,6 @@ import t2j.svf.Targets;
 import t2j.task.Split;
 import t2j.task.Task;
 import t2j.task.Tasks;
-import t2j.tiny.ExpertMatrix;
 import t2j.tiny.TinyRecipe;
 
 /** {@code t2j adapt}: Transformer² self-adaptation (prompt, classification expert, few-shot CEM) against its baselines. */
@@ -91,7 +90,7 @@ final class AdaptCommand {
      * expert file of {@code DIR/experts} when {@code list} is null.
      */
     static Map<String, Expert> experts(Path modelDir, String list, String command) throws java.io.IOException {
-        if (list == null) return ExpertMatrix.experts(modelDir.resolve("experts"));
+        if (list == null) return t2j.svf.Expert.loadAll(modelDir.resolve("experts"));
         Map<String, Expert> out = new LinkedHashMap<>();
         for (String item : list.split(",")) {
             item = item.strip();

@@ -28,7 +28,7 @@ final class MatrixCommand {
         ModelDir md = ModelDir.load(Path.of(a.required("--model")));
         Path experts = Path.of(a.get("--experts", md.dir().resolve("experts").toString()));
         List<String> tasks = a.has("--tasks") ? List.of(a.get("--tasks", "").split(",")) : TinyRecipe.CARD_TASKS;
-        ExpertMatrix.Table t = ExpertMatrix.measure(md.model(), md.prompter(), ExpertMatrix.experts(experts), tasks,
+        ExpertMatrix.Table t = ExpertMatrix.measure(md.model(), md.prompter(), t2j.svf.Expert.loadAll(experts), tasks,
                 Split.valueOf(a.get("--split", "test").toUpperCase()), a.integer("--max-new-tokens", 64), new ProgressBar(err));
         out.print(t.markdown());
         return 0;

@@ -22,7 +22,6 @@ import t2j.task.Example;
 import t2j.task.Split;
 import t2j.task.Task;
 import t2j.task.Tasks;
-import t2j.tiny.ExpertMatrix;
 import t2j.tiny.TinyRecipe;
 
 /** {@code t2j transfer}: experts of one model applied to another, against the target's base and its own experts. */
@@ -69,7 +68,7 @@ final class TransferCommand {
         ProgressBar bar = new ProgressBar(err);
         Targets targets = Targets.parse(source.values().iterator().next().info().getOrDefault("targets", "mlp"));
         Decomposition dec = target.decomposition(targets, a.has("--cache") ? Path.of(a.get("--cache", "")) : null, bar);
-        Map<String, Expert> own = ExpertMatrix.experts(target.dir().resolve("experts"));
+        Map<String, Expert> own = t2j.svf.Expert.loadAll(target.dir().resolve("experts"));
         String modelType = target.model().config().modelType();
 
         Map<String, Expert> pool = new LinkedHashMap<>();

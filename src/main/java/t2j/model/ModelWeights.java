@@ -221,17 +221,12 @@ public final class ModelWeights {
             boolean norm = e.getKey().endsWith("norm.weight");
             m.forEachBlock((first, count, data) -> {
                 int n = count * m.cols();
-                for (int i = 0; i < n; i++) data.put(i, norm ? 1f : (float) (gaussian(rnd) * std));
+                for (int i = 0; i < n; i++) data.put(i, norm ? 1f : (float) (t2j.util.Seeds.gaussian(rnd) * std));
             });
         }
         return w;
     }
 
-    private static double gaussian(SplittableRandom r) {
-        // Box-Muller: SplittableRandom has no nextGaussian on Java 17.
-        double u = r.nextDouble(), v = r.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
-    }
 
     /** Writes the weights as a Hugging Face folder's safetensors (sharded when larger than {@code maxShardBytes}). */
     public void save(Path dir, DType dtype, long maxShardBytes) throws IOException {

@@ -84,6 +84,18 @@ public record Expert(Map<String, float[]> z, Map<String, String> info) {
         }
     }
 
+    /** Every expert file ({@code *.safetensors}) in {@code dir}, by file name without extension, sorted; empty if none. */
+    public static Map<String, Expert> loadAll(Path dir) throws IOException {
+        Map<String, Expert> out = new LinkedHashMap<>();
+        if (!java.nio.file.Files.isDirectory(dir)) return out;
+        List<Path> files;
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList();
+        }
+        for (Path f : files) out.put(f.getFileName().toString().replace(".safetensors", ""), load(f));
+        return out;
+    }
+
     /**
      * Checks that this expert was trained on these base weights with a z-vector for every decomposed matrix of the
      * right length; otherwise explains the first problem. Using an expert on another model is a deliberate transfer.

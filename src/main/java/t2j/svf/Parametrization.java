@@ -21,7 +21,7 @@ public enum Parametrization {
         @Override
         public float[] initialZ(int r, SplittableRandom rnd) {
             float[] z = new float[r];
-            for (int i = 0; i < r; i++) z[i] = 0.1f + 0.01f * (float) gaussian(rnd);
+            for (int i = 0; i < r; i++) z[i] = 0.1f + 0.01f * (float) t2j.util.Seeds.gaussian(rnd);
             return z;
         }
 
@@ -136,8 +136,4 @@ public enum Parametrization {
         throw new IllegalArgumentException("unknown parametrization '" + id + "' (expected sigmoid-mask or plain-scale)");
     }
 
-    static double gaussian(SplittableRandom r) {
-        double u = r.nextDouble(), v = r.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
-    }
 }

@@ -42,18 +42,6 @@ public final class ExpertMatrix {
         }
     }
 
-    /** The experts shipped in {@code dir}, by file name without extension, sorted. */
-    public static Map<String, Expert> experts(Path dir) throws IOException {
-        Map<String, Expert> out = new LinkedHashMap<>();
-        if (!Files.isDirectory(dir)) return out;
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList();
-        }
-        for (Path f : files) out.put(f.getFileName().toString().replace(".safetensors", ""), Expert.load(f));
-        return out;
-    }
-
     public static Table measure(Transformer model, ChatPrompter prompter, Map<String, Expert> experts, List<String> tasks, Split split,
                                 int maxNewTokens, Progress progress) {
         List<String> rows = new ArrayList<>();

@@ -11,4 +11,10 @@ public final class Seeds {
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
+
+    /** A standard normal draw (Box–Muller): {@code SplittableRandom} has no {@code nextGaussian} on Java 17. */
+    public static double gaussian(java.util.SplittableRandom r) {
+        double u = r.nextDouble(), v = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+    }
 }
