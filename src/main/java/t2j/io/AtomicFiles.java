@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Write-to-temp, fsync, rename: readers see the old file or the complete new one, never a half-written one. */
-final class AtomicFiles {
+/**
+ * Write-to-temp, fsync, rename: readers see the old file or the complete new one, never a half-written one. Every
+ * file the project writes (checkpoints, caches, experts, configs, cards) goes through here.
+ */
+public final class AtomicFiles {
     private AtomicFiles() {
     }
 
@@ -34,6 +37,12 @@ final class AtomicFiles {
         Files.createDirectories(dir);
         // Same folder as the target: a rename across file systems would not be atomic.
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        // createTempFile makes the file private (0600); the result should be as readable as any file the user writes.
+        try {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException notPosix) {
+            // keep the platform's default
+        }
         boolean done = false;
         try {
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -59,6 +68,12 @@ final class AtomicFiles {
         } catch (IOException | UnsupportedOperationException ignored) {
             // best effort, see above
         }
+    }
+
+    /** Writes {@code text} as UTF-8, atomically. */
+    public static void writeString(Path file, String text) throws IOException {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        write(file, out -> writeFully(out, java.nio.ByteBuffer.wrap(bytes)));
     }
 
     static void writeFully(FileChannel out, java.nio.ByteBuffer b) throws IOException {

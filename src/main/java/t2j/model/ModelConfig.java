@@ -205,11 +205,7 @@ public record ModelConfig(
 
     /** Writes {@code dir/config.json}. */
     public void save(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "config", ".json.tmp");
-        Files.writeString(tmp, Json.write(toJson()));
-        Files.move(tmp, dir.resolve("config.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        t2j.io.AtomicFiles.writeString(dir.resolve("config.json"), Json.write(toJson()));
     }
 
     @Override

@@ -1,9 +1,7 @@
 package t2j.tiny;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /** The README.md of a bundled tiny model: what it is, the exact recipe, and its measured base accuracies. */
@@ -53,8 +51,6 @@ public final class ModelCard {
     }
 
     private static void atomicWrite(Path file, String text) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        t2j.io.AtomicFiles.writeString(file, text);
     }
 }
