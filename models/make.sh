@@ -10,7 +10,7 @@ for family in "${families[@]}"; do
   ./t2j pretrain --family "$family" --out "$m" --steps 2000 --per-task 20000
   for task in math code reasoning classification; do
     ./t2j train --task "$task" --model "$m" --out "$m/experts/$task.safetensors" \
-      --iterations 60 --batch 16 --lr 2e-2 --eval-every 10 --validation 100 --seed 7
+      --iterations 40 --batch 16 --lr 5e-3 --normalize-rewards --eval-every 5 --validation 100 --seed 7
   done
   ./t2j matrix --model "$m" > "$m/experts/accuracy.md"
 done

@@ -38,7 +38,7 @@ public record TrainingConfig(Objective objective, int iterations, int batchSize,
 
     /** REINFORCE defaults for the bundled tiny models. */
     public static TrainingConfig reinforce() {
-        return new TrainingConfig(Objective.REINFORCE, 40, 16, 2e-3, 1.0, 0.0, 0f, 48, 10, 100, false, 0.0, 42);
+        return new TrainingConfig(Objective.REINFORCE, 40, 16, 2e-3, 1.0, 0.0, 0f, 64, 10, 100, false, 0.0, 42);
     }
 
     /** A builder starting from these settings. */
