@@ -9,8 +9,9 @@ for family in "${families[@]}"; do
   m="models/tiny-$family"
   ./t2j pretrain --family "$family" --out "$m" --steps 2000 --per-task 20000
   for task in math code reasoning classification; do
-    ./t2j train --task "$task" --model "$m" --out "$m/experts/$task.safetensors" \
-      --iterations 40 --batch 16 --lr 5e-3 --normalize-rewards --eval-every 5 --validation 100 --seed 7
+    # shellcheck disable=SC2046
+    ./t2j train --task "$task" --model "$m" --out "$m/experts/$task.safetensors" $(cat models/expert-flags)
   done
   ./t2j matrix --model "$m" > "$m/experts/accuracy.md"
+  models/card-experts.sh "$m"
 done
