@@ -188,6 +188,11 @@ public final class Checkpoint implements AutoCloseable {
     }
 
     /** See {@link SafeTensorsFile#readFloats(String)}. */
+    /** See {@link SafeTensorsFile#readRange}. */
+    public void readRange(String name, long first, int count, FloatBuffer dst) {
+        file(name).readRange(name, first, count, dst);
+    }
+
     public float[] readFloats(String name) {
         return file(name).readFloats(name);
     }

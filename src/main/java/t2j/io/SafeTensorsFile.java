@@ -266,6 +266,28 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Converts values {@code [first, first+count)} of a tensor (in row-major order) to float32 into {@code dst} from its
+     * position: how a tensor too large for one buffer (Llama-3-8B's embedding) is read block by block.
+     */
+    public void readRange(String name, long first, int count, FloatBuffer dst) {
+        TensorInfo t = info(name);
+        if (!t.dtype().toFloat())
+            throw bad(path, "tensor '" + name + "' has dtype " + t.dtype() + ", which does not convert to float32 (F32, F16 and BF16 do)");
+        if (first < 0 || count < 0 || first + count > t.numel())
+            throw new IllegalArgumentException(path + ": values [" + first + ", " + (first + count) + ") are outside tensor '" + name
+                    + "' of " + t.numel() + " values");
+        if (count > dst.remaining())
+            throw new IllegalArgumentException(path + ": " + count + " values of '" + name + "' do not fit in " + dst.remaining() + " remaining");
+        int elem = t.dtype().bytes(), at = dst.position();
+        long startByte = first * elem, endByte = (first + count) * elem;
+        int window = WINDOW_BYTES - WINDOW_BYTES % 4;
+        for (long off = startByte; off < endByte; off += window) {
+            int len = (int) Math.min(window, endByte - off);
+            convert(t.dtype(), map(t, off, len), dst, at + (int) ((off - startByte) / elem), len / elem);
+        }
+    }
+
     /** Convenience for small tensors: the values as a new float array. */
     public float[] readFloats(String name) {
         long n = info(name).numel();

@@ -189,13 +189,9 @@ public final class ModelWeights {
         return w;
     }
 
+    /** Fills {@code dst} block by block, so a tensor over 2 GiB in float32 never needs one buffer of its size. */
     private static void readInto(Checkpoint ckpt, String name, Matrix dst) {
-        if (dst.numel() <= Integer.MAX_VALUE / 4 && singleBlock(dst)) {
-            dst.forEachBlock((first, count, data) -> ckpt.readInto(name, data.duplicate().position(0)));
-        } else {
-            throw new ModelFormatException(ckpt.fileOf(name) + ": tensor '" + name + "' with " + dst.numel()
-                    + " values is larger than one 2 GiB block; loading it is not supported yet");
-        }
+        dst.forEachBlock((first, count, data) -> ckpt.readRange(name, (long) first * dst.cols(), count * dst.cols(), data.duplicate().position(0)));
     }
 
     private static boolean singleBlock(Matrix m) {

@@ -223,4 +223,23 @@ class CheckpointTest {
         StFiles.bytes(shard, new byte[3]);
         assertBad(() -> Checkpoint.open(dir), shard.toString(), "file is 3 bytes");
     }
+
+    @org.junit.jupiter.api.Test
+    void readRangeReturnsAnySliceOfATensorInEveryDtype() throws Exception {
+        for (DType dtype : new DType[] {DType.F32, DType.BF16, DType.F16}) {
+            java.nio.FloatBuffer data = t2j.tensor.Matrix.allocate(6 * 5);
+            for (int i = 0; i < 30; i++) data.put(i, i * 0.5f - 3f);
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("range");
+            Checkpoint.writeSharded(dir, java.util.List.of(new SafeTensorsWriter.Entry("w", dtype, new long[] {6, 5}, data)), 1L << 30, java.util.Map.of());
+            try (Checkpoint c = Checkpoint.open(dir)) {
+                float[] all = c.readFloats("w");
+                java.nio.FloatBuffer part = java.nio.FloatBuffer.allocate(10);
+                c.readRange("w", 10, 10, part);
+                for (int i = 0; i < 10; i++) org.junit.jupiter.api.Assertions.assertEquals(all[10 + i], part.get(i), dtype + " value " + (10 + i));
+                IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> c.readRange("w", 25, 10, java.nio.FloatBuffer.allocate(10)));
+                org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("[25, 35)"), e.getMessage());
+            }
+        }
+    }
 }
