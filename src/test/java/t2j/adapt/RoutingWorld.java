@@ -29,7 +29,7 @@ import t2j.util.Progress;
  * {@code mid}), plus classification ({@code ?|3+7+1=} → {@code \boxed{hi}}), and a micro Llama pretrained on all of
  * it in seconds. The pretrained weights are built once per JVM and shared by the test classes.
  */
-final class RoutingWorld implements Prompter {
+final class RoutingWorld extends t2j.train.CharPrompter {
     static final String CHARS = "0123456789+*-=?|\\boxed{}hilm";
     static final int BOS = CHARS.length(), EOS = CHARS.length() + 1;
     static final String SYSTEM = "?";
@@ -41,6 +41,7 @@ final class RoutingWorld implements Prompter {
     final Map<String, SubTask> tasks = new LinkedHashMap<>();
 
     private RoutingWorld() {
+        super(CHARS);
         tasks.put("hi", new SubTask("max", "hi", '+', Math::max, 1));
         tasks.put("lo", new SubTask("min", "lo", '*', Math::min, 2));
         tasks.put("mid", new SubTask("median", "mid", '-', null, 3));
@@ -114,42 +115,6 @@ final class RoutingWorld implements Prompter {
         int[] p = promptIds(e), r = referenceIds(e), s = Arrays.copyOf(p, p.length + r.length);
         System.arraycopy(r, 0, s, p.length, r.length);
         return s;
-    }
-
-    private static int[] ids(String s) {
-        int[] r = new int[s.length()];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = CHARS.indexOf(s.charAt(i));
-            if (r[i] < 0) throw new IllegalArgumentException("character '" + s.charAt(i) + "' is not in the world's alphabet");
-        }
-        return r;
-    }
-
-    @Override
-    public int[] promptIds(Example e) {
-        int[] p = ids((e.system() != null ? e.system() + "|" : "") + e.prompt()), r = new int[p.length + 1];
-        r[0] = BOS;
-        System.arraycopy(p, 0, r, 1, p.length);
-        return r;
-    }
-
-    @Override
-    public int[] referenceIds(Example e) {
-        int[] a = ids(e.reference()), r = Arrays.copyOf(a, a.length + 1);
-        r[a.length] = EOS;
-        return r;
-    }
-
-    @Override
-    public String decode(int[] completion) {
-        StringBuilder b = new StringBuilder();
-        for (int id : completion) if (id < CHARS.length()) b.append(CHARS.charAt(id));
-        return b.toString();
-    }
-
-    @Override
-    public int[] stopIds() {
-        return new int[] {EOS};
     }
 
     /** Digit triples joined by one operator; answer max, min or median. */

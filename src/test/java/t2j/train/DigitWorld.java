@@ -13,12 +13,13 @@ import t2j.task.Verdict;
  * A world small enough to train in a unit test: prompts {@code "a+b+c="} over digits, answer {@code max(a, b, c)},
  * a character-level vocabulary, and a micro Llama that learns it imperfectly in seconds.
  */
-public final class DigitWorld implements Task, Prompter {
+public final class DigitWorld extends CharPrompter implements Task {
     static final String CHARS = "0123456789+=";
     static final int BOS = CHARS.length(), EOS = CHARS.length() + 1;
     private final List<Example> train = new ArrayList<>(), valid = new ArrayList<>();
 
     public DigitWorld(long seed) {
+        super(CHARS);
         List<Example> all = new ArrayList<>();
         for (int a = 0; a < 10; a++)
             for (int b = 0; b < 10; b++)
@@ -47,39 +48,6 @@ public final class DigitWorld implements Task, Prompter {
     public Verdict verify(Example e, String completion) {
         String got = completion.strip();
         return Verdict.of(got.equals(e.answer()), got, got.equals(e.answer()) ? "right" : "expected " + e.answer());
-    }
-
-    private static int[] ids(String s) {
-        int[] r = new int[s.length()];
-        for (int i = 0; i < r.length; i++) r[i] = CHARS.indexOf(s.charAt(i));
-        return r;
-    }
-
-    @Override
-    public int[] promptIds(Example e) {
-        int[] p = ids(e.prompt()), r = new int[p.length + 1];
-        r[0] = BOS;
-        System.arraycopy(p, 0, r, 1, p.length);
-        return r;
-    }
-
-    @Override
-    public int[] referenceIds(Example e) {
-        int[] a = ids(e.reference()), r = java.util.Arrays.copyOf(a, a.length + 1);
-        r[a.length] = EOS;
-        return r;
-    }
-
-    @Override
-    public String decode(int[] completion) {
-        StringBuilder b = new StringBuilder();
-        for (int id : completion) if (id < CHARS.length()) b.append(CHARS.charAt(id));
-        return b.toString();
-    }
-
-    @Override
-    public int[] stopIds() {
-        return new int[] {EOS};
     }
 
     /** Training sequences (prompt + reference) for pretraining. */
