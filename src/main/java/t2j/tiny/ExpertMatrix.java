@@ -1,13 +1,8 @@
 package t2j.tiny;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import t2j.model.Transformer;
 import t2j.svf.Decomposition;
 import t2j.svf.Expert;

@@ -20,7 +20,6 @@ import t2j.task.Split;
 import t2j.task.Task;
 import t2j.task.Verdict;
 import t2j.train.Pretrainer;
-import t2j.train.Prompter;
 import t2j.util.Progress;
 
 /**

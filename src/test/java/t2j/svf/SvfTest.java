@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import t2j.model.Backprop;
 import t2j.model.ModelWeights;
 import t2j.model.TinyModels;
 import t2j.model.Transformer;

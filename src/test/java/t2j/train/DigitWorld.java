@@ -2,7 +2,6 @@ package t2j.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import t2j.model.ModelConfig;
 import t2j.task.Example;
 import t2j.task.Split;
