@@ -4,6 +4,7 @@ import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
+import static org.bytedeco.openblas.global.openblas.cblas_sgemv;
 
 import java.nio.FloatBuffer;
 
@@ -34,6 +35,12 @@ public final class Blas {
                             FloatBuffer a, int aOff, int lda,
                             FloatBuffer b, int bOff, int ldb,
                             float beta, FloatBuffer c, int cOff, int ldc) {
+        if (m == 1) {
+            // One row (a decode step): sgemm would pack all of B first; sgemv streams it once, several times faster.
+            cblas_sgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, transB ? n : k, transB ? k : n, alpha,
+                    at(b, bOff), ldb, at(a, aOff), transA ? lda : 1, beta, at(c, cOff), 1);
+            return;
+        }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, alpha,
                 at(a, aOff), lda, at(b, bOff), ldb, beta, at(c, cOff), ldc);
     }
