@@ -206,14 +206,19 @@ public final class Pretrainer {
             int n = (int) p.numel();
             float[] mm = m.computeIfAbsent(name, k -> new float[n]), vv = v.computeIfAbsent(name, k -> new float[n]);
             double decay = name.endsWith("norm.weight") ? 0 : cfg.weightDecay();
-            float[] pa = p.toArray(), ga = g.toArray();
-            for (int i = 0; i < n; i++) {
-                double gi = ga[i] * gradScale;
-                mm[i] = (float) (b1 * mm[i] + (1 - b1) * gi);
-                vv[i] = (float) (b2 * vv[i] + (1 - b2) * gi * gi);
-                pa[i] = (float) (pa[i] - lr * ((mm[i] / c1) / (Math.sqrt(vv[i] / c2) + eps) + decay * pa[i]));
-            }
-            p.copyFrom(pa);
+            // Updated in place, block by block: copying every weight to the heap and back each step would double the work.
+            p.forEachBlock((first, count, pb) -> {
+                java.nio.FloatBuffer gb = g.blockOf(first);
+                int go = g.offsetInBlock(first), off = first * p.cols();
+                for (int i = 0, len = count * p.cols(); i < len; i++) {
+                    double gi = gb.get(go + i) * gradScale;
+                    int k = off + i;
+                    mm[k] = (float) (b1 * mm[k] + (1 - b1) * gi);
+                    vv[k] = (float) (b2 * vv[k] + (1 - b2) * gi * gi);
+                    float w = pb.get(i);
+                    pb.put(i, (float) (w - lr * ((mm[k] / c1) / (Math.sqrt(vv[k] / c2) + eps) + decay * w)));
+                }
+            });
         }
     }
 }

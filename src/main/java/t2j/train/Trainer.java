@@ -35,6 +35,7 @@ public final class Trainer {
     private final Task task;
     private final Prompter prompter;
     private final TrainingConfig cfg;
+    private final Backprop backprop;
     private Path checkpoint;
 
     public Trainer(Transformer model, Adapter adapter, Task task, Prompter prompter, TrainingConfig cfg) {
@@ -43,6 +44,7 @@ public final class Trainer {
         this.task = task;
         this.prompter = prompter;
         this.cfg = cfg;
+        this.backprop = new Backprop(model);
     }
 
     /** Checkpoints to {@code file} at every validation and resumes from it when it exists. */
@@ -186,7 +188,7 @@ public final class Trainer {
         }
         Backprop.TokenLoss loss = Backprop.weightedNll(weights);
         if (cfg.klCoefficient() > 0) loss = KlPenalty.add(loss, model, adapter, prompts, completions, cfg.klCoefficient() / n);
-        double l = new Backprop(model).lossAndGradients(prompts, completions, loss, adapter.gradientSink(grads));
+        double l = backprop.lossAndGradients(prompts, completions, loss, adapter.gradientSink(grads));
         return new double[] {l, mean, (double) correct / n};
     }
 
@@ -201,7 +203,7 @@ public final class Trainer {
         }
         float[] w = new float[n];
         java.util.Arrays.fill(w, 1f / Math.max(1, tokens));
-        double l = new Backprop(model).lossAndGradients(prompts, refs, Backprop.weightedNll(w), adapter.gradientSink(grads));
+        double l = backprop.lossAndGradients(prompts, refs, Backprop.weightedNll(w), adapter.gradientSink(grads));
         return new double[] {l, Double.NaN, Double.NaN};
     }
 
