@@ -82,6 +82,7 @@ public final class AdaptationStudy {
     private final AdaptContext ctx;
     private final Config cfg;
     private final PromptDispatcher prompt;
+    private final Map<String, Dispatcher> custom;
 
     /** With the built-in classification prompt over the config's categories. */
     public AdaptationStudy(AdaptContext ctx, Config cfg) {
@@ -90,9 +91,25 @@ public final class AdaptationStudy {
 
     /** With a custom first-pass prompt (used by both the prompt and the classifier strategies). */
     public AdaptationStudy(AdaptContext ctx, Config cfg, PromptDispatcher prompt) {
+        this(ctx, cfg, prompt, Map.of());
+    }
+
+    private AdaptationStudy(AdaptContext ctx, Config cfg, PromptDispatcher prompt, Map<String, Dispatcher> custom) {
         this.ctx = ctx;
         this.cfg = cfg;
         this.prompt = prompt;
+        this.custom = custom;
+    }
+
+    /**
+     * This study with one more column: {@code dispatcher} (a strategy written by the user) evaluated like the built-in
+     * ones, its routing counted in a confusion matrix of its own.
+     */
+    public AdaptationStudy with(String column, Dispatcher dispatcher) {
+        if (ALL.contains(column)) throw new IllegalArgumentException("'" + column + "' names a built-in strategy; give the custom one another name");
+        Map<String, Dispatcher> m = new LinkedHashMap<>(custom);
+        m.put(column, dispatcher);
+        return new AdaptationStudy(ctx, cfg, prompt, Collections.unmodifiableMap(m));
     }
 
     public Report run(List<Task> tasks, Progress progress) {
@@ -142,12 +159,13 @@ public final class AdaptationStudy {
                         default -> throw new IllegalStateException(s);
                     }
                 }
+                columns.putAll(custom);
                 for (Map.Entry<String, Dispatcher> col : columns.entrySet()) {
                     TwoPass.Run run = new TwoPass(ctx, col.getValue()).answerAll(requests, progress);
                     int correct = 0;
                     for (TwoPass.Answer a : run.answers()) {
                         if (task.verify(a.example(), a.completion()).correct()) correct++;
-                        if (col.getKey().equals(PROMPT) || col.getKey().equals(CLASSIFIER))
+                        if (col.getKey().equals(PROMPT) || col.getKey().equals(CLASSIFIER) || custom.containsKey(col.getKey()))
                             routed.computeIfAbsent(col.getKey(), k -> new ArrayList<>()).add(new ConfusionMatrix.Pair(task.category(), a.decision().label()));
                     }
                     cells.add(new AccuracyTable.Cell(task.name(), col.getKey(), correct, requests.size()));

@@ -28,7 +28,7 @@ final class DecomposeCommand {
         Args a = new Args("decompose", argv, Set.of("--model", "--targets", "--cache"), Set.of());
         Transformer model = Transformer.load(Path.of(a.required("--model")));
         Targets targets = Targets.parse(a.get("--targets", "mlp"));
-        Path cache = a.has("--cache") ? Path.of(a.get("--cache", "")) : ModelDir.defaultCache(model, targets);
+        Path cache = a.has("--cache") ? Path.of(a.get("--cache", "")) : Decomposition.defaultCacheFile(model.weights(), targets);
         long t0 = System.nanoTime();
         Decomposition d = new ModelDir(null, model, null, null).decomposition(targets, cache, new ProgressBar(err));
         double secs = (System.nanoTime() - t0) / 1e9;

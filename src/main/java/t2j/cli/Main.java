@@ -22,6 +22,11 @@ public final class Main {
             "  adapt      two-pass self-adaptation (prompt, classifier, few-shot CEM) against base, experts and oracle",
             "  transfer   apply one model's experts to another, against the target's base and own experts",
             "  bench      benchmarks against PyTorch measured in the same run: 'bench forward', 'bench svf'",
+            "",
+            "Notebooks (commands of the ./t2j launcher):",
+            "  lab        JupyterLab (or the classic notebook) with the t2j Java kernel, opened at notebooks/",
+            "  run        execute one notebook headless through the kernel",
+            "  demo       execute every notebook headless; HTML reports and an index in out/",
             "");
 
     private Main() {}

@@ -4,24 +4,16 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import t2j.adapt.AccuracyTable;
-import t2j.adapt.AdaptContext;
-import t2j.adapt.Decision;
-import t2j.adapt.Dispatcher;
-import t2j.adapt.ExpertPool;
 import t2j.adapt.Transfer;
-import t2j.adapt.TwoPass;
+import t2j.adapt.TransferStudy;
 import t2j.svf.Decomposition;
 import t2j.svf.Expert;
 import t2j.svf.Targets;
-import t2j.task.Example;
 import t2j.task.Split;
 import t2j.task.Task;
-import t2j.task.Tasks;
 import t2j.tiny.TinyRecipe;
 
 /** {@code t2j transfer}: experts of one model applied to another, against the target's base and its own experts. */
@@ -69,42 +61,16 @@ final class TransferCommand {
         Targets targets = Targets.parse(source.values().iterator().next().info().getOrDefault("targets", "mlp"));
         Decomposition dec = target.decomposition(targets, a.has("--cache") ? Path.of(a.get("--cache", "")) : null, bar);
         Map<String, Expert> own = t2j.svf.Expert.loadAll(target.dir().resolve("experts"));
-        String modelType = target.model().config().modelType();
-
-        Map<String, Expert> pool = new LinkedHashMap<>();
-        for (Map.Entry<String, Expert> e : source.entrySet())
-            for (Transfer.Policy p : policies) {
-                Expert moved = Transfer.apply(e.getValue(), dec, modelType, p, seed);
-                pool.put(e.getKey() + "/" + p.id(), moved);
-                if (a.has("--save")) moved.save(Path.of(a.get("--save", "")).resolve(e.getKey() + "." + p.id() + ".safetensors"));
-            }
-        for (String name : source.keySet()) if (own.containsKey(name)) pool.put(name + "/own", own.get(name));
-        AdaptContext ctx = new AdaptContext(target.model(), target.prompter(), new ExpertPool(target.model(), dec, pool), a.integer("--max-new-tokens", 64));
 
         List<String> taskNames = a.has("--task") ? List.of(a.get("--task", "").split(",")) : null;
-        List<AccuracyTable.Cell> cells = new ArrayList<>();
-        for (Map.Entry<String, Expert> e : source.entrySet()) {
-            List<String> names = taskNames != null ? taskNames : List.of(e.getValue().task());
-            for (String tn : names) {
-                Task task = Tasks.builtin(tn.strip(), seed);
-                String row = names.size() == 1 && taskNames == null ? task.name() : e.getKey() + " on " + task.name();
-                List<Example> all = task.examples(split), req = all.subList(0, Math.min(limit, all.size()));
-                Map<String, Decision> columns = new LinkedHashMap<>();
-                columns.put("target base", Decision.base("baseline"));
-                for (Transfer.Policy p : policies) columns.put("transferred " + p.id(), Decision.expert(e.getKey() + "/" + p.id(), p.id()));
-                columns.put("target's own", own.containsKey(e.getKey()) ? Decision.expert(e.getKey() + "/own", "own") : null);
-                for (Map.Entry<String, Decision> c : columns.entrySet()) {
-                    if (c.getValue() == null) continue;
-                    TwoPass.Run run = new TwoPass(ctx, Dispatcher.fixed(c.getKey(), c.getValue())).answerAll(req, bar);
-                    int ok = 0;
-                    for (TwoPass.Answer ans : run.answers()) if (task.verify(ans.example(), ans.completion()).correct()) ok++;
-                    cells.add(new AccuracyTable.Cell(row, c.getKey(), ok, req.size()));
-                }
-            }
-        }
+        TransferStudy.Result r = TransferStudy.run(source, target.model(), target.prompter(), dec, own, policies, taskNames, split, limit,
+                a.integer("--max-new-tokens", 64), seed, bar);
+        if (a.has("--save"))
+            for (Map.Entry<String, Expert> e : r.transferred().entrySet())
+                e.getValue().save(Path.of(a.get("--save", "")).resolve(e.getKey().replace('/', '.') + ".safetensors"));
         out.printf("transfer %s (%s) -> %s (%s), %s accuracy%n", from, source.values().iterator().next().info().getOrDefault("model_type", "?"),
-                target.dir(), modelType, split.name().toLowerCase());
-        out.print(AccuracyTable.of("task", cells).toMarkdown());
+                target.dir(), target.model().config().modelType(), split.name().toLowerCase());
+        out.print(r.accuracy().toMarkdown());
         if (!Files.isDirectory(target.dir().resolve("experts"))) out.println("note: the target has no experts/ folder, so no own-expert column");
         return 0;
     }

@@ -56,6 +56,23 @@ public final class Decomposition {
         return d;
     }
 
+    /**
+     * The user-wide cache file for these weights and targets: {@code $T2J_CACHE/svd} or {@code ~/.cache/t2j/svd}, named by the
+     * weights' fingerprint, so a model folder is never written to and any copy of the same weights shares one cache.
+     */
+    public static Path defaultCacheFile(ModelWeights w, Targets targets) {
+        String root = System.getenv("T2J_CACHE");
+        Path base = root != null ? Path.of(root) : Path.of(System.getProperty("user.home"), ".cache", "t2j");
+        return base.resolve("svd").resolve(w.fingerprint() + "-" + targets.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".safetensors");
+    }
+
+    /** {@link #loadOrCompute} with the {@linkplain #defaultCacheFile default cache file}. */
+    public static Decomposition cached(ModelWeights w, Targets targets, Progress progress) throws IOException {
+        Path file = defaultCacheFile(w, targets).toAbsolutePath();
+        Files.createDirectories(file.getParent());
+        return loadOrCompute(w, targets, file, progress);
+    }
+
     public String fingerprint() {
         return fingerprint;
     }

@@ -23,6 +23,7 @@ final class Preload {
             "import t2j.svf.*;",
             "import t2j.task.*;",
             "import t2j.train.*;",
+            "import t2j.adapt.*;",
             // charts and tables
             "import org.knowm.xchart.*;",
             "import tech.tablesaw.api.*;",

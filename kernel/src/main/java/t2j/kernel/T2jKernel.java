@@ -50,6 +50,18 @@ final class T2jKernel extends BaseKernel {
         this.evaluator = new CellEvaluator(shell, control);
         this.assist = new CodeAssist(shell);
         Renderers.register(renderer);
+        // Long DSL operations (training, CEM) show one output that updates in place instead of printing lines.
+        t2j.dsl.Live.install(new t2j.dsl.Live.Display() {
+            @Override
+            public String show(t2j.dsl.Renderable value) {
+                return org.dflib.jjava.jupyter.kernel.BaseNotebookStatics.display(value);
+            }
+
+            @Override
+            public void update(String id, t2j.dsl.Renderable value) {
+                org.dflib.jjava.jupyter.kernel.BaseNotebookStatics.updateDisplay(id, value);
+            }
+        });
     }
 
     private static LanguageInfo languageInfo() {

@@ -1,0 +1,187 @@
+package t2j.dsl;
+
+import java.util.ArrayList;
+import java.util.List;
+import t2j.adapt.AdaptContext;
+import t2j.adapt.AdaptationStudy;
+import t2j.adapt.ClassifierDispatcher;
+import t2j.adapt.Dispatcher;
+import t2j.adapt.ExpertPool;
+import t2j.adapt.FewShotCem;
+import t2j.adapt.PromptDispatcher;
+import t2j.adapt.TwoPass;
+import t2j.task.Example;
+import t2j.task.Split;
+import t2j.task.Task;
+import t2j.train.Evaluator;
+
+/**
+ * Transformer²: a model, its experts and a dispatcher. Pass 1 decides which expert (or mixture) fits a request, the
+ * z-vectors are composed into the weights, pass 2 answers. Immutable: {@code byPrompt()}, {@code byClassifier()} and
+ * {@code by(dispatcher)} return systems that share the model and experts but dispatch differently.
+ *
+ * <pre>{@code
+ * Transformer2 t2 = Transformer2.of(llama, llama.experts()).byPrompt();
+ * t2.answer("Sam has 3 apples and buys 4 more. How many apples does Sam have?")   // pass 1 label, answer, timing
+ * Transformer2 mine = t2.by("keywords", (req, ctx) -> req.prompt().contains("def ")
+ *         ? Decision.expert("code", "mentions def") : Decision.other("no keyword"));
+ * mine.compare(List.of("math-hard", "code-hard"), 30)                             // beside the built-in strategies
+ * }</pre>
+ */
+public final class Transformer2 {
+    /** The classification expert's name in the shipped sets. */
+    public static final String CLASSIFIER = "classification";
+
+    private final Model model;
+    private final Experts experts;
+    private final AdaptContext ctx;
+    private final Dispatcher dispatcher;
+
+    private Transformer2(Model model, Experts experts, AdaptContext ctx, Dispatcher dispatcher) {
+        this.model = model;
+        this.experts = experts;
+        this.ctx = ctx;
+        this.dispatcher = dispatcher;
+    }
+
+    /** The model with these experts, dispatching by the classification prompt (the paper's first strategy). */
+    public static Transformer2 of(Model model, Experts experts) {
+        if (experts.model() != model)
+            throw new IllegalArgumentException("these experts belong to " + experts.model().name() + ", not " + model.name()
+                    + "; move them with experts.transferTo(model, policy) first");
+        ExpertPool pool = new ExpertPool(model.transformer(), model.decompose(experts.targets()).decomposition(), experts.asMap());
+        AdaptContext ctx = new AdaptContext(model.transformer(), model.prompter(), pool, Model.MAX_NEW_TOKENS);
+        return new Transformer2(model, experts, ctx, null).byPrompt();
+    }
+
+    /** The expert categories pass 1 chooses among: every expert but the classifier. */
+    public List<String> categories() {
+        List<String> c = new ArrayList<>(experts.names());
+        c.remove(CLASSIFIER);
+        return c;
+    }
+
+    /** Pass 1 asks the base model which category the request belongs to (answer in {@code \boxed{}}). */
+    public Transformer2 byPrompt() {
+        return by(new PromptDispatcher(categories()));
+    }
+
+    /** Pass 1 asks the same question with the classification expert composed into the weights. */
+    public Transformer2 byClassifier() {
+        if (!experts.names().contains(CLASSIFIER)) throw new IllegalArgumentException("no expert named '" + CLASSIFIER + "' to classify with; have "
+                + String.join(", ", experts.names()));
+        return by(new ClassifierDispatcher(CLASSIFIER, new PromptDispatcher(categories())));
+    }
+
+    /** Pass 1 is {@code d}: any {@link Dispatcher}, e.g. a lambda written in a cell, or {@code fewShot(...).dispatcher()}. */
+    public Transformer2 by(Dispatcher d) {
+        return new Transformer2(model, experts, ctx, d);
+    }
+
+    /** {@link #by(Dispatcher)} with a name for tables. */
+    public Transformer2 by(String name, Dispatcher d) {
+        return by(new Dispatcher() {
+            @Override
+            public t2j.adapt.Decision decide(Example request, AdaptContext c) {
+                return d.decide(request, c);
+            }
+
+            @Override
+            public List<t2j.adapt.Decision> decideAll(List<Example> requests, AdaptContext c) {
+                return d.decideAll(requests, c);
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+        });
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public Experts experts() {
+        return experts;
+    }
+
+    /** What dispatchers receive: the model, prompter, expert pool and generation limit. */
+    public AdaptContext context() {
+        return ctx;
+    }
+
+    /** Answers one prompt with two-pass inference. */
+    public Reply answer(String prompt) {
+        TwoPass.Answer a = new TwoPass(ctx, dispatcher).answer(new Example("ask", null, prompt, null, null));
+        return new Reply(prompt, a.completion(), a.decision(), a.timing(), a.timing().totalSeconds());
+    }
+
+    /** Two-pass accuracy on {@code limit} test requests of a built-in task. */
+    public Score evaluate(String task, int limit) {
+        return evaluate(Model.task(task), Split.TEST, limit);
+    }
+
+    /** Two-pass accuracy on {@code limit} requests of {@code split}. */
+    public Score evaluate(Task task, Split split, int limit) {
+        List<Example> all = task.examples(split), req = all.subList(0, Math.min(limit, all.size()));
+        try (Live.Panel panel = Live.panel(dispatcher.name() + " on " + task.name())) {
+            TwoPass.Run run = new TwoPass(ctx, dispatcher).answerAll(req, panel);
+            List<Evaluator.Outcome> out = new ArrayList<>();
+            for (TwoPass.Answer a : run.answers()) out.add(new Evaluator.Outcome(a.example(), a.completion(), task.verify(a.example(), a.completion())));
+            return new Score(model.name(), task.name(), dispatcher.name(), new Evaluator.Evaluation(out));
+        }
+    }
+
+    /**
+     * Every built-in strategy — base, each expert, prompt, classifier, few-shot, oracle — and this system's dispatcher
+     * when it is a custom one, on {@code limit} test requests of each built-in task.
+     */
+    public Study compare(List<String> tasks, int limit) {
+        return compare(tasks, limit, AdaptationStudy.Config.defaults(categories()).withLimit(limit).withCem(FewShotCem.Config.defaults().withIterations(10)));
+    }
+
+    /** {@link #compare(List, int)} with a study configuration of your own (strategies, shots, CEM settings). */
+    public Study compare(List<String> tasks, int limit, AdaptationStudy.Config cfg) {
+        AdaptationStudy study = new AdaptationStudy(ctx, cfg.withLimit(limit));
+        if (!isBuiltIn(dispatcher)) study = study.with(dispatcher.name(), dispatcher);
+        try (Live.Panel panel = Live.panel("compare strategies on " + model.name())) {
+            return new Study(model.name(), study.run(tasks.stream().map(Model::task).toList(), panel));
+        }
+    }
+
+    private static boolean isBuiltIn(Dispatcher d) {
+        return d instanceof PromptDispatcher || d instanceof ClassifierDispatcher;
+    }
+
+    /**
+     * Few-shot adaptation: CEM searches interpolation weights α over the category experts, scored on {@code shots}
+     * examples of the task's transfer split. Use {@code result.dispatcher()} to answer with the mixture found.
+     */
+    public FewShot fewShot(String task, int shots) {
+        return fewShot(Model.task(task), shots, FewShotCem.Config.defaults().withIterations(10));
+    }
+
+    /** {@link #fewShot(String, int)} with CEM settings of your own (population, elites, iterations, α range, per matrix). */
+    public FewShot fewShot(Task task, int shots, FewShotCem.Config cfg) {
+        List<Example> pool = task.examples(Split.TRANSFER);
+        if (pool.size() < shots) throw new IllegalArgumentException("task " + task.name() + " has " + pool.size() + " transfer examples; asked for " + shots + " shots");
+        try (Live.Panel panel = Live.panel("few-shot CEM on " + task.name())) {
+            return new FewShot(new FewShotCem(cfg).search(task, pool.subList(0, shots), ctx, categories(), panel));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Transformer² on " + model.name() + " with experts " + String.join(", ", experts.names()) + ", dispatching by " + dispatcher.name();
+    }
+
+    /** The pool the experts are composed from (for researchers going below the DSL). */
+    public ExpertPool pool() {
+        return ctx.pool();
+    }
+}

@@ -1,0 +1,87 @@
+package t2j.dsl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import t2j.adapt.AdaptationStudy;
+import t2j.adapt.ConfusionMatrix;
+import t2j.adapt.Decision;
+import t2j.adapt.Dispatcher;
+import t2j.adapt.FewShotCem;
+import t2j.adapt.Transfer;
+
+class Transformer2Test {
+    static Model llama, mistral;
+    static Experts experts;
+
+    @BeforeAll
+    static void load() {
+        llama = Model.bundled("tiny-llama");
+        mistral = Model.bundled("tiny-mistral");
+        experts = llama.experts();
+    }
+
+    @Test
+    void aDispatcherWrittenAsALambdaDecidesPassOne() {
+        Dispatcher byWord = (req, ctx) -> req.prompt().toLowerCase().contains("how many") ? Decision.expert("math", "asks how many") : Decision.other("no cue");
+        Transformer2 t2 = Transformer2.of(llama, experts).by("keywords", byWord);
+        String before = llama.transformer().weights().fingerprint();
+        Reply r = t2.answer("Sam has 3 apples and buys 4 more. How many apples does Sam have?");
+        assertEquals("math", r.decision().label());
+        assertEquals("asks how many", r.decision().reason());
+        assertEquals("other", t2.answer("Which is larger, 3 or 4?").decision().label());
+        assertEquals(before, llama.transformer().weights().fingerprint());
+        assertTrue(((String) r.mimeBundle().get("text/html")).contains("pass 1"));
+    }
+
+    @Test
+    void aCustomDispatcherIsComparedBesideTheBuiltIns() {
+        // Routes by the true category the task puts in the example id: an oracle written by hand.
+        Dispatcher perfect = (req, ctx) -> Decision.expert(Model.task("math").examples(t2j.task.Split.TEST).stream()
+                .anyMatch(e -> e.id().equals(req.id())) ? "math" : "code", "lookup");
+        Transformer2 t2 = Transformer2.of(llama, experts).by("lookup", perfect);
+        AdaptationStudy.Config cfg = AdaptationStudy.Config.defaults(t2.categories())
+                .withStrategies(List.of(AdaptationStudy.BASE, AdaptationStudy.PROMPT, AdaptationStudy.ORACLE));
+        Study s = t2.compare(List.of("math", "code"), 4, cfg);
+        ConfusionMatrix routing = s.routing("lookup");
+        assertEquals(4, routing.count("math", "math"));
+        assertEquals(4, routing.count("code", "code"));
+        assertEquals(s.accuracy("math", "oracle"), s.accuracy("math", "lookup"), 1e-9, "same expert as the oracle, same answers");
+        assertTrue(s.mimeBundle().containsKey("text/html"));
+        assertThrows(IllegalArgumentException.class, () -> s.routing("nobody"));
+    }
+
+    @Test
+    void promptRoutingMatchesTheEngineStudy() {
+        Transformer2 t2 = Transformer2.of(llama, experts).byPrompt();
+        Score viaDsl = t2.evaluate("math", 6);
+        AdaptationStudy.Config cfg = AdaptationStudy.Config.defaults(t2.categories()).withStrategies(List.of(AdaptationStudy.PROMPT));
+        Study s = t2.compare(List.of("math"), 6, cfg);
+        assertEquals(s.accuracy("math", "prompt"), viaDsl.accuracy(), 1e-9);
+    }
+
+    @Test
+    void fewShotFindsAMixtureAndItsDispatcherUsesIt() {
+        Transformer2 t2 = Transformer2.of(llama, experts);
+        FewShot fs = t2.fewShot(Model.task("code"), 4, FewShotCem.Config.defaults().withPopulation(4).withIterations(2).withSeed(1));
+        assertEquals(t2.categories().size(), fs.alpha().size());
+        assertEquals(2, fs.result().history().size());
+        assertEquals("mixture", t2.by(fs.dispatcher()).answer("1, 2, 3").decision().label().equals("base") ? "mixture" : fs.dispatcher()
+                .decide(null, t2.context()).label());
+        assertTrue(fs.mimeBundle().containsKey("text/html"));
+    }
+
+    @Test
+    void expertsOfAnotherModelAreRefusedUnlessTransferred() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Transformer2.of(mistral, experts));
+        assertTrue(e.getMessage().contains("transferTo"), e.getMessage());
+        Experts moved = experts.only("math").transferTo(mistral, Transfer.Policy.AS_IS);
+        assertEquals("mistral", moved.get("math").info().get("model_type"));
+        Transformer2 t2 = Transformer2.of(mistral, moved).by(Dispatcher.fixed("math", Decision.expert("math", "always")));
+        assertEquals("math", t2.answer("2 + 2").decision().label());
+    }
+}
