@@ -1,5 +1,8 @@
-"""Executes a notebook through a Jupyter kernel and stops at the first failing cell (used by ./t2j run)."""
+"""Executes a notebook through a Jupyter kernel and stops at the first failing cell (used by ./t2j run).
+
+kernel/scripts/demo.py (./t2j demo) imports execute(), error_name_and_value() and traceback_text() from here."""
 import argparse
+import math
 import os
 import re
 import sys
@@ -11,6 +14,44 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+def execute(nb, notebook_path, kernel, timeout=None, startup_timeout=60):
+    """Runs the code cells of nb in order, in place, until one fails.
+
+    Returns None when all ran, else (index, cell, error) of the failing cell (index counts all cells from 0)."""
+    # Cells run with the notebook's folder as working directory, as in the browser.
+    here = os.path.dirname(os.path.abspath(notebook_path))
+    timeout = None if timeout is None else max(1, math.ceil(timeout))  # nbclient wants whole seconds
+    client = NotebookClient(nb, kernel_name=kernel, timeout=timeout, startup_timeout=startup_timeout,
+                            interrupt_on_timeout=True, allow_errors=False, resources={"metadata": {"path": here}})
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            try:
+                client.execute_cell(cell, index)
+            except (CellExecutionError, CellTimeoutError) as error:
+                return index, cell, error
+    return None
+
+
+def error_name_and_value(error):
+    """The kernel's ename and evalue of a failed cell (a timeout's type and message)."""
+    return getattr(error, "ename", type(error).__name__), getattr(error, "evalue", str(error))
+
+
+def describe(failure):
+    """'cell N (In [k]) failed: ename: evalue' for a failure returned by execute()."""
+    index, cell, error = failure
+    ename, evalue = error_name_and_value(error)
+    return "cell %d (In [%s]) failed: %s: %s" % (index + 1, cell.get("execution_count") or " ", ename, evalue)
+
+
+def traceback_text(cell):
+    """The cell's error tracebacks without terminal colours."""
+    return "\n".join(ANSI.sub("", "\n".join(output.get("traceback", [])))
+                     for output in cell.get("outputs", []) if output.get("output_type") == "error")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("notebook")
@@ -20,33 +61,16 @@ def main():
     args = parser.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
-    # Cells run with the notebook's folder as working directory, as in the browser.
-    here = os.path.dirname(os.path.abspath(args.notebook))
-    client = NotebookClient(nb, kernel_name=args.kernel, timeout=args.timeout, interrupt_on_timeout=True,
-                            allow_errors=False, resources={"metadata": {"path": here}})
-    failure = None
-    with client.setup_kernel():
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            try:
-                client.execute_cell(cell, index)
-            except (CellExecutionError, CellTimeoutError) as error:
-                failure = (index, cell, error)
-                break
+    failure = execute(nb, args.notebook, args.kernel, args.timeout)
     if args.output:
         nbformat.write(nb, args.output)
     if failure is None:
         print("t2j run: %s: all %d code cells ran" % (args.notebook, sum(c.cell_type == "code" for c in nb.cells)))
         return 0
-    index, cell, error = failure
-    ename = getattr(error, "ename", type(error).__name__)
-    evalue = getattr(error, "evalue", str(error))
-    print("t2j run: %s: cell %d (In [%s]) failed: %s: %s"
-          % (args.notebook, index + 1, cell.get("execution_count") or " ", ename, evalue), file=sys.stderr)
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            print(ANSI.sub("", "\n".join(output.get("traceback", []))), file=sys.stderr)
+    print("t2j run: %s: %s" % (args.notebook, describe(failure)), file=sys.stderr)
+    text = traceback_text(failure[1])
+    if text:
+        print(text, file=sys.stderr)
     return 1
 
 
