@@ -98,7 +98,8 @@ final class JupyterFixture {
         }
     }
 
-    private static boolean pythonCan(String statement) {
+    /** Whether Debian's python3 can run {@code statement} (an import, usually). */
+    static boolean pythonCan(String statement) {
         if (!Files.isExecutable(Path.of(PYTHON))) {
             return false;
         }

@@ -124,7 +124,7 @@ class NotebooksExecutedTest {
     static void assumeJupyterWithNbconvert() {
         try {
             JupyterFixture.assumeJupyterClient();
-            assumeTrue(pythonCan("import nbconvert"), "needs Debian's jupyter-nbconvert (apt-get install jupyter-nbconvert)");
+            assumeTrue(JupyterFixture.pythonCan("import nbconvert"), "needs Debian's jupyter-nbconvert (apt-get install jupyter-nbconvert)");
         } catch (TestAbortedException missing) {
             if (System.getenv("CI") != null) {
                 fail("CI must execute the notebooks, but " + missing.getMessage());
@@ -168,19 +168,6 @@ class NotebooksExecutedTest {
             synchronized (output) {
                 output.append("(output lost: ").append(e).append(")\n");
             }
-        }
-    }
-
-    private static boolean pythonCan(String statement) {
-        try {
-            Process p = new ProcessBuilder(JupyterFixture.PYTHON, "-c", statement).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
