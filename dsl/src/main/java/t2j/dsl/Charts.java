@@ -198,6 +198,9 @@ public final class Charts {
         c.getStyler().setRangeColors(new Color[] {Color.WHITE, new Color(0xA9C4E0), new Color(0x5A86B8)}).setShowValue(cells.size() <= 300)
                 .setValueFont(FONT).setValueFontColor(TEXT).setMin(min).setMax(max > min ? max : min + 1).setLegendPosition(Styler.LegendPosition.OutsideS)
                 .setHeatMapValueDecimalPattern(Math.max(Math.abs(min), Math.abs(max)) >= 100 ? "0" : "0.00").setPlotGridLinesVisible(false);
+        // Every row and column is a category: label each one (XChart would skip some), and round the colour legend.
+        c.getStyler().setXAxisTickMarkSpacingHint(10).setYAxisTickMarkSpacingHint(10);
+        c.getStyler().setDecimalPattern(Math.max(Math.abs(min), Math.abs(max)) >= 100 ? "0" : "0.00");
         c.addSeries(title, xLabels, bottomUp, cells);
         return c;
     }
@@ -287,8 +290,10 @@ public final class Charts {
     }
 
     /**
-     * How experts differ layer by layer: each expert's mean mask (of its parametrization; 1 keeps σ as it is)
-     * per matrix, with the matrix's position in {@code matrices} on the x axis.
+     * How experts differ layer by layer: each expert's mean mask (of its parametrization) per matrix, with the
+     * matrix's position in {@code matrices} on the x axis. Under the plain scale a mask of 1 keeps σ; under the sigmoid
+     * mask any constant mask does (the sum of σ is renormalised), so read the differences between experts and layers
+     * rather than the level.
      * @throws IllegalArgumentException on no experts or matrices, or an expert without a z-vector for a matrix
      */
     public static XYChart zVectors(String title, Map<String, Expert> experts, List<String> matrices) {

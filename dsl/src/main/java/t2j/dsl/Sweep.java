@@ -50,10 +50,14 @@ public record Sweep(String title, String xLabel, String yLabel, Map<String, doub
     public Renderable table() {
         List<List<?>> rows = new ArrayList<>();
         series.forEach((k, v) -> {
-            for (int i = 0; i < v[0].length; i++) rows.add(List.of(k, v[0][i], v[1][i]));
+            for (int i = 0; i < v[0].length; i++) rows.add(List.of(k, round(v[0][i]), round(v[1][i])));
         });
         var t = Tables.of(title, List.of("series", xLabel, yLabel), rows);
         return () -> Mime.table(t, t.print());
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 1e4) / 1e4;
     }
 
     @Override

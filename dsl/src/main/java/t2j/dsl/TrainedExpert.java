@@ -8,6 +8,11 @@ import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
 import t2j.svf.Expert;
+import t2j.task.Example;
+import t2j.task.Split;
+import t2j.task.Task;
+import t2j.train.Adapter;
+import t2j.train.Evaluator;
 import t2j.train.Trainer;
 
 /**
@@ -16,17 +21,60 @@ import t2j.train.Trainer;
  * <pre>{@code
  * TrainedExpert math = llama.train("math").iterations(20).run();
  * math.chart();                                  // reward and validation accuracy per step
+ * math.evaluate("math", 100);                    // test accuracy with the best parameters (SVF or LoRA alike)
  * Experts mine = llama.experts().plus(math);     // use it beside the shipped ones
  * math.save(Path.of("math.safetensors"));
  * }</pre>
- *
- * @param parameters trainable parameters of the method (SVF: one per singular value; LoRA: r·(in+out) per matrix)
- * @param expert     null for LoRA runs
  */
-public record TrainedExpert(String model, String task, String method, String objective, long parameters, Trainer.Result result, Expert expert)
-        implements Renderable {
-    /** The SVF expert; LoRA runs have none. */
-    @Override
+public final class TrainedExpert implements Renderable {
+    private final Model model;
+    private final Task task;
+    private final String method, objective;
+    private final Trainer.Result result;
+    private final Expert expert;
+    /** The run's adapter, bound to the model; its parameters are set to {@code result.best()} whenever it is applied. */
+    private final Adapter adapter;
+
+    TrainedExpert(Model model, Task task, String method, String objective, Trainer.Result result, Expert expert, Adapter adapter) {
+        this.model = model;
+        this.task = task;
+        this.method = method;
+        this.objective = objective;
+        this.result = result;
+        this.expert = expert;
+        this.adapter = adapter;
+    }
+
+    /** The name of the model it was trained on. */
+    public String model() {
+        return model.name();
+    }
+
+    public String task() {
+        return task.name();
+    }
+
+    /** {@code svf} or {@code lora}. */
+    public String method() {
+        return method;
+    }
+
+    /** {@code reinforce} or {@code next_token}. */
+    public String objective() {
+        return objective;
+    }
+
+    /** Trainable parameters of the method (SVF: one per singular value; LoRA: r·(in+out) per matrix). */
+    public long parameters() {
+        return adapter.parameterCount();
+    }
+
+    /** Every step and validation, and the best parameters. */
+    public Trainer.Result result() {
+        return result;
+    }
+
+    /** The SVF expert; LoRA runs have none (use {@link #evaluate} to score them). */
     public Expert expert() {
         if (expert == null) throw new IllegalStateException("a " + method + " run gives no SVF expert; train with SVF (the default) to get one");
         return expert;
@@ -45,7 +93,25 @@ public record TrainedExpert(String model, String task, String method, String obj
     }
 
     public XYChart chart() {
-        return Charts.learningCurve(String.format(Locale.ROOT, "%s %s (%s) on %s", model, method, objective, task), result.steps(), result.validations());
+        return Charts.learningCurve(String.format(Locale.ROOT, "%s %s (%s) on %s", model(), method, objective, task()), result.steps(), result.validations());
+    }
+
+    /** Greedy accuracy on {@code limit} test examples of the built-in task {@code task}, with the best parameters applied. */
+    public Score evaluate(String task, int limit) {
+        return evaluate(Model.task(task), Split.TEST, limit);
+    }
+
+    /** Greedy accuracy with the best parameters applied; the model holds its base weights again afterwards. */
+    public Score evaluate(Task on, Split split, int limit) {
+        List<Example> all = on.examples(split), some = all.subList(0, Math.min(limit, all.size()));
+        result.best().forEach((name, v) -> System.arraycopy(v, 0, adapter.parameters().get(name), 0, v.length));
+        try (Live.Panel panel = Live.panel("evaluate " + method + " " + task() + " expert on " + on.name())) {
+            adapter.apply();
+            Evaluator.Evaluation ev = new Evaluator(model.transformer(), model.prompter(), Model.MAX_NEW_TOKENS).evaluate(on, some, panel);
+            return new Score(model(), on.name(), method + " " + task(), ev);
+        } finally {
+            adapter.restore();
+        }
     }
 
     /** Writes the expert (atomically) for {@code Experts.load} or {@code t2j adapt --experts}. */
@@ -64,7 +130,7 @@ public record TrainedExpert(String model, String task, String method, String obj
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s %s (%s) on %s, %,d parameters: validation %.1f %% → %.1f %% (best at step %d; %s)", model, method, objective, task,
-                parameters, 100 * result.baseValidation(), 100 * result.bestValidation(), result.bestIteration(), result.stopReason());
+        return String.format(Locale.ROOT, "%s %s (%s) on %s, %,d parameters: validation %.1f %% → %.1f %% (best at step %d; %s)", model(), method, objective,
+                task(), parameters(), 100 * result.baseValidation(), 100 * result.bestValidation(), result.bestIteration(), result.stopReason());
     }
 }

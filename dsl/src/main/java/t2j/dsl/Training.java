@@ -157,7 +157,7 @@ public final class Training {
             adapter.restore();
         }
         Expert expert = loraRank > 0 ? null : new Expert(r.best(), info(fingerprint, r));
-        return new TrainedExpert(model.name(), task.name(), method(), cfg.objective().name().toLowerCase(), adapter.parameterCount(), r, expert);
+        return new TrainedExpert(model, task, method(), cfg.objective().name().toLowerCase(), r, expert, adapter);
     }
 
     private Map<String, String> info(String fingerprint, Trainer.Result r) {

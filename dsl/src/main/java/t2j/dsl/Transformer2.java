@@ -142,8 +142,15 @@ public final class Transformer2 {
      * when it is a custom one, on {@code limit} test requests of each built-in task.
      */
     public Study compare(List<String> tasks, int limit) {
-        return compare(tasks, limit, AdaptationStudy.Config.defaults(categories()).withLimit(limit).withCem(FewShotCem.Config.defaults().withIterations(10)));
+        return compare(tasks, limit, AdaptationStudy.Config.defaults(categories()).withLimit(limit).withCem(FEW_SHOT_IN_COMPARE));
     }
+
+    /**
+     * The CEM settings {@link #compare(List, int)} uses for its few-shot column: population 16 × 5 iterations, a quarter of
+     * the released code's 32 × 10 budget per task, so a comparison fits in a notebook cell. Pass a config of your own
+     * for the full search.
+     */
+    public static final FewShotCem.Config FEW_SHOT_IN_COMPARE = FewShotCem.Config.defaults().withPopulation(16).withIterations(5);
 
     /** {@link #compare(List, int)} with a study configuration of your own (strategies, shots, CEM settings). */
     public Study compare(List<String> tasks, int limit, AdaptationStudy.Config cfg) {

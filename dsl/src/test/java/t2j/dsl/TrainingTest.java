@@ -64,6 +64,12 @@ class TrainingTest {
         Path f = tmp.resolve("math.safetensors");
         t.save(f);
         assertTrue(Files.size(f) > 0);
+        // Evaluating through the run equals evaluating its expert through the two-pass system.
+        Score direct = t.evaluate("math", 6);
+        Score viaPool = Transformer2.of(llama, Experts.of(llama, java.util.Map.of("math", t.expert())))
+                .by(t2j.adapt.Dispatcher.fixed("math", t2j.adapt.Decision.expert("math", "fixed"))).evaluate("math", 6);
+        assertEquals(viaPool.correct(), direct.correct());
+        assertEquals(before, llama.transformer().weights().fingerprint());
         Experts plus = llama.experts().plus(t);
         assertEquals(Expert.load(f).z().keySet(), plus.get("math").z().keySet());
     }
@@ -75,6 +81,10 @@ class TrainingTest {
         assertNotEquals(0, t.parameters());
         IllegalStateException e = assertThrows(IllegalStateException.class, t::expert);
         assertTrue(e.getMessage().contains("SVF"), e.getMessage());
+        String before = llama.transformer().weights().fingerprint();
+        Score s = t.evaluate("math", 4);
+        assertEquals(4, s.total());
+        assertEquals(before, llama.transformer().weights().fingerprint(), "LoRA removed again after evaluating");
     }
 
     @Test
