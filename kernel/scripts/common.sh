@@ -72,7 +72,7 @@ kernel_classpath() {
 install_kernelspec() {
   local java="$1" classpath="$2" prefix="${T2J_JUPYTER_PREFIX:-$T2J_ROOT/build/jupyter}"
   "$java" -cp "$classpath" t2j.kernel.KernelSpecInstaller --prefix "$prefix" --classpath "$classpath" \
-      --name "$T2J_KERNEL_NAME" >/dev/null || die "could not install the kernelspec into $prefix"
+      --name "$T2J_KERNEL_NAME" --env "T2J_HOME=$T2J_ROOT" >/dev/null || die "could not install the kernelspec into $prefix"
   export JUPYTER_PATH="$prefix/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
   export JUPYTER_RUNTIME_DIR="${JUPYTER_RUNTIME_DIR:-$prefix/runtime}"
   export PYDEVD_DISABLE_FILE_VALIDATION=1
