@@ -9,8 +9,11 @@ for family in "${families[@]}"; do
   m="models/tiny-$family"
   ./t2j pretrain --family "$family" --out "$m" --steps 2000 --per-task 20000
   for task in math code reasoning classification; do
+    # An expert's own flags file (experts/TASK.flags) overrides the shared models/expert-flags.
+    flags=models/expert-flags
+    [ -f "$m/experts/$task.flags" ] && flags="$m/experts/$task.flags"
     # shellcheck disable=SC2046
-    ./t2j train --task "$task" --model "$m" --out "$m/experts/$task.safetensors" $(cat models/expert-flags)
+    ./t2j train --task "$task" --model "$m" --out "$m/experts/$task.safetensors" $(cat "$flags")
   done
   ./t2j matrix --model "$m" > "$m/experts/accuracy.md"
   models/card-experts.sh "$m"

@@ -2,7 +2,6 @@ package t2j.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import t2j.lora.LoraAdapter;
@@ -29,6 +28,13 @@ final class TrainCommand {
             "  --lora-rank R --lora-alpha A (lora) default 4 and 8",
             "  --iterations N --batch N --lr X --clip X --kl X --temperature T --max-new-tokens N",
             "  --eval-every N --validation N --seed S --normalize-rewards --reward-clip C",
+            "  --task-seed S                the task's data seed (default: --seed if given, else 42; the model cards' is 42)",
+            "  --samples-per-prompt G       rollouts per prompt, each weighted by its reward minus its prompt's mean (default 1)",
+            "  --token-mean                 average each rollout's log-probability over its tokens instead of summing",
+            "  --selection-holdout N        hold N training examples out of training and choose the best checkpoint on",
+            "                               them together with the validation examples (default 0)",
+            "  --selection-z Z              a checkpoint is kept as the best only if it beats the base model on the",
+            "                               selection examples by a paired (McNemar) z-score >= Z (default 0: any gain)",
             "",
             "Validates every --eval-every steps and saves the best parameters to --out. A checkpoint OUT.ckpt is written",
             "at each validation; if the run is stopped, running the same command again resumes from it.",
@@ -43,9 +49,10 @@ final class TrainCommand {
         }
         Args a = new Args("train", argv, Set.of("--task", "--model", "--out", "--method", "--objective", "--targets", "--parametrization",
                 "--lora-rank", "--lora-alpha", "--iterations", "--batch", "--lr", "--clip", "--kl", "--temperature", "--max-new-tokens",
-                "--eval-every", "--validation", "--seed", "--cache", "--reward-clip"), Set.of("--normalize-rewards"));
+                "--eval-every", "--validation", "--seed", "--cache", "--reward-clip", "--task-seed", "--samples-per-prompt",
+                "--selection-holdout", "--selection-z"), Set.of("--normalize-rewards", "--token-mean"));
         ModelDir md = ModelDir.load(Path.of(a.required("--model")));
-        Task task = Tasks.builtin(a.required("--task"), a.integer("--seed", 42));
+        Task task = Tasks.builtin(a.required("--task"), a.integer("--task-seed", a.integer("--seed", 42)));
         Path outFile = Path.of(a.required("--out"));
         Targets targets = Targets.parse(a.get("--targets", "mlp"));
         TrainingConfig d = TrainingConfig.reinforce();
@@ -54,7 +61,9 @@ final class TrainCommand {
                 a.integer("--iterations", d.iterations()), a.integer("--batch", d.batchSize()), a.number("--lr", (float) d.learningRate()),
                 a.number("--clip", (float) d.maxGradNorm()), a.number("--kl", 0f), a.number("--temperature", 0f),
                 a.integer("--max-new-tokens", d.maxNewTokens()), a.integer("--eval-every", d.evalEvery()), a.integer("--validation", d.validationLimit()),
-                a.has("--normalize-rewards"), a.number("--reward-clip", 0f), a.integer("--seed", 42));
+                a.has("--normalize-rewards"), a.number("--reward-clip", 0f), a.integer("--seed", 42),
+                a.integer("--samples-per-prompt", 1), a.has("--token-mean"), a.integer("--selection-holdout", 0),
+                a.number("--selection-z", 0f));
         String method = a.get("--method", "svf");
         String baseFingerprint = md.model().weights().fingerprint();
         ProgressBar bar = new ProgressBar(err);
@@ -80,18 +89,8 @@ final class TrainCommand {
                         bar.line(String.format("iteration %4d  validation accuracy %.3f%s", v.iteration(), v.accuracy(), v.best() ? "  (best)" : ""));
                     }
                 });
-        Map<String, String> info = new LinkedHashMap<>();
-        info.put("base_fingerprint", baseFingerprint);
-        info.put("model_type", md.model().config().modelType());
-        info.put("method", method);
-        info.put("objective", cfg.objective().name().toLowerCase());
-        info.put("targets", targets.id());
-        info.put("task", task.name());
-        info.put("iterations", Integer.toString(cfg.iterations()));
-        info.put("best_iteration", Integer.toString(r.bestIteration()));
-        info.put("best_validation", Double.toString(r.bestValidation()));
-        info.put("base_validation", Double.toString(r.baseValidation()));
-        info.put("seed", Long.toString(cfg.seed()));
+        Map<String, String> info = Expert.trainingInfo(baseFingerprint, md.model().config().modelType(), method, targets.id(), task.name(),
+                a.integer("--task-seed", a.integer("--seed", 42)), cfg, r);
         if (adapter instanceof SvfAdapter) info.put("parametrization", ((SvfAdapter) adapter).parametrization().id());
         new Expert(r.best(), info).save(outFile);
         // A finished run needs no resume point.

@@ -11,6 +11,15 @@ final class KlPenalty {
     private KlPenalty() {}
 
     static Backprop.TokenLoss add(Backprop.TokenLoss loss, Transformer model, Adapter adapter, int[][] prompts, int[][] completions, double coefficient) {
+        return add(loss, model, adapter, prompts, completions, coefficient, false);
+    }
+
+    /**
+     * As {@link #add(Backprop.TokenLoss, Transformer, Adapter, int[][], int[][], double)}; with {@code tokenMean} a row's
+     * KL is averaged over its tokens instead of summed (matching a length-normalised REINFORCE term).
+     */
+    static Backprop.TokenLoss add(Backprop.TokenLoss loss, Transformer model, Adapter adapter, int[][] prompts, int[][] completions,
+                                  double coefficient, boolean tokenMean) {
         adapter.restore();
         float[][][] ref;
         try {
@@ -20,14 +29,15 @@ final class KlPenalty {
         }
         return (row, index, target, logits, dLogits) -> {
             double l = loss.apply(row, index, target, logits, dLogits);
+            double coef = tokenMean ? coefficient / Math.max(1, completions[row].length) : coefficient;
             double[] logP = logSoftmax(logits), logQ = logSoftmax(ref[row][index]);
             double kl = 0;
             for (int j = 0; j < logits.length; j++) kl += Math.exp(logP[j]) * (logP[j] - logQ[j]);
             for (int j = 0; j < logits.length; j++) {
                 double p = Math.exp(logP[j]);
-                dLogits[j] += (float) (coefficient * p * (logP[j] - logQ[j] - kl));
+                dLogits[j] += (float) (coef * p * (logP[j] - logQ[j] - kl));
             }
-            return l + coefficient * kl;
+            return l + coef * kl;
         };
     }
 

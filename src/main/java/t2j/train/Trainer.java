@@ -75,6 +75,16 @@ public final class Trainer {
         List<Example> train = task.examples(Split.TRAIN);
         List<Example> valid = task.examples(Split.VALIDATION);
         if (valid.size() > cfg.validationLimit()) valid = valid.subList(0, cfg.validationLimit());
+        if (cfg.selectionHoldout() > 0) {
+            // The last training examples are never trained on and join the validation examples the best checkpoint is chosen on.
+            int keep = train.size() - cfg.selectionHoldout();
+            if (keep <= 0)
+                throw new IllegalArgumentException("selection holdout " + cfg.selectionHoldout() + " leaves no training examples of " + train.size());
+            List<Example> selection = new ArrayList<>(valid);
+            selection.addAll(train.subList(keep, train.size()));
+            valid = selection;
+            train = train.subList(0, keep);
+        }
         if (train.isEmpty()) throw new IllegalArgumentException("task " + task.name() + " has no training examples");
         Adam adam = Adam.withLearningRate(cfg.learningRate());
         Evaluator evaluator = new Evaluator(model, prompter, cfg.maxNewTokens());
@@ -83,6 +93,7 @@ public final class Trainer {
         Map<String, float[]> best = copy(adapter.parameters());
         int start = 0, bestIteration = 0;
         double bestValidation, baseValidation;
+        Evaluator.Evaluation baseOutcomes = null;
 
         TrainingCheckpoint resumed = checkpoint != null && Files.exists(checkpoint) ? TrainingCheckpoint.load(checkpoint, adapter.parameters()) : null;
         if (resumed != null) {
@@ -93,9 +104,15 @@ public final class Trainer {
             bestValidation = resumed.bestValidation();
             baseValidation = resumed.baseValidation();
             bestIteration = resumed.bestIteration();
+            if (cfg.selectionZ() > 0) {
+                adapter.restore();
+                baseOutcomes = evaluator.evaluate(task, valid, Progress.NONE);
+                adapter.apply();
+            }
         } else {
             adapter.restore();
-            baseValidation = evaluator.evaluate(task, valid, Progress.NONE).accuracy();
+            baseOutcomes = evaluator.evaluate(task, valid, Progress.NONE);
+            baseValidation = baseOutcomes.accuracy();
             adapter.apply();
             bestValidation = evaluator.evaluate(task, valid, Progress.NONE).accuracy();
             Validation v0 = new Validation(0, bestValidation, true);
@@ -124,8 +141,9 @@ public final class Trainer {
                 steps.add(s);
                 listener.onStep(s);
                 if (it % cfg.evalEvery() == 0 || it == cfg.iterations()) {
-                    double acc = evaluator.evaluate(task, valid, Progress.NONE).accuracy();
-                    boolean isBest = acc > bestValidation;
+                    Evaluator.Evaluation e = evaluator.evaluate(task, valid, Progress.NONE);
+                    double acc = e.accuracy();
+                    boolean isBest = acc > bestValidation && (cfg.selectionZ() <= 0 || pairedZ(baseOutcomes, e) >= cfg.selectionZ());
                     if (isBest) {
                         bestValidation = acc;
                         bestIteration = it;
@@ -146,6 +164,20 @@ public final class Trainer {
         return new Result(copy(best), bestValidation, baseValidation, bestIteration, steps, validations, stop);
     }
 
+    /**
+     * McNemar's paired z-score of {@code now} against {@code base} on the same examples: {@code (wins − losses) /
+     * √(wins + losses)}, where a win is an example {@code base} got wrong and {@code now} right; 0 when none differ.
+     */
+    static double pairedZ(Evaluator.Evaluation base, Evaluator.Evaluation now) {
+        int wins = 0, losses = 0;
+        for (int i = 0; i < base.outcomes().size(); i++) {
+            boolean b = base.outcomes().get(i).verdict().correct(), n = now.outcomes().get(i).verdict().correct();
+            if (n && !b) wins++;
+            if (b && !n) losses++;
+        }
+        return wins + losses == 0 ? 0 : (wins - losses) / Math.sqrt(wins + losses);
+    }
+
     /** The batch of iteration {@code it}: a seeded shuffle per epoch, so resuming picks the same batches. */
     private List<Example> batch(List<Example> train, int it) {
         int b = Math.min(cfg.batchSize(), train.size());
@@ -156,11 +188,14 @@ public final class Trainer {
         return order.subList(slot * b, slot * b + b);
     }
 
-    /** Rolls out, verifies and accumulates REINFORCE gradients; returns {loss, mean reward, batch accuracy}. */
+    /**
+     * Rolls out ({@code samplesPerPrompt} per prompt), verifies and accumulates REINFORCE gradients; returns {loss, mean
+     * reward, batch accuracy}.
+     */
     private double[] reinforceStep(List<Example> batch, Map<String, float[]> grads, int it) {
-        int n = batch.size();
+        int g = cfg.samplesPerPrompt(), n = batch.size() * g;
         int[][] prompts = new int[n][];
-        for (int i = 0; i < n; i++) prompts[i] = prompter.promptIds(batch.get(i));
+        for (int i = 0; i < n; i++) prompts[i] = prompter.promptIds(batch.get(i / g));
         GenerationConfig gen = GenerationConfig.greedy(cfg.maxNewTokens(), prompter.stopIds())
                 .withSampling(cfg.temperature(), 1f, Seeds.derive(cfg.seed(), "rollout", it));
         List<Generator.Generation> outs = new Generator(model).generate(List.of(prompts), gen, null);
@@ -168,28 +203,51 @@ public final class Trainer {
         float[] rewards = new float[n];
         int correct = 0;
         for (int i = 0; i < n; i++) {
-            Generator.Generation g = outs.get(i);
+            Generator.Generation out = outs.get(i);
             // The stop token is part of what the policy chose: score it too, so the model learns when to stop.
-            completions[i] = g.stopReason().equals("eos") ? append(g.tokens(), prompter.stopIds()[0]) : g.tokens();
-            Verdict v = task.verify(batch.get(i), prompter.decode(g.tokens()));
+            completions[i] = out.stopReason().equals("eos") ? append(out.tokens(), prompter.stopIds()[0]) : out.tokens();
+            Verdict v = task.verify(batch.get(i / g), prompter.decode(out.tokens()));
             rewards[i] = (float) v.reward();
             if (v.correct()) correct++;
         }
         double mean = 0;
         for (float r : rewards) mean += r / n;
-        float[] weights = new float[n];
-        double sd = 0;
-        for (float r : rewards) sd += (r - mean) * (r - mean) / n;
-        sd = Math.sqrt(sd);
-        for (int i = 0; i < n; i++) {
-            double r = cfg.normalizeRewards() ? (rewards[i] - mean) / (sd + 1e-6) : rewards[i];
-            if (cfg.rewardClip() > 0) r = Math.max(-cfg.rewardClip(), Math.min(cfg.rewardClip(), r));
-            weights[i] = (float) (r / n);
-        }
+        float[] weights = rowWeights(rewards, completions, g, cfg.normalizeRewards(), cfg.rewardClip(), cfg.tokenMean());
         Backprop.TokenLoss loss = Backprop.weightedNll(weights);
-        if (cfg.klCoefficient() > 0) loss = KlPenalty.add(loss, model, adapter, prompts, completions, cfg.klCoefficient() / n);
+        if (cfg.klCoefficient() > 0) loss = KlPenalty.add(loss, model, adapter, prompts, completions, cfg.klCoefficient() / n, cfg.tokenMean());
         double l = backprop.lossAndGradients(prompts, completions, loss, adapter.gradientSink(grads));
         return new double[] {l, mean, (double) correct / n};
+    }
+
+    /**
+     * The REINFORCE weight of each rollout's log-probability (the loss is {@code −Σ_b w_b·log p(y_b)}): the reward, minus
+     * the mean reward of the rollouts of the same prompt when there are {@code group > 1} of them (consecutive rows);
+     * standardised over the batch if {@code normalize}, clipped to ±{@code clip} if positive; divided by the number of
+     * rollouts, and with {@code tokenMean} also by the rollout's length.
+     */
+    static float[] rowWeights(float[] rewards, int[][] completions, int group, boolean normalize, double clip, boolean tokenMean) {
+        int n = rewards.length;
+        double[] adv = new double[n];
+        for (int p = 0; p < n; p += group) {
+            double m = 0;
+            for (int i = p; i < p + group; i++) m += rewards[i] / (double) group;
+            for (int i = p; i < p + group; i++) adv[i] = group > 1 ? rewards[i] - m : rewards[i];
+        }
+        if (normalize) {
+            double mean = 0, sd = 0;
+            for (double a : adv) mean += a / n;
+            for (double a : adv) sd += (a - mean) * (a - mean) / n;
+            sd = Math.sqrt(sd);
+            // With a group baseline the advantages already have mean 0 per prompt; only the scale is standardised.
+            for (int i = 0; i < n; i++) adv[i] = (group > 1 ? adv[i] : adv[i] - mean) / (sd + 1e-6);
+        }
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) {
+            double r = adv[i];
+            if (clip > 0) r = Math.max(-clip, Math.min(clip, r));
+            w[i] = (float) (r / n / (tokenMean ? Math.max(1, completions[i].length) : 1));
+        }
+        return w;
     }
 
     /** Next-token loss on the reference completions; returns {loss, NaN, NaN}. */

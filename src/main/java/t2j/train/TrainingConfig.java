@@ -22,10 +22,22 @@ package t2j.train;
  * @param normalizeRewards  standardise rewards within a batch (off in the original)
  * @param rewardClip        clip (normalised) rewards to [−c, c]; 0 = no clipping
  * @param seed              batches, rollouts and initialisation derive from it
+ * @param samplesPerPrompt  rollouts per training prompt (1 = the original); with more, each rollout's advantage is its
+ *                          reward minus the mean reward of its prompt's rollouts (a per-prompt, "group" baseline), so
+ *                          only prompts with both right and wrong rollouts give a gradient, and tokens that right and
+ *                          wrong rollouts share (the answer format) get no push
+ * @param tokenMean         average each rollout's log-probability over its tokens instead of summing, so a rollout's
+ *                          weight does not grow with its length
+ * @param selectionHoldout  training examples (the last ones of the train split) held out of training and added to
+ *                          the validation examples the best checkpoint is chosen on, for a less noisy choice
+ * @param selectionZ        a checkpoint can become the best only if, on the selection examples, it beats the base model
+ *                          by a paired (McNemar) z-score of at least this: {@code (wins − losses) / √(wins + losses)},
+ *                          counting examples the base got wrong and it right as wins; 0 = any higher accuracy counts
  */
 public record TrainingConfig(Objective objective, int iterations, int batchSize, double learningRate, double maxGradNorm,
                              double klCoefficient, float temperature, int maxNewTokens, int evalEvery, int validationLimit,
-                             boolean normalizeRewards, double rewardClip, long seed) {
+                             boolean normalizeRewards, double rewardClip, long seed, int samplesPerPrompt, boolean tokenMean,
+                             int selectionHoldout, double selectionZ) {
     /** What the loss is. */
     public enum Objective { REINFORCE, NEXT_TOKEN }
 
@@ -34,6 +46,17 @@ public record TrainingConfig(Objective objective, int iterations, int batchSize,
             throw new IllegalArgumentException("iterations >= 0, batch size, eval interval and max new tokens > 0 required");
         if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
         if (rewardClip < 0) throw new IllegalArgumentException("reward clip must be >= 0, got " + rewardClip);
+        if (samplesPerPrompt < 1) throw new IllegalArgumentException("samples per prompt must be >= 1, got " + samplesPerPrompt);
+        if (selectionHoldout < 0) throw new IllegalArgumentException("selection holdout must be >= 0, got " + selectionHoldout);
+        if (!(selectionZ >= 0)) throw new IllegalArgumentException("selection z must be >= 0, got " + selectionZ);
+    }
+
+    /** The original settings (one rollout per prompt, summed log-probabilities, no holdout). */
+    public TrainingConfig(Objective objective, int iterations, int batchSize, double learningRate, double maxGradNorm,
+                          double klCoefficient, float temperature, int maxNewTokens, int evalEvery, int validationLimit,
+                          boolean normalizeRewards, double rewardClip, long seed) {
+        this(objective, iterations, batchSize, learningRate, maxGradNorm, klCoefficient, temperature, maxNewTokens, evalEvery,
+                validationLimit, normalizeRewards, rewardClip, seed, 1, false, 0, 0);
     }
 
     /** REINFORCE defaults for the bundled tiny models. */
@@ -52,8 +75,10 @@ public record TrainingConfig(Objective objective, int iterations, int batchSize,
         private int iterations, batchSize, maxNewTokens, evalEvery, validationLimit;
         private double learningRate, maxGradNorm, klCoefficient, rewardClip;
         private float temperature;
-        private boolean normalizeRewards;
+        private boolean normalizeRewards, tokenMean;
         private long seed;
+        private int samplesPerPrompt, selectionHoldout;
+        private double selectionZ;
 
         private Builder(TrainingConfig c) {
             objective = c.objective;
@@ -69,6 +94,10 @@ public record TrainingConfig(Objective objective, int iterations, int batchSize,
             normalizeRewards = c.normalizeRewards;
             rewardClip = c.rewardClip;
             seed = c.seed;
+            samplesPerPrompt = c.samplesPerPrompt;
+            tokenMean = c.tokenMean;
+            selectionHoldout = c.selectionHoldout;
+            selectionZ = c.selectionZ;
         }
 
         public Builder objective(Objective v) { objective = v; return this; }
@@ -84,10 +113,14 @@ public record TrainingConfig(Objective objective, int iterations, int batchSize,
         public Builder normalizeRewards(boolean v) { normalizeRewards = v; return this; }
         public Builder rewardClip(double v) { rewardClip = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
+        public Builder samplesPerPrompt(int v) { samplesPerPrompt = v; return this; }
+        public Builder tokenMean(boolean v) { tokenMean = v; return this; }
+        public Builder selectionHoldout(int v) { selectionHoldout = v; return this; }
+        public Builder selectionZ(double v) { selectionZ = v; return this; }
 
         public TrainingConfig build() {
             return new TrainingConfig(objective, iterations, batchSize, learningRate, maxGradNorm, klCoefficient, temperature, maxNewTokens,
-                    evalEvery, validationLimit, normalizeRewards, rewardClip, seed);
+                    evalEvery, validationLimit, normalizeRewards, rewardClip, seed, samplesPerPrompt, tokenMean, selectionHoldout, selectionZ);
         }
     }
 }

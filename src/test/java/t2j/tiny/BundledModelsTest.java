@@ -63,4 +63,36 @@ class BundledModelsTest {
             assertEquals(recorded, now, 0.021, name + " on " + task + ": recorded " + recorded + ", measured " + now);
         }
     }
+
+    /**
+     * Each shipped expert that records how its best checkpoint was chosen (task seed, validation examples, held-out
+     * training examples) reproduces the selection accuracy it records, and that accuracy is at least the base model's.
+     */
+    @ParameterizedTest
+    @MethodSource("names")
+    void shippedExpertsReproduceTheirRecordedSelectionAccuracy(String name) throws Exception {
+        Path dir = models().resolve(name);
+        assumeTrue(Files.isDirectory(dir.resolve("experts")), name + " has no shipped experts in this checkout");
+        Transformer model = Transformer.load(dir);
+        ChatPrompter prompter = ChatPrompter.forModel(Tokenizer.load(dir), model.config());
+        t2j.svf.SvfAdapter svf = null;
+        for (Map.Entry<String, t2j.svf.Expert> e : t2j.svf.Expert.loadAll(dir.resolve("experts")).entrySet()) {
+            Map<String, String> info = e.getValue().info();
+            if (!info.containsKey("selection_holdout") || !info.containsKey("task_seed") || !info.containsKey("validation")) continue;
+            if (svf == null)
+                svf = new t2j.svf.SvfAdapter(model, t2j.svf.Decomposition.compute(model.weights(), t2j.svf.Targets.parse(info.get("targets")), Progress.NONE),
+                        e.getValue().parametrization(), 0);
+            Task t = Tasks.builtin(e.getValue().task(), Long.parseLong(info.get("task_seed")));
+            java.util.List<t2j.task.Example> valid = t.examples(Split.VALIDATION), train = t.examples(Split.TRAIN);
+            java.util.List<t2j.task.Example> selection = new java.util.ArrayList<>(valid.subList(0, Math.min(valid.size(), Integer.parseInt(info.get("validation")))));
+            selection.addAll(train.subList(train.size() - Integer.parseInt(info.get("selection_holdout")), train.size()));
+            svf.setZ(e.getValue().z());
+            svf.apply();
+            double now = new Evaluator(model, prompter, 64).evaluate(t, selection, Progress.NONE).accuracy();
+            svf.restore();
+            double recorded = Double.parseDouble(info.get("best_validation")), base = Double.parseDouble(info.get("base_validation"));
+            assertEquals(recorded, now, 0.021, name + " expert " + e.getKey() + ": recorded selection accuracy " + recorded + ", measured " + now);
+            assertTrue(recorded >= base, name + " expert " + e.getKey() + " records " + recorded + " below the base model's " + base);
+        }
+    }
 }

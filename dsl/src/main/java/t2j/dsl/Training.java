@@ -2,7 +2,6 @@ package t2j.dsl;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -161,18 +160,7 @@ public final class Training {
     }
 
     private Map<String, String> info(String fingerprint, Trainer.Result r) {
-        Map<String, String> info = new LinkedHashMap<>();
-        info.put("base_fingerprint", fingerprint);
-        info.put("model_type", model.config().modelType());
-        info.put("method", method());
-        info.put("objective", cfg.objective().name().toLowerCase());
-        info.put("targets", targets.id());
-        info.put("task", task.name());
-        info.put("iterations", Integer.toString(cfg.iterations()));
-        info.put("best_iteration", Integer.toString(r.bestIteration()));
-        info.put("best_validation", Double.toString(r.bestValidation()));
-        info.put("base_validation", Double.toString(r.baseValidation()));
-        info.put("seed", Long.toString(cfg.seed()));
+        Map<String, String> info = Expert.trainingInfo(fingerprint, model.config().modelType(), method(), targets.id(), task.name(), -1, cfg, r);
         info.put("parametrization", parametrization.id());
         return info;
     }
