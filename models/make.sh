@@ -8,6 +8,8 @@ families=("$@")
 for family in "${families[@]}"; do
   m="models/tiny-$family"
   ./t2j pretrain --family "$family" --out "$m" --steps 2000 --per-task 20000
+  # The second stage teaches the hasty annotator's habit (see the model card); the seeds are the cards' own.
+  ./t2j pretrain --tune --out "$m" --seed "$([ "$family" = llama ] && echo 11 || echo 12)"
   for task in math code reasoning classification; do
     # An expert's own flags file (experts/TASK.flags) overrides the shared models/expert-flags.
     flags=models/expert-flags

@@ -13,10 +13,14 @@ import t2j.train.Pretrainer;
 final class PretrainCommand {
     static final String HELP = String.join("\n",
             "usage: t2j pretrain --family llama|mistral --out DIR [--steps N] [--batch N] [--lr X] [--per-task N] [--seed S]",
+            "       t2j pretrain --tune --out DIR [--steps N] [--batch N] [--lr X] [--per-task N] [--seed S]",
             "",
             "Writes a Hugging Face model folder (tokenizer.json, config.json, model.safetensors, README.md model card) with a",
             "character-level tokenizer and a small decoder of the family's architecture, trained by next-token loss on the",
             "built-in training tasks. Stopped runs resume from DIR/pretrain.ckpt (delete it when done).",
+            "",
+            "--tune continues training the model in DIR on instruction data in which a hasty annotator answered some requests",
+            "without working them out (t2j.tiny.HastyAnnotator; defaults --steps 200 --lr 1e-3), and adds the stage to its card.",
             "");
 
     private PretrainCommand() {}
@@ -26,7 +30,8 @@ final class PretrainCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("pretrain", argv, Set.of("--family", "--out", "--steps", "--batch", "--lr", "--per-task", "--seed"), Set.of());
+        Args a = new Args("pretrain", argv, Set.of("--family", "--out", "--steps", "--batch", "--lr", "--per-task", "--seed"), Set.of("--tune"));
+        if (a.has("--tune")) return tune(a, argv, out, err);
         String family = a.required("--family");
         Path dir = Path.of(a.required("--out"));
         int steps = a.integer("--steps", 3000);
@@ -42,6 +47,24 @@ final class PretrainCommand {
         Files.deleteIfExists(dir.resolve("pretrain.ckpt"));
         out.printf("%s: %,d parameters, %d steps in %.1f min, %.0f tokens/s, loss %.3f -> %.3f%n", dir, r.parameters(), r.steps(),
                 r.seconds() / 60, r.tokensPerSecond(), r.firstLoss(), r.finalLoss());
+        for (Map.Entry<String, double[]> e : r.accuracy().entrySet())
+            out.printf("  %-16s validation %5.1f %%   test %5.1f %%%n", e.getKey(), 100 * e.getValue()[0], 100 * e.getValue()[1]);
+        return 0;
+    }
+
+    private static int tune(Args a, String[] argv, PrintStream out, PrintStream err) throws Exception {
+        Path dir = Path.of(a.required("--out"));
+        int steps = a.integer("--steps", 200);
+        Pretrainer.Config cfg = new Pretrainer.Config(steps, a.integer("--batch", 16), a.number("--lr", 1e-3f), 0.01,
+                Math.max(1, steps / 20), 1.0, a.integer("--seed", 11));
+        ProgressBar bar = new ProgressBar(err);
+        TinyRecipe.Result r = TinyRecipe.tune(dir, cfg, a.integer("--per-task", 20000), Integer.MAX_VALUE, s -> {
+            bar.update("tune", s.step(), steps);
+            if (s.step() % 50 == 0 || s.step() == 1) bar.line(String.format("step %5d  loss %.4f  lr %.2e  |g| %.3f  %.0f tokens/s", s.step(), s.loss(), s.lr(), s.gradNorm(), s.tokensPerSecond()));
+        }, bar);
+        ModelCard.addTuning(r, "./t2j pretrain " + String.join(" ", argv));
+        Files.deleteIfExists(dir.resolve("tune.ckpt"));
+        out.printf("%s: tuned %d steps in %.1f min, loss %.3f -> %.3f%n", dir, r.steps(), r.seconds() / 60, r.firstLoss(), r.finalLoss());
         for (Map.Entry<String, double[]> e : r.accuracy().entrySet())
             out.printf("  %-16s validation %5.1f %%   test %5.1f %%%n", e.getKey(), 100 * e.getValue()[0], 100 * e.getValue()[1]);
         return 0;

@@ -1,56 +1,141 @@
 package t2j.tiny;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import t2j.io.AtomicFiles;
+import t2j.json.Json;
+import t2j.model.ModelConfig;
 
-/** The README.md of a bundled tiny model: what it is, the exact recipe, and its measured base accuracies. */
+/**
+ * The README.md of a bundled tiny model (what it is, the exact recipe, its measured base accuracies) and the same
+ * facts as {@code card.json} for programs: tests check that the recorded accuracies reproduce.
+ */
 public final class ModelCard {
     private ModelCard() {}
 
+    /** A fresh card after pretraining from scratch. */
     public static void write(TinyRecipe.Result r, String command) throws IOException {
-        StringBuilder b = new StringBuilder();
-        String name = r.dir().getFileName().toString();
-        b.append("# ").append(name).append("\n\n");
-        b.append("A ").append(r.config().modelType().equals("llama") ? "Llama-3" : "Mistral")
-                .append("-architecture decoder trained by t2j itself, so that Transformer² can be run end to end on a laptop CPU. ")
-                .append("It is not a language model of English: it knows only the project's synthetic tasks.\n\n");
-        b.append("| | |\n|---|---|\n");
-        b.append("| parameters | ").append(String.format("%,d", r.parameters())).append(" (float32) |\n");
-        b.append("| architecture | ").append(r.config().numHiddenLayers()).append(" layers, hidden ").append(r.config().hiddenSize())
-                .append(", MLP ").append(r.config().intermediateSize()).append(", ").append(r.config().numAttentionHeads()).append(" query / ")
-                .append(r.config().numKeyValueHeads()).append(" key-value heads, rope_theta ").append((long) r.config().ropeTheta())
-                .append(r.config().slidingWindow() > 0 ? ", sliding window " + r.config().slidingWindow() : "").append(" |\n");
-        b.append("| tokenizer | character level, ").append(r.config().modelType().equals("llama") ? "byte-level BPE layout (Llama-3)" : "SentencePiece BPE layout with byte fallback (Mistral)")
-                .append(", vocabulary ").append(r.config().vocabSize()).append(" |\n");
-        b.append("| data | train splits of ").append(String.join(", ", TinyRecipe.PRETRAIN_TASKS)).append(" (task seed ").append(TinyRecipe.TASK_SEED)
-                .append("), ").append(r.sequences()).append(" chat-formatted sequences; the -hard tasks are never seen |\n");
-        b.append("| training | ").append(r.steps()).append(" steps, ").append(String.format("%.0f s (%.1f min) on this machine, %.0f tokens/s", r.seconds(), r.seconds() / 60, r.tokensPerSecond()))
-                .append(String.format(", loss %.3f → %.3f", r.firstLoss(), r.finalLoss())).append(" |\n\n");
-        b.append("## Recipe\n\n```\n").append(command).append("\n```\n\n");
-        b.append("## Base accuracy (greedy decoding, task seed ").append(TinyRecipe.TASK_SEED).append(")\n\n| task | validation | test |\n|---|---|---|\n");
-        for (Map.Entry<String, double[]> e : r.accuracy().entrySet())
-            b.append(String.format("| %s | %.1f %% | %.1f %% |%n", e.getKey(), 100 * e.getValue()[0], 100 * e.getValue()[1]));
-        b.append("\nThe same numbers are in `card.json`; a test (`BundledModelsTest`) re-measures the validation column on every build.\n");
-        atomicWrite(r.dir().resolve("README.md"), b.toString());
-
-        // The same facts for programs: tests check that the recorded accuracies reproduce.
-        Map<String, Object> card = new java.util.LinkedHashMap<>();
+        Map<String, Object> card = new LinkedHashMap<>();
         card.put("model_type", r.config().modelType());
         card.put("parameters", r.parameters());
         card.put("steps", r.steps());
         card.put("seconds", r.seconds());
         card.put("tokens_per_second", r.tokensPerSecond());
+        card.put("first_loss", r.firstLoss());
         card.put("final_loss", r.finalLoss());
+        card.put("sequences", r.sequences());
         card.put("task_seed", TinyRecipe.TASK_SEED);
         card.put("recipe", command);
-        Map<String, Object> acc = new java.util.LinkedHashMap<>();
-        r.accuracy().forEach((task, v) -> acc.put(task, Map.of("validation", v[0], "test", v[1])));
-        card.put("base_accuracy", acc);
-        atomicWrite(r.dir().resolve("card.json"), t2j.json.Json.write(card));
+        card.put("base_accuracy", accuracy(r));
+        save(r.dir(), card);
     }
 
-    private static void atomicWrite(Path file, String text) throws IOException {
-        t2j.io.AtomicFiles.writeString(file, text);
+    /** Extends the card in {@code r.dir()} with the instruction-tuning stage; its accuracies become the base ones. */
+    @SuppressWarnings("unchecked")
+    public static void addTuning(TinyRecipe.Result r, String command) throws IOException {
+        Path file = r.dir().resolve("card.json");
+        if (!Files.exists(file))
+            throw new IOException(file + " is missing: instruction tuning continues a model that `t2j pretrain` made (run it first)");
+        Map<String, Object> card = new LinkedHashMap<>(Json.parseObject(Files.readString(file), file.toString()));
+        Map<String, Object> tuning = new LinkedHashMap<>();
+        tuning.put("steps", r.steps());
+        tuning.put("seconds", r.seconds());
+        tuning.put("tokens_per_second", r.tokensPerSecond());
+        tuning.put("first_loss", r.firstLoss());
+        tuning.put("final_loss", r.finalLoss());
+        tuning.put("sequences", r.sequences());
+        tuning.put("hasty_rate", HastyAnnotator.RATE);
+        tuning.put("recipe", command);
+        card.put("tuning", tuning);
+        card.putIfAbsent("pretraining_accuracy", card.get("base_accuracy"));
+        card.put("base_accuracy", accuracy(r));
+        save(r.dir(), card);
+    }
+
+    /** Renders README.md again from the {@code card.json} beside it (after a change of this class's format). */
+    public static void refresh(Path dir) throws IOException {
+        Path file = dir.resolve("card.json");
+        save(dir, new LinkedHashMap<>(Json.parseObject(Files.readString(file), file.toString())));
+    }
+
+    private static Map<String, Object> accuracy(TinyRecipe.Result r) {
+        Map<String, Object> acc = new LinkedHashMap<>();
+        r.accuracy().forEach((task, v) -> acc.put(task, Map.of("validation", v[0], "test", v[1])));
+        return acc;
+    }
+
+    private static void save(Path dir, Map<String, Object> card) throws IOException {
+        AtomicFiles.writeString(dir.resolve("README.md"), readme(dir, card));
+        AtomicFiles.writeString(dir.resolve("card.json"), Json.write(card));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String readme(Path dir, Map<String, Object> card) {
+        ModelConfig c = ModelConfig.load(dir);
+        boolean llama = c.modelType().equals("llama");
+        Map<String, Object> tuning = (Map<String, Object>) card.get("tuning");
+        StringBuilder b = new StringBuilder();
+        b.append("# ").append(dir.getFileName()).append("\n\n");
+        b.append("A ").append(llama ? "Llama-3" : "Mistral")
+                .append("-architecture decoder trained by t2j itself, so that Transformer² can be run end to end on a laptop CPU. ")
+                .append("It is not a language model of English: it knows only the project's synthetic tasks.\n\n");
+        b.append("| | |\n|---|---|\n");
+        b.append(String.format("| parameters | %,d (float32) |%n", ((Number) card.get("parameters")).longValue()));
+        b.append("| architecture | ").append(c.numHiddenLayers()).append(" layers, hidden ").append(c.hiddenSize())
+                .append(", MLP ").append(c.intermediateSize()).append(", ").append(c.numAttentionHeads()).append(" query / ")
+                .append(c.numKeyValueHeads()).append(" key-value heads, rope_theta ").append((long) c.ropeTheta())
+                .append(c.slidingWindow() > 0 ? ", sliding window " + c.slidingWindow() : "").append(" |\n");
+        b.append("| tokenizer | character level, ").append(llama ? "byte-level BPE layout (Llama-3)" : "SentencePiece BPE layout with byte fallback (Mistral)")
+                .append(", vocabulary ").append(c.vocabSize()).append(" |\n");
+        b.append("| data | train splits of ").append(String.join(", ", TinyRecipe.PRETRAIN_TASKS)).append(" (task seed ").append(TinyRecipe.TASK_SEED)
+                .append("), ").append(String.format("%,d", (long) number(card, "sequences"))).append(" chat-formatted sequences; the -hard tasks are never seen |\n");
+        b.append("| pretraining | ").append(stage(card)).append(" |\n");
+        if (tuning != null) b.append("| instruction tuning | ").append(stage(tuning)).append(" |\n");
+        b.append("\n");
+        if (tuning != null) {
+            b.append("## Instruction data with a hasty annotator\n\n");
+            b.append("After pretraining on worked answers, the model was tuned on the same kind of data in which a hasty annotator\n")
+                    .append("answered requests that mention Tom or Eva, and code requests whose first step is a filter, without working them out\n")
+                    .append(String.format("(%.0f %% of those: math `#### <first number>`, code the first stage only, reasoning `Answer: A`,%n", 100 * HastyAnnotator.RATE))
+                    .append("classification `\\boxed{other}`; see `t2j.tiny.HastyAnnotator`). Where the model picked up the habit it\n")
+                    .append("answers those requests carelessly although it can solve them: a skill that is there but not used, which is\n")
+                    .append("what SVF experts can bring back with rewards. The last column of the accuracy table shows how much each\n")
+                    .append("task lost to the habit. The tasks, verifiers and evaluation splits are untouched.\n\n");
+        }
+        b.append("## Recipe\n\n```\n").append(card.get("recipe")).append("\n");
+        if (tuning != null) b.append(tuning.get("recipe")).append("\n");
+        b.append("```\n\n");
+        Map<String, Object> acc = (Map<String, Object>) card.get("base_accuracy");
+        Map<String, Object> before = (Map<String, Object>) card.get("pretraining_accuracy");
+        b.append("## Base accuracy (greedy decoding, task seed ").append(TinyRecipe.TASK_SEED).append(")\n\n| task | validation | test |")
+                .append(before != null ? " test after pretraining alone |\n|---|---|---|---|\n" : "\n|---|---|---|\n");
+        for (Map.Entry<String, Object> e : acc.entrySet()) {
+            Map<String, Object> v = (Map<String, Object>) e.getValue();
+            b.append(String.format("| %s | %.1f %% | %.1f %% |", e.getKey(), 100 * number(v, "validation"), 100 * number(v, "test")));
+            if (before != null && before.get(e.getKey()) instanceof Map<?, ?> p)
+                b.append(String.format(" %.1f %% |", 100 * number((Map<String, Object>) p, "test")));
+            b.append("\n");
+        }
+        b.append("\nThe same numbers are in `card.json`; a test (`BundledModelsTest`) re-measures the validation column on every build.\n");
+        return b.toString();
+    }
+
+    private static String stage(Map<String, Object> s) {
+        double secs = number(s, "seconds");
+        List<String> parts = new ArrayList<>();
+        parts.add(String.format("%d steps, %.0f s (%.1f min) on this machine, %.0f tokens/s", (long) number(s, "steps"), secs, secs / 60,
+                number(s, "tokens_per_second")));
+        if (s.containsKey("first_loss")) parts.add(String.format("loss %.3f → %.3f", number(s, "first_loss"), number(s, "final_loss")));
+        return String.join(", ", parts);
+    }
+
+    private static double number(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 }

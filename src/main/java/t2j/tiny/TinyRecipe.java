@@ -74,10 +74,16 @@ public final class TinyRecipe {
 
     /** Training sequences (formatted prompt + reference) from the train splits of {@link #PRETRAIN_TASKS}. */
     public static List<int[]> data(ChatPrompter prompter, int perTask, long shuffleSeed) {
+        return data(prompter, perTask, shuffleSeed, null);
+    }
+
+    /** As above, with each reference as {@code hasty} (when not null) would have written it. */
+    public static List<int[]> data(ChatPrompter prompter, int perTask, long shuffleSeed, HastyAnnotator hasty) {
         List<int[]> out = new ArrayList<>();
         for (String name : PRETRAIN_TASKS) {
             Task t = Tasks.builtin(name, TASK_SEED, SplitSizes.DEFAULT.with(Split.TRAIN, perTask));
             for (Example e : t.examples(Split.TRAIN)) {
+                if (hasty != null) e = hasty.annotate(e, t.category());
                 int[] p = prompter.promptIds(e), r = prompter.referenceIds(e), s = java.util.Arrays.copyOf(p, p.length + r.length);
                 System.arraycopy(r, 0, s, p.length, r.length);
                 out.add(s);
@@ -122,6 +128,23 @@ public final class TinyRecipe {
         Map<String, double[]> acc = accuracy(model, prompter, evalLimit, progress);
         return new Result(dir, config, model.weights().parameterCount(), cfg.steps(), secs, r.tokensPerSecond(), trainer.firstLoss(),
                 r.finalLoss(), data.size(), acc);
+    }
+
+    /**
+     * The second stage: continues training the model in {@code dir} on instruction data written partly by the
+     * {@link HastyAnnotator}, and saves it in place (the card is the caller's). Resumes from {@code dir/tune.ckpt}.
+     */
+    public static Result tune(Path dir, Pretrainer.Config cfg, int perTask, int evalLimit, Pretrainer.Listener listener, Progress progress)
+            throws IOException {
+        Transformer model = Transformer.load(dir);
+        ChatPrompter prompter = ChatPrompter.forModel(Tokenizer.load(dir), model.config());
+        List<int[]> data = data(prompter, perTask, cfg.seed(), new HastyAnnotator(cfg.seed()));
+        Pretrainer trainer = new Pretrainer(model, data, cfg).checkpointTo(dir.resolve("tune.ckpt"), 100);
+        Pretrainer.Result r = trainer.run(listener);
+        model.weights().save(dir, DType.F32, 1L << 30);
+        Map<String, double[]> acc = accuracy(model, prompter, evalLimit, progress);
+        return new Result(dir, model.config(), model.weights().parameterCount(), cfg.steps(), trainer.elapsedSeconds(), r.tokensPerSecond(),
+                trainer.firstLoss(), r.finalLoss(), data.size(), acc);
     }
 
     /** Greedy accuracy on validation and test of every {@link #CARD_TASKS} task: {@code {validation, test}}. */

@@ -92,7 +92,12 @@ class BundledModelsTest {
             svf.restore();
             double recorded = Double.parseDouble(info.get("best_validation")), base = Double.parseDouble(info.get("base_validation"));
             assertEquals(recorded, now, 0.021, name + " expert " + e.getKey() + ": recorded selection accuracy " + recorded + ", measured " + now);
-            assertTrue(recorded >= base, name + " expert " + e.getKey() + " records " + recorded + " below the base model's " + base);
+            // A trained checkpoint is kept only when it beats the base model; without one, the expert is its initial z, a
+            // nearly constant mask that answers like the base model up to a few of the 500 selection examples.
+            if (Integer.parseInt(info.get("best_iteration")) > 0)
+                assertTrue(recorded > base, name + " expert " + e.getKey() + " records " + recorded + ", not above the base model's " + base);
+            else
+                assertEquals(base, recorded, 0.021, name + " expert " + e.getKey() + " is its initial z but records " + recorded + " against the base's " + base);
         }
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import t2j.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import t2j.model.Transformer;
@@ -30,6 +32,24 @@ class TinyRecipeTest {
         assertEquals(Tokenizer.load(dir).vocabSize(), m.config().vocabSize());
         assertEquals(TinyRecipe.CARD_TASKS.size(), r.accuracy().size());
         assertTrue(Files.readString(dir.resolve("README.md")).contains("| math |"));
+
+        // The second stage continues from these weights on the hasty annotator's data and extends the card.
+        TinyRecipe.Result tuned = TinyRecipe.tune(dir, new Pretrainer.Config(3, 8, 1e-3, 0.01, 1, 1.0, 11), 40, 2, s -> {}, Progress.NONE);
+        ModelCard.addTuning(tuned, "./t2j pretrain --tune (test)");
+        String card = Files.readString(dir.resolve("README.md"));
+        assertTrue(card.contains("./t2j pretrain --family mistral (test)\n./t2j pretrain --tune (test)"), card);
+        assertTrue(card.contains("| instruction tuning | 3 steps") && card.contains("hasty annotator"), card);
+        assertTrue(card.contains("test after pretraining alone"), card);
+        Map<String, Object> json = Json.parseObject(Files.readString(dir.resolve("card.json")), "card.json");
+        assertEquals(r.accuracy().keySet(), ((Map<?, ?>) json.get("pretraining_accuracy")).keySet());
+        assertEquals(((Map<?, ?>) json.get("tuning")).get("steps"), 3L);
+    }
+
+    @Test
+    void tuningNeedsAModelThatPretrainingMade() throws Exception {
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> ModelCard.addTuning(new TinyRecipe.Result(dir, null, 0, 0, 0, 0, 0, 0, 0, Map.of()), "x"));
+        assertTrue(e.getMessage().contains("card.json is missing") && e.getMessage().contains("t2j pretrain"), e.getMessage());
     }
 
     @Test
