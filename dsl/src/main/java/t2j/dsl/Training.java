@@ -30,9 +30,14 @@ import t2j.train.TrainingConfig;
  * the cell is interrupted — the model holds its base weights again when {@code run()} returns.
  */
 public final class Training {
-    /** The settings the shipped experts were trained with (see the model cards). */
-    public static final TrainingConfig SHIPPED = TrainingConfig.reinforce().toBuilder().iterations(40).batchSize(16).learningRate(2e-2)
-            .normalizeRewards(true).temperature(0.7f).evalEvery(5, 100).seed(7).build();
+    /**
+     * The settings the shipped experts were trained with ({@code models/expert-flags}; a model card lists the experts
+     * that override them): four rollouts per prompt against the prompt's mean reward, and a best checkpoint chosen on
+     * 500 examples only when it beats the base model significantly.
+     */
+    public static final TrainingConfig SHIPPED = TrainingConfig.reinforce().toBuilder().iterations(40).batchSize(8).samplesPerPrompt(4)
+            .learningRate(1e-2).normalizeRewards(true).tokenMean(true).temperature(0.7f).evalEvery(5, 100).selectionHoldout(400)
+            .selectionZ(2).seed(7).build();
 
     private final Model model;
     private final Task task;
@@ -88,6 +93,20 @@ public final class Training {
     /** Validate on {@code limit} validation examples every {@code every} steps; the best validated parameters are kept. */
     public Training validation(int every, int limit) {
         return with(b -> b.evalEvery(every, limit));
+    }
+
+    /**
+     * How the returned checkpoint is chosen: on the validation examples plus {@code holdout} training examples kept out
+     * of training, and only if it beats the base model there by a paired z-score of at least {@code z}.
+     * {@code selection(0, 0)} picks the best validation score, however small the gain (cheaper, easier to fool).
+     */
+    public Training selection(int holdout, double z) {
+        return with(b -> b.selectionHoldout(holdout).selectionZ(z));
+    }
+
+    /** Rollouts per prompt; each is weighted by its reward minus the mean reward of its prompt's rollouts. */
+    public Training samplesPerPrompt(int n) {
+        return with(b -> b.samplesPerPrompt(n));
     }
 
     /** Next-token (supervised) training on the reference answers instead of REINFORCE: the paper's ablation. */

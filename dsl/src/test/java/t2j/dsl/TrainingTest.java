@@ -36,7 +36,7 @@ class TrainingTest {
     }
 
     private static Training small() {
-        return llama.train("math").iterations(2).batch(2).validation(1, 4).seed(3);
+        return llama.train("math").iterations(2).batch(2).validation(1, 4).selection(0, 0).seed(3);
     }
 
     @Test
