@@ -23,12 +23,7 @@ public final class ModelCard {
         Map<String, Object> card = new LinkedHashMap<>();
         card.put("model_type", r.config().modelType());
         card.put("parameters", r.parameters());
-        card.put("steps", r.steps());
-        card.put("seconds", r.seconds());
-        card.put("tokens_per_second", r.tokensPerSecond());
-        card.put("first_loss", r.firstLoss());
-        card.put("final_loss", r.finalLoss());
-        card.put("sequences", r.sequences());
+        card.putAll(run(r));
         card.put("task_seed", TinyRecipe.TASK_SEED);
         card.put("recipe", command);
         card.put("base_accuracy", accuracy(r));
@@ -42,13 +37,7 @@ public final class ModelCard {
         if (!Files.exists(file))
             throw new IOException(file + " is missing: instruction tuning continues a model that `t2j pretrain` made (run it first)");
         Map<String, Object> card = new LinkedHashMap<>(Json.parseObject(Files.readString(file), file.toString()));
-        Map<String, Object> tuning = new LinkedHashMap<>();
-        tuning.put("steps", r.steps());
-        tuning.put("seconds", r.seconds());
-        tuning.put("tokens_per_second", r.tokensPerSecond());
-        tuning.put("first_loss", r.firstLoss());
-        tuning.put("final_loss", r.finalLoss());
-        tuning.put("sequences", r.sequences());
+        Map<String, Object> tuning = run(r);
         tuning.put("hasty_rate", HastyAnnotator.RATE);
         tuning.put("recipe", command);
         card.put("tuning", tuning);
@@ -61,6 +50,18 @@ public final class ModelCard {
     public static void refresh(Path dir) throws IOException {
         Path file = dir.resolve("card.json");
         save(dir, new LinkedHashMap<>(Json.parseObject(Files.readString(file), file.toString())));
+    }
+
+    /** What a training stage took and did. */
+    private static Map<String, Object> run(TinyRecipe.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("steps", r.steps());
+        m.put("seconds", r.seconds());
+        m.put("tokens_per_second", r.tokensPerSecond());
+        m.put("first_loss", r.firstLoss());
+        m.put("final_loss", r.finalLoss());
+        m.put("sequences", r.sequences());
+        return m;
     }
 
     private static Map<String, Object> accuracy(TinyRecipe.Result r) {
