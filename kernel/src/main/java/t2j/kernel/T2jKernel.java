@@ -54,6 +54,7 @@ final class T2jKernel extends BaseKernel {
         t2j.dsl.Live.install(new t2j.dsl.Live.Display() {
             @Override
             public String show(t2j.dsl.Renderable value) {
+                System.out.flush();
                 return org.dflib.jjava.jupyter.kernel.BaseNotebookStatics.display(value);
             }
 
@@ -116,7 +117,13 @@ final class T2jKernel extends BaseKernel {
         env.defer(() -> kernelIO.retractEnv(env));
         kernelIO.setJupyterInEnabled(request.isStdinEnabled());
         try {
-            DisplayData result = eval(request.getCode());
+            DisplayData result;
+            try {
+                result = eval(request.getCode());
+            } finally {
+                System.out.flush();
+                System.err.flush();
+            }
             if (result != null) {
                 env.publish(new PublishExecuteResult(count, result));
             }
@@ -128,6 +135,14 @@ final class T2jKernel extends BaseKernel {
             env.publish(new PublishError(error.name(), error.getMessage(), error.traceback()));
             env.defer().replyError(ExecuteReply.MESSAGE_TYPE.error(), reply);
         }
+    }
+
+    /** jjava's per-cell streams, each behind a {@link LineBufferedStream}; jjava restores the originals after the cell. */
+    @Override
+    protected void replaceOutputStreams(ShellReplyEnvironment env) {
+        super.replaceOutputStreams(env);
+        System.setOut(LineBufferedStream.over(System.out));
+        System.setErr(LineBufferedStream.over(System.err));
     }
 
     @Override

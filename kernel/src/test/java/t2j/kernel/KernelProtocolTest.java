@@ -49,6 +49,17 @@ class KernelProtocolTest {
     }
 
     @Test
+    void printfArrivesAsOneStreamMessagePerLineAndAnUnfinishedLineAtTheEnd() {
+        // (JShell itself flushes after each statement, so a line printed piecewise over several statements still arrives
+        // in pieces.)
+        JsonObject answer = ok(kernel.execute("System.out.printf(\"%d of %s%n\", 3, \"seven\");\n"
+                + "System.out.print(\"é\\u2192\\nno newline\");"));
+        List<String> texts = new ArrayList<>();
+        for (JsonObject o : outputs(answer, "stream")) texts.add(o.get("text").getAsString());
+        assertEquals(List.of("3 of seven\n", "é→\n", "no newline"), texts);
+    }
+
+    @Test
     void lastExpressionIsTheResultUnlessTheCellEndsWithASemicolon() {
         kernel.execute("int answerBase = 6;");
         assertEquals("42", text(single(ok(kernel.execute("answerBase * 7")), "execute_result")));
