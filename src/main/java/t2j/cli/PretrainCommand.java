@@ -54,6 +54,7 @@ final class PretrainCommand {
 
     private static int tune(Args a, String[] argv, PrintStream out, PrintStream err) throws Exception {
         Path dir = Path.of(a.required("--out"));
+        ModelCard.checkTunable(dir);
         int steps = a.integer("--steps", 200);
         Pretrainer.Config cfg = new Pretrainer.Config(steps, a.integer("--batch", 16), a.number("--lr", 1e-3f), 0.01,
                 Math.max(1, steps / 20), 1.0, a.integer("--seed", 11));

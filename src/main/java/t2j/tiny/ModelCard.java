@@ -30,13 +30,20 @@ public final class ModelCard {
         save(r.dir(), card);
     }
 
+    /**
+     * Refuses a folder whose card does not describe a pretrained, not yet tuned model: a second tuning would leave a
+     * card whose recipe no longer rebuilds the weights.
+     */
+    public static void checkTunable(Path dir) throws IOException {
+        Map<String, Object> card = read(dir);
+        if (card.containsKey("tuning"))
+            throw new IOException(dir.resolve("card.json") + " records an instruction-tuning stage already; rebuild the model with"
+                    + " `t2j pretrain --family ...` before tuning it again");
+    }
+
     /** Extends the card in {@code r.dir()} with the instruction-tuning stage; its accuracies become the base ones. */
-    @SuppressWarnings("unchecked")
     public static void addTuning(TinyRecipe.Result r, String command) throws IOException {
-        Path file = r.dir().resolve("card.json");
-        if (!Files.exists(file))
-            throw new IOException(file + " is missing: instruction tuning continues a model that `t2j pretrain` made (run it first)");
-        Map<String, Object> card = new LinkedHashMap<>(Json.parseObject(Files.readString(file), file.toString()));
+        Map<String, Object> card = read(r.dir());
         Map<String, Object> tuning = run(r);
         tuning.put("hasty_rate", HastyAnnotator.RATE);
         tuning.put("recipe", command);
@@ -48,8 +55,14 @@ public final class ModelCard {
 
     /** Renders README.md again from the {@code card.json} beside it (after a change of this class's format). */
     public static void refresh(Path dir) throws IOException {
+        save(dir, read(dir));
+    }
+
+    private static Map<String, Object> read(Path dir) throws IOException {
         Path file = dir.resolve("card.json");
-        save(dir, new LinkedHashMap<>(Json.parseObject(Files.readString(file), file.toString())));
+        if (!Files.exists(file))
+            throw new IOException(file + " is missing: instruction tuning continues a model that `t2j pretrain` made (run it first)");
+        return new LinkedHashMap<>(Json.parseObject(Files.readString(file), file.toString()));
     }
 
     /** What a training stage took and did. */

@@ -1,8 +1,10 @@
 package t2j.tiny;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -43,12 +45,13 @@ class TinyRecipeTest {
         Map<String, Object> json = Json.parseObject(Files.readString(dir.resolve("card.json")), "card.json");
         assertEquals(r.accuracy().keySet(), ((Map<?, ?>) json.get("pretraining_accuracy")).keySet());
         assertEquals(((Map<?, ?>) json.get("tuning")).get("steps"), 3L);
+        IOException again = assertThrows(IOException.class, () -> ModelCard.checkTunable(dir));
+        assertTrue(again.getMessage().contains("already") && again.getMessage().contains("card.json"), again.getMessage());
     }
 
     @Test
     void tuningNeedsAModelThatPretrainingMade() throws Exception {
-        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-                () -> ModelCard.addTuning(new TinyRecipe.Result(dir, null, 0, 0, 0, 0, 0, 0, 0, Map.of()), "x"));
+        IOException e = assertThrows(IOException.class, () -> ModelCard.checkTunable(dir));
         assertTrue(e.getMessage().contains("card.json is missing") && e.getMessage().contains("t2j pretrain"), e.getMessage());
     }
 
