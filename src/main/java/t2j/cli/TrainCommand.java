@@ -52,7 +52,8 @@ final class TrainCommand {
                 "--eval-every", "--validation", "--seed", "--cache", "--reward-clip", "--task-seed", "--samples-per-prompt",
                 "--selection-holdout", "--selection-z"), Set.of("--normalize-rewards", "--token-mean"));
         ModelDir md = ModelDir.load(Path.of(a.required("--model")));
-        Task task = Tasks.builtin(a.required("--task"), a.integer("--task-seed", a.integer("--seed", 42)));
+        int taskSeed = a.integer("--task-seed", a.integer("--seed", 42));
+        Task task = Tasks.builtin(a.required("--task"), taskSeed);
         Path outFile = Path.of(a.required("--out"));
         Targets targets = Targets.parse(a.get("--targets", "mlp"));
         TrainingConfig d = TrainingConfig.reinforce();
@@ -89,8 +90,7 @@ final class TrainCommand {
                         bar.line(String.format("iteration %4d  validation accuracy %.3f%s", v.iteration(), v.accuracy(), v.best() ? "  (best)" : ""));
                     }
                 });
-        Map<String, String> info = Expert.trainingInfo(baseFingerprint, md.model().config().modelType(), method, targets.id(), task.name(),
-                a.integer("--task-seed", a.integer("--seed", 42)), cfg, r);
+        Map<String, String> info = r.expertInfo(baseFingerprint, md.model().config().modelType(), method, targets.id(), task.name(), taskSeed, cfg);
         if (adapter instanceof SvfAdapter) info.put("parametrization", ((SvfAdapter) adapter).parametrization().id());
         new Expert(r.best(), info).save(outFile);
         // A finished run needs no resume point.

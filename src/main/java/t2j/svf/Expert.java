@@ -12,8 +12,6 @@ import t2j.io.DType;
 import t2j.io.SafeTensorsFile;
 import t2j.io.SafeTensorsWriter;
 import t2j.tensor.Matrix;
-import t2j.train.Trainer;
-import t2j.train.TrainingConfig;
 
 /**
  * A trained SVF expert: one z-vector per adapted matrix, with what it was trained on and from which base weights.
@@ -67,35 +65,6 @@ public record Expert(Map<String, float[]> z, Map<String, String> info) {
         info.forEach((k, v) -> meta.put("t2j." + k, v));
         java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
         SafeTensorsWriter.write(file, entries, meta);
-    }
-
-    /**
-     * The metadata a training run records in its expert file: what it was trained from, on, and with, and the validation
-     * numbers its best parameters were chosen by.
-     *
-     * @param taskSeed the seed the task was built with, or a negative number when unknown (then not recorded)
-     */
-    public static Map<String, String> trainingInfo(String baseFingerprint, String modelType, String method, String targets, String task,
-                                                   long taskSeed, TrainingConfig cfg, Trainer.Result r) {
-        Map<String, String> info = new LinkedHashMap<>();
-        info.put("base_fingerprint", baseFingerprint);
-        info.put("model_type", modelType);
-        info.put("method", method);
-        info.put("objective", cfg.objective().name().toLowerCase());
-        info.put("targets", targets);
-        info.put("task", task);
-        info.put("iterations", Integer.toString(cfg.iterations()));
-        info.put("best_iteration", Integer.toString(r.bestIteration()));
-        info.put("best_validation", Double.toString(r.bestValidation()));
-        info.put("base_validation", Double.toString(r.baseValidation()));
-        info.put("seed", Long.toString(cfg.seed()));
-        if (taskSeed >= 0) info.put("task_seed", Long.toString(taskSeed));
-        // What best_validation was measured on: the first `validation` validation examples plus the last
-        // `selection_holdout` training examples of the task.
-        info.put("validation", Integer.toString(cfg.validationLimit()));
-        info.put("selection_holdout", Integer.toString(cfg.selectionHoldout()));
-        info.put("selection_z", Double.toString(cfg.selectionZ()));
-        return info;
     }
 
     /** Reads an expert file; a file that is not one is refused with its path in the message. */

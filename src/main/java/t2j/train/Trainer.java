@@ -69,7 +69,36 @@ public final class Trainer {
 
     /** The outcome: the best parameters by validation accuracy and the full history. */
     public record Result(Map<String, float[]> best, double bestValidation, double baseValidation, int bestIteration,
-                         List<Step> steps, List<Validation> validations, String stopReason) {}
+                         List<Step> steps, List<Validation> validations, String stopReason) {
+        /**
+         * The metadata a training run records in its expert file: what it was trained from, on, and with, and the validation
+         * numbers its best parameters were chosen by.
+         *
+         * @param taskSeed the seed the task was built with, or a negative number when unknown (then not recorded)
+         */
+        public Map<String, String> expertInfo(String baseFingerprint, String modelType, String method, String targets, String task,
+                                              long taskSeed, TrainingConfig cfg) {
+            Map<String, String> info = new LinkedHashMap<>();
+            info.put("base_fingerprint", baseFingerprint);
+            info.put("model_type", modelType);
+            info.put("method", method);
+            info.put("objective", cfg.objective().name().toLowerCase());
+            info.put("targets", targets);
+            info.put("task", task);
+            info.put("iterations", Integer.toString(cfg.iterations()));
+            info.put("best_iteration", Integer.toString(bestIteration));
+            info.put("best_validation", Double.toString(bestValidation));
+            info.put("base_validation", Double.toString(baseValidation));
+            info.put("seed", Long.toString(cfg.seed()));
+            if (taskSeed >= 0) info.put("task_seed", Long.toString(taskSeed));
+            // What best_validation was measured on: the first `validation` validation examples plus the last
+            // `selection_holdout` training examples of the task.
+            info.put("validation", Integer.toString(cfg.validationLimit()));
+            info.put("selection_holdout", Integer.toString(cfg.selectionHoldout()));
+            info.put("selection_z", Double.toString(cfg.selectionZ()));
+            return info;
+        }
+    }
 
     public Result train(Listener listener) throws IOException {
         List<Example> train = task.examples(Split.TRAIN);

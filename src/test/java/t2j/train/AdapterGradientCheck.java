@@ -19,12 +19,16 @@ public final class AdapterGradientCheck {
 
     /** Checks the first, middle and last entry of every parameter vector with step {@code h}. */
     public static void check(Transformer m, Adapter adapter, float h) {
-        Backprop.TokenLoss loss = Backprop.weightedNll(new float[] {1f, -0.5f});
+        check(m, adapter, PROMPTS, COMPLETIONS, Backprop.weightedNll(new float[] {1f, -0.5f}), h);
+    }
+
+    /** The same check for any loss over the given rows (one weight per row in {@code loss}). */
+    public static void check(Transformer m, Adapter adapter, int[][] prompts, int[][] completions, Backprop.TokenLoss loss, float h) {
         Backprop bp = new Backprop(m);
         Map<String, float[]> grads = new LinkedHashMap<>();
         adapter.parameters().forEach((k, v) -> grads.put(k, new float[v.length]));
         adapter.apply();
-        bp.lossAndGradients(PROMPTS, COMPLETIONS, loss, adapter.gradientSink(grads));
+        bp.lossAndGradients(prompts, completions, loss, adapter.gradientSink(grads));
         double dot = 0, nf = 0, na = 0;
         for (String name : adapter.parameters().keySet()) {
             float[] p = adapter.parameters().get(name);
@@ -32,10 +36,10 @@ public final class AdapterGradientCheck {
                 float orig = p[k];
                 p[k] = orig + h;
                 adapter.apply();
-                double up = bp.lossAndGradients(PROMPTS, COMPLETIONS, loss, (n, a, b, c, d, e, f, g) -> {});
+                double up = bp.lossAndGradients(prompts, completions, loss, (n, a, b, c, d, e, f, g) -> {});
                 p[k] = orig - h;
                 adapter.apply();
-                double down = bp.lossAndGradients(PROMPTS, COMPLETIONS, loss, (n, a, b, c, d, e, f, g) -> {});
+                double down = bp.lossAndGradients(prompts, completions, loss, (n, a, b, c, d, e, f, g) -> {});
                 p[k] = orig;
                 double fd = (up - down) / (2 * h), an = grads.get(name)[k];
                 assertTrue(Math.abs(fd - an) <= 1e-3 + 0.03 * Math.abs(fd), name + "[" + k + "]: analytic " + an + " vs fd " + fd);

@@ -126,33 +126,7 @@ class ObjectiveTest {
             SvfAdapter svf = movedAdapter(m);
             Backprop.TokenLoss loss = KlPenalty.add(Backprop.weightedNll(new float[] {0.5f, -0.25f, 0.125f}), m, svf, PROMPTS, COMPLETIONS, 0.2,
                     tokenMean);
-            Backprop bp = new Backprop(m);
-            Map<String, float[]> grads = new LinkedHashMap<>();
-            svf.parameters().forEach((k, v) -> grads.put(k, new float[v.length]));
-            bp.lossAndGradients(PROMPTS, COMPLETIONS, loss, svf.gradientSink(grads));
-            float h = 1e-2f;
-            double dot = 0, nf = 0, na = 0;
-            for (String name : svf.parameters().keySet()) {
-                float[] z = svf.parameters().get(name);
-                for (int k : new int[] {0, z.length / 2, z.length - 1}) {
-                    float orig = z[k];
-                    z[k] = orig + h;
-                    svf.apply();
-                    double up = bp.lossAndGradients(PROMPTS, COMPLETIONS, loss, (n, a, b, c, d, e, f, g) -> {});
-                    z[k] = orig - h;
-                    svf.apply();
-                    double down = bp.lossAndGradients(PROMPTS, COMPLETIONS, loss, (n, a, b, c, d, e, f, g) -> {});
-                    z[k] = orig;
-                    double fd = (up - down) / (2 * h), an = grads.get(name)[k];
-                    assertTrue(Math.abs(fd - an) <= 1e-3 + 0.03 * Math.abs(fd), name + "[" + k + "] tokenMean " + tokenMean + ": analytic " + an + " vs fd " + fd);
-                    dot += fd * an;
-                    nf += fd * fd;
-                    na += an * an;
-                }
-            }
-            svf.apply();
-            assertTrue(nf > 1e-8, "vacuous check");
-            assertTrue(dot / Math.sqrt(nf * na) > 0.999, "cosine " + dot / Math.sqrt(nf * na));
+            AdapterGradientCheck.check(m, svf, PROMPTS, COMPLETIONS, loss, 1e-2f);
         }
     }
 

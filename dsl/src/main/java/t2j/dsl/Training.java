@@ -179,7 +179,7 @@ public final class Training {
     }
 
     private Map<String, String> info(String fingerprint, Trainer.Result r) {
-        Map<String, String> info = Expert.trainingInfo(fingerprint, model.config().modelType(), method(), targets.id(), task.name(), -1, cfg, r);
+        Map<String, String> info = r.expertInfo(fingerprint, model.config().modelType(), method(), targets.id(), task.name(), -1, cfg);
         info.put("parametrization", parametrization.id());
         return info;
     }
