@@ -5,13 +5,11 @@ import static t2j.tokenizer.TemplateAst.*;
 
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Renders a parsed chat template. Scoping follows Jinja: a {@code set} inside a for loop stays inside the loop
@@ -20,17 +18,6 @@ import java.util.Set;
  * {@code strftime_now}.
  */
 final class TemplateInterpreter {
-    /** Filters this interpreter knows; the parser rejects the rest up front. */
-    static final Set<String> FILTERS = Set.of("trim", "length", "count", "list", "string", "first", "last", "join",
-            "upper", "lower", "capitalize", "title", "replace", "default", "d", "tojson", "selectattr", "rejectattr",
-            "select", "reject", "map", "items", "int", "float", "abs", "reverse", "safe", "sort", "unique", "sum",
-            "min", "max", "indent", "wordcount");
-
-    /** Tests this interpreter knows ({@code x is defined} ...). */
-    static final Set<String> TESTS = Set.of("defined", "undefined", "none", "string", "number", "integer", "float",
-            "boolean", "true", "false", "mapping", "iterable", "sequence", "callable", "equalto", "eq", "==", "ne",
-            "!=", "lt", "<", "le", "<=", "gt", ">", "ge", ">=", "in", "even", "odd", "divisibleby", "lower", "upper");
-
     /** A callable template value: a global function or a bound method. */
     interface Function {
         Object call(List<Object> args, Map<String, Object> kwargs);
@@ -217,7 +204,7 @@ final class TemplateInterpreter {
         if (e instanceof Filter) return filter((Filter) e, scope);
         if (e instanceof Test) {
             Test t = (Test) e;
-            boolean r = test(t.name(), eval(t.value(), scope), evalAll(t.args(), scope));
+            boolean r = JinjaFilters.test(t.name(), eval(t.value(), scope), evalAll(t.args(), scope));
             return t.negated() != r;
         }
         if (e instanceof Unary) {
@@ -388,199 +375,17 @@ final class TemplateInterpreter {
         return ((Function) callee).call(evalAll(c.args(), scope), evalKw(c.kwargs(), scope));
     }
 
-    // ---- methods on values (str and dict) ----------------------------------------------------------------------
+    /** What the filters need from the interpreter: subscripting, Python's {@code +}, and an error with the line. */
+    private final JinjaFilters.Interpreter hooks = new JinjaFilters.Interpreter() {
+        @Override public Object item(Object target, Object key) { return TemplateInterpreter.this.item(target, key); }
+        @Override public Object add(Object a, Object b) { return binary(new Binary("+", new Const(a), new Const(b)), null); }
+        @Override public ChatTemplateException unsupported(String what) {
+            return new ChatTemplateException(ChatTemplateException.Kind.UNSUPPORTED, "chat template line " + line + ": unsupported Jinja construct: " + what);
+        }
+    };
 
     private Object filter(Filter f, Scope scope) {
-        Object v = eval(f.value(), scope);
-        List<Object> a = evalAll(f.args(), scope);
-        Map<String, Object> kw = evalKw(f.kwargs(), scope);
-        switch (f.name()) {
-            case "trim": return strip(str(v), a.isEmpty() ? null : str(a.get(0)), true, true);
-            case "length":
-            case "count":
-                if (v instanceof String) return (long) ((String) v).codePointCount(0, ((String) v).length());
-                if (v instanceof List) return (long) ((List<?>) v).size();
-                if (v instanceof Map) return (long) ((Map<?, ?>) v).size();
-                if (v instanceof Undefined) return 0L;
-                throw new IllegalArgumentException("object of type '" + typeName(v) + "' has no len()");
-            case "list": return iterate(v);
-            case "string": return str(v);
-            case "first": {
-                List<Object> l = iterate(v);
-                return l.isEmpty() ? new Undefined("first") : l.get(0);
-            }
-            case "last": {
-                List<Object> l = iterate(v);
-                return l.isEmpty() ? new Undefined("last") : l.get(l.size() - 1);
-            }
-            case "join": {
-                String sep = a.isEmpty() ? str(kw.getOrDefault("d", "")) : str(a.get(0));
-                Object attr = a.size() > 1 ? a.get(1) : kw.get("attribute");
-                List<String> parts = new ArrayList<>();
-                for (Object o : iterate(v)) parts.add(str(attr == null ? o : path(o, str(attr))));
-                return String.join(sep, parts);
-            }
-            case "upper": return str(v).toUpperCase(Locale.ROOT);
-            case "lower": return str(v).toLowerCase(Locale.ROOT);
-            case "capitalize": return PyMethods.capitalize(str(v));
-            case "title": return PyMethods.title(str(v));
-            case "replace": return PyMethods.replace(str(v), str(a.get(0)), str(a.get(1)), a.size() > 2 ? asLong(a.get(2)) : -1);
-            case "default":
-            case "d": {
-                Object dflt = a.isEmpty() ? kw.getOrDefault("default_value", "") : a.get(0);
-                boolean bool = a.size() > 1 ? truthy(a.get(1)) : truthy(kw.getOrDefault("boolean", false));
-                return v instanceof Undefined || (bool && !truthy(v)) ? dflt : v;
-            }
-            case "tojson": {
-                Object indent = a.isEmpty() ? kw.get("indent") : a.get(0);
-                return json(v, indent == null ? null : (int) asLong(indent));
-            }
-            case "selectattr":
-            case "rejectattr":
-            case "select":
-            case "reject": {
-                boolean byAttr = f.name().endsWith("attr"), keep = f.name().startsWith("select");
-                String attr = byAttr ? str(a.get(0)) : null;
-                List<Object> rest = a.subList(byAttr ? 1 : 0, a.size());
-                List<Object> r = new ArrayList<>();
-                for (Object o : iterate(v)) {
-                    Object x = byAttr ? path(o, attr) : o;
-                    boolean pass = rest.isEmpty() ? truthy(x) : test(str(rest.get(0)), x, rest.subList(1, rest.size()));
-                    if (pass == keep) r.add(o);
-                }
-                return r;
-            }
-            case "map": {
-                List<Object> r = new ArrayList<>();
-                if (kw.containsKey("attribute")) {
-                    for (Object o : iterate(v)) {
-                        Object x = path(o, str(kw.get("attribute")));
-                        r.add(x instanceof Undefined && kw.containsKey("default") ? kw.get("default") : x);
-                    }
-                    return r;
-                }
-                if (a.isEmpty()) throw new IllegalArgumentException("map filter needs attribute= or a filter name");
-                String name = str(a.get(0));
-                if (!FILTERS.contains(name) || name.equals("map")) throw new ChatTemplateException(ChatTemplateException.Kind.UNSUPPORTED, "chat template line " + line + ": unsupported Jinja construct: filter '" + name + "' in map()");
-                List<Expr> extra = new ArrayList<>();
-                for (Object o : a.subList(1, a.size())) extra.add(new Const(o));
-                for (Object o : iterate(v)) r.add(filter(new Filter(new Const(o), name, extra, Map.of()), scope));
-                return r;
-            }
-            case "items":
-                if (v instanceof Undefined) return new ArrayList<>();
-                if (!(v instanceof Map)) throw new IllegalArgumentException("items filter needs a mapping, not " + typeName(v));
-                return PyMethods.items((Map<?, ?>) v);
-            case "int":
-                try {
-                    if (v instanceof String) return Long.parseLong(((String) v).strip());
-                    return isNumber(v) ? asLong(v) : (a.isEmpty() ? 0L : a.get(0));
-                } catch (NumberFormatException e) {
-                    return a.isEmpty() ? 0L : a.get(0);
-                }
-            case "float":
-                try {
-                    if (v instanceof String) return Double.parseDouble(((String) v).strip());
-                    return isNumber(v) ? asDouble(v) : (a.isEmpty() ? 0.0 : a.get(0));
-                } catch (NumberFormatException e) {
-                    return a.isEmpty() ? 0.0 : a.get(0);
-                }
-            case "abs":
-                if (!isNumber(v)) throw new IllegalArgumentException("bad operand type for abs(): '" + typeName(v) + "'");
-                return isIntegral(v) ? (Object) Math.abs(asLong(v)) : (Object) Math.abs(asDouble(v));
-            case "reverse": {
-                if (v instanceof String) return new StringBuilder((String) v).reverse().toString();
-                List<Object> l = iterate(v);
-                Collections.reverse(l);
-                return l;
-            }
-            case "safe": return v;
-            case "sort": {
-                List<Object> l = iterate(v);
-                Object attr = kw.get("attribute");
-                l.sort((x, y) -> PyValues.compare(attr == null ? x : path(x, str(attr)), attr == null ? y : path(y, str(attr)), "<"));
-                if (truthy(kw.getOrDefault("reverse", a.isEmpty() ? false : a.get(0)))) Collections.reverse(l);
-                return l;
-            }
-            case "unique": {
-                List<Object> r = new ArrayList<>();
-                for (Object o : iterate(v)) if (!contains(r, o)) r.add(o);
-                return r;
-            }
-            case "sum": {
-                Object acc = 0L;
-                for (Object o : iterate(v)) acc = binary(new Binary("+", new Const(acc), new Const(o)), scope);
-                return acc;
-            }
-            case "min":
-            case "max": {
-                List<Object> l = iterate(v);
-                if (l.isEmpty()) return new Undefined(f.name());
-                Object best = l.get(0);
-                for (Object o : l) {
-                    int c = PyValues.compare(o, best, "<");
-                    if (f.name().equals("min") ? c < 0 : c > 0) best = o;
-                }
-                return best;
-            }
-            case "indent": {
-                int width = a.isEmpty() ? (int) asLong(kw.getOrDefault("width", 4L)) : (int) asLong(a.get(0));
-                boolean first = a.size() > 1 ? truthy(a.get(1)) : truthy(kw.getOrDefault("first", false));
-                String pad = " ".repeat(width);
-                String s = str(v).replace("\n", "\n" + pad).replaceAll("\n" + pad + "(?=\n|$)", "\n");
-                return first ? pad + s : s;
-            }
-            case "wordcount": return (long) PyMethods.split(str(v), null, -1).size();
-            default: throw new AssertionError(f.name());
-        }
-    }
-
-    /** Jinja's attribute getter: "a.b" looks up a then b; numeric parts index lists. */
-    private Object path(Object o, String dotted) {
-        for (String part : dotted.split("\\.")) {
-            if (o instanceof Undefined) return o;
-            o = part.matches("\\d+") ? item(o, Long.parseLong(part)) : item(o, part);
-        }
-        return o;
-    }
-
-    // ---- tests -------------------------------------------------------------------------------------------------
-
-    private boolean test(String name, Object v, List<Object> a) {
-        switch (name) {
-            case "defined": return !(v instanceof Undefined);
-            case "undefined": return v instanceof Undefined;
-            case "none": return v == null;
-            case "string": return v instanceof String;
-            case "number": return v instanceof Long || v instanceof Double;
-            case "integer": return v instanceof Long;
-            case "float": return v instanceof Double;
-            case "boolean": return v instanceof Boolean;
-            case "true": return Boolean.TRUE.equals(v);
-            case "false": return Boolean.FALSE.equals(v);
-            case "mapping": return v instanceof Map;
-            case "iterable": return v instanceof List || v instanceof Map || v instanceof String;
-            case "sequence": return v instanceof List || v instanceof Map || v instanceof String;
-            case "callable": return v instanceof Function;
-            case "even": return isIntegral(v) && asLong(v) % 2 == 0;
-            case "odd": return isIntegral(v) && asLong(v) % 2 != 0;
-            case "divisibleby": return asLong(v) % asLong(a.get(0)) == 0;
-            case "lower": return str(v).equals(str(v).toLowerCase(Locale.ROOT));
-            case "upper": return str(v).equals(str(v).toUpperCase(Locale.ROOT));
-            default: break;
-        }
-        if (a.isEmpty()) throw error("test '" + name + "' needs an argument");
-        Object b = a.get(0);
-        switch (name) {
-            case "equalto": case "eq": case "==": return equal(v, b);
-            case "ne": case "!=": return !equal(v, b);
-            case "lt": case "<": return PyValues.compare(v, b, "<") < 0;
-            case "le": case "<=": return PyValues.compare(v, b, "<=") <= 0;
-            case "gt": case ">": return PyValues.compare(v, b, ">") > 0;
-            case "ge": case ">=": return PyValues.compare(v, b, ">=") >= 0;
-            case "in": return contains(b, v);
-            default: throw new AssertionError(name);
-        }
+        return JinjaFilters.filter(f.name(), eval(f.value(), scope), evalAll(f.args(), scope), evalKw(f.kwargs(), scope), hooks);
     }
 
     // ---- strftime_now ------------------------------------------------------------------------------------------

@@ -399,7 +399,7 @@ final class TemplateParser {
         while (true) {
             if (accept("|")) {
                 String name = name();
-                if (!TemplateInterpreter.FILTERS.contains(name)) throw unsupported("filter '" + name + "'");
+                if (!JinjaFilters.FILTERS.contains(name)) throw unsupported("filter '" + name + "'");
                 List<Expr> args = new ArrayList<>();
                 Map<String, Expr> kwargs = new LinkedHashMap<>();
                 if (peek().is("(")) arguments(args, kwargs);
@@ -408,7 +408,7 @@ final class TemplateParser {
                 ti++;
                 boolean negated = accept("not");
                 String name = name();
-                if (!TemplateInterpreter.TESTS.contains(name)) throw unsupported("test 'is " + name + "'");
+                if (!JinjaFilters.TESTS.contains(name)) throw unsupported("test 'is " + name + "'");
                 List<Expr> args = new ArrayList<>();
                 if (peek().is("(")) {
                     Map<String, Expr> kwargs = new LinkedHashMap<>();
