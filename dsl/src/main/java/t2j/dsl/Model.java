@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,6 +47,8 @@ public final class Model implements Renderable {
     private final Transformer transformer;
     private final Tokenizer tokenizer;
     private final ChatPrompter prompter;
+    /** Decompositions by targets id: every expert, training and transfer cell needs one, and the base weights never change. */
+    private final Map<String, Spectra> spectra = new HashMap<>();
 
     private Model(String name, Path dir, Transformer transformer, Tokenizer tokenizer) {
         this.name = name;
@@ -117,15 +120,19 @@ public final class Model implements Renderable {
         return new Reply(prompt, text, null, (System.nanoTime() - t0) / 1e9);
     }
 
-    /** The SVD of every MLP matrix (the paper's targets), from the user-wide cache when these weights were seen before. */
+    /** The SVD of every MLP matrix (the paper's targets), from the user-wide cache when these weights were seen before; computed once per model. */
     public Spectra decompose() {
         return decompose(Targets.MLP);
     }
 
     /** The SVD of the matrices {@code targets} selects ({@link Targets#MLP}, {@link Targets#ATTENTION}, ...). */
-    public Spectra decompose(Targets targets) {
+    public synchronized Spectra decompose(Targets targets) {
+        Spectra known = spectra.get(targets.id());
+        if (known != null) return known;
         try (Live.Panel panel = Live.panel("decompose " + name)) {
-            return new Spectra(this, Decomposition.cached(transformer.weights(), targets, panel));
+            Spectra s = new Spectra(this, Decomposition.cached(transformer.weights(), targets, panel));
+            spectra.put(targets.id(), s);
+            return s;
         } catch (IOException e) {
             throw new UncheckedIOException("could not read or write the SVD cache for " + name + ": " + e.getMessage(), e);
         }
