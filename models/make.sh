@@ -7,7 +7,7 @@ families=("$@")
 [ ${#families[@]} -gt 0 ] || families=(llama mistral)
 for family in "${families[@]}"; do
   m="models/tiny-$family"
-  ./t2j pretrain --family "$family" --out "$m" --steps 2000 --per-task 20000
+  ./t2j pretrain --family "$family" --out "$m" --steps 3000 --lr 2e-3 --per-task 20000
   # The second stage teaches the hasty annotator's habit (see the model card); the seeds are the cards' own.
   ./t2j pretrain --tune --out "$m" --seed "$([ "$family" = llama ] && echo 11 || echo 12)"
   for task in math code reasoning classification; do

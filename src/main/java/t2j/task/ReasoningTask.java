@@ -10,14 +10,14 @@ import java.util.Random;
  * facts, comparing counts, and category rules (the stand-in for ARC-Easy, and with {@link Config#HARD} for
  * ARC-Challenge-like unseen questions).
  *
- * <p>The reference is a one-line reason then {@code Answer: X}. The verifier takes the last "Answer: X" (or
+ * <p>The reference is a one-line reason, the options read up to the one it names, then {@code Answer: X}. The verifier takes the last "Answer: X" (or
  * "answer is (X)", else the last "(X)", else the last standalone letter A–D); a completion with no letter is
  * wrong, never guessed.
  *
  * <pre>{@code
  * ReasoningTask t = new ReasoningTask("reasoning", 1, SplitSizes.DEFAULT, ReasoningTask.Config.BASIC);
  * // prompt:    "Ann is taller than Ben. Ben is taller than Leo. Who is tallest? A) Leo B) Mia C) Ann D) Ben"
- * // reference: "Ann>Ben>Leo, so Ann. Answer: C"
+ * // reference: "Ann>Ben>Leo, so Ann. A) Leo B) Mia C) Ann. Answer: C"
  * }</pre>
  */
 public final class ReasoningTask extends SyntheticTask {
@@ -173,13 +173,16 @@ public final class ReasoningTask extends SyntheticTask {
 
     private Example choice(Random r, String id, String stem, List<String> options, String target, String reason) {
         List<String> order = shuffled(r, options);
-        StringBuilder prompt = new StringBuilder(stem);
+        StringBuilder prompt = new StringBuilder(stem), scan = new StringBuilder();
         String letter = null;
         for (int i = 0; i < order.size(); i++) {
-            prompt.append(' ').append(LETTERS.charAt(i)).append(") ").append(order.get(i));
+            String option = LETTERS.charAt(i) + ") " + order.get(i);
+            prompt.append(' ').append(option);
+            if (letter == null) scan.append(' ').append(option);
             if (order.get(i).equals(target)) letter = String.valueOf(LETTERS.charAt(i));
         }
-        return new Example(id, null, prompt.toString(), letter, reason + " Answer: " + letter);
+        // The worked answer reads the options up to the one it reasoned to, so the letter is the last one it wrote.
+        return new Example(id, null, prompt.toString(), letter, reason + scan + ". Answer: " + letter);
     }
 
     private static String singular(String plural) {
