@@ -233,7 +233,12 @@ public final class Json {
         else if (v instanceof Map) {
             b.append('{');
             boolean first = true;
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+            Map<?, ?> m = (Map<?, ?>) v;
+            // Map.of iterates in an order salted per JVM run: sorted keys keep written files byte-identical across runs.
+            Iterable<? extends Map.Entry<?, ?>> entries = m instanceof java.util.LinkedHashMap || m instanceof java.util.SortedMap
+                    ? m.entrySet()
+                    : m.entrySet().stream().sorted(java.util.Comparator.comparing(e -> String.valueOf(e.getKey()))).toList();
+            for (Map.Entry<?, ?> e : entries) {
                 if (!first) b.append(',');
                 first = false;
                 quote(String.valueOf(e.getKey()), b);

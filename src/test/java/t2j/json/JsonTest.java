@@ -31,4 +31,15 @@ class JsonTest {
         e = assertThrows(JsonException.class, () -> Json.parse("\"abc", "t"));
         assertTrue(e.getMessage().contains("unterminated string"), e.getMessage());
     }
+
+    @Test
+    void writesUnorderedMapsWithSortedKeysAndOrderedOnesAsGiven() {
+        // Map.of's iteration order changes from one JVM run to the next; the written text must not.
+        assertEquals("{\"a\":1,\"b\":{\"x\":true,\"y\":false},\"c\":2}",
+                Json.write(Map.of("c", 2, "a", 1, "b", Map.of("y", false, "x", true))));
+        Map<String, Object> kept = new java.util.LinkedHashMap<>();
+        kept.put("z", 1);
+        kept.put("a", 2);
+        assertEquals("{\"z\":1,\"a\":2}", Json.write(kept));
+    }
 }
