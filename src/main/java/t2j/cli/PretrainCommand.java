@@ -35,40 +35,47 @@ final class PretrainCommand {
         if (a.has("--tune")) return tune(a, argv, out, err);
         String family = a.required("--family");
         Path dir = Path.of(a.required("--out"));
-        int steps = a.integer("--steps", 3000);
-        Pretrainer.Config cfg = new Pretrainer.Config(steps, a.integer("--batch", 16), a.number("--lr", 2e-3f), 0.01,
-                Math.max(1, steps / 20), 1.0, a.integer("--seed", family.equals("llama") ? 1 : 2));
+        Pretrainer.Config cfg = config(a, 3000, 2e-3f, family.equals("llama") ? 1 : 2);
         ProgressBar bar = new ProgressBar(err);
-        TinyRecipe.Result r = TinyRecipe.pretrain(family, dir, cfg, a.integer("--per-task", 20000), s -> {
-            bar.update("pretrain", s.step(), steps);
-            if (s.step() % 100 == 0 || s.step() == 1) bar.line(String.format("step %5d  loss %.4f  lr %.2e  |g| %.3f  %.0f tokens/s", s.step(), s.loss(), s.lr(), s.gradNorm(), s.tokensPerSecond()));
-        }, bar);
-        String command = "./t2j pretrain " + String.join(" ", argv);
-        ModelCard.write(r, command);
+        TinyRecipe.Result r = TinyRecipe.pretrain(family, dir, cfg, a.integer("--per-task", 20000), listener(bar, "pretrain", cfg.steps(), 100), bar);
+        ModelCard.write(r, "./t2j pretrain " + String.join(" ", argv));
         Files.deleteIfExists(dir.resolve("pretrain.ckpt"));
         out.printf("%s: %,d parameters, %d steps in %.1f min, %.0f tokens/s, loss %.3f -> %.3f%n", dir, r.parameters(), r.steps(),
                 r.seconds() / 60, r.tokensPerSecond(), r.firstLoss(), r.finalLoss());
-        for (Map.Entry<String, double[]> e : r.accuracy().entrySet())
-            out.printf("  %-16s validation %5.1f %%   test %5.1f %%%n", e.getKey(), 100 * e.getValue()[0], 100 * e.getValue()[1]);
+        printAccuracy(r, out);
         return 0;
     }
 
     private static int tune(Args a, String[] argv, PrintStream out, PrintStream err) throws Exception {
         Path dir = Path.of(a.required("--out"));
         ModelCard.checkTunable(dir);
-        int steps = a.integer("--steps", 200);
-        Pretrainer.Config cfg = new Pretrainer.Config(steps, a.integer("--batch", 16), a.number("--lr", 1e-3f), 0.01,
-                Math.max(1, steps / 20), 1.0, a.integer("--seed", 11));
+        Pretrainer.Config cfg = config(a, 200, 1e-3f, 11);
         ProgressBar bar = new ProgressBar(err);
-        TinyRecipe.Result r = TinyRecipe.tune(dir, cfg, a.integer("--per-task", 20000), Integer.MAX_VALUE, s -> {
-            bar.update("tune", s.step(), steps);
-            if (s.step() % 50 == 0 || s.step() == 1) bar.line(String.format("step %5d  loss %.4f  lr %.2e  |g| %.3f  %.0f tokens/s", s.step(), s.loss(), s.lr(), s.gradNorm(), s.tokensPerSecond()));
-        }, bar);
+        TinyRecipe.Result r = TinyRecipe.tune(dir, cfg, a.integer("--per-task", 20000), Integer.MAX_VALUE, listener(bar, "tune", cfg.steps(), 50), bar);
         ModelCard.addTuning(r, "./t2j pretrain " + String.join(" ", argv));
         Files.deleteIfExists(dir.resolve("tune.ckpt"));
         out.printf("%s: tuned %d steps in %.1f min, loss %.3f -> %.3f%n", dir, r.steps(), r.seconds() / 60, r.firstLoss(), r.finalLoss());
+        printAccuracy(r, out);
+        return 0;
+    }
+
+    /** Both stages: AdamW with weight decay 0.01, warm-up over the first 5 % of steps, global-norm clip 1. */
+    private static Pretrainer.Config config(Args a, int defaultSteps, float defaultLr, int defaultSeed) {
+        int steps = a.integer("--steps", defaultSteps);
+        return new Pretrainer.Config(steps, a.integer("--batch", 16), a.number("--lr", defaultLr), 0.01, Math.max(1, steps / 20), 1.0,
+                a.integer("--seed", defaultSeed));
+    }
+
+    private static Pretrainer.Listener listener(ProgressBar bar, String label, int steps, int every) {
+        return s -> {
+            bar.update(label, s.step(), steps);
+            if (s.step() % every == 0 || s.step() == 1)
+                bar.line(String.format("step %5d  loss %.4f  lr %.2e  |g| %.3f  %.0f tokens/s", s.step(), s.loss(), s.lr(), s.gradNorm(), s.tokensPerSecond()));
+        };
+    }
+
+    private static void printAccuracy(TinyRecipe.Result r, PrintStream out) {
         for (Map.Entry<String, double[]> e : r.accuracy().entrySet())
             out.printf("  %-16s validation %5.1f %%   test %5.1f %%%n", e.getKey(), 100 * e.getValue()[0], 100 * e.getValue()[1]);
-        return 0;
     }
 }

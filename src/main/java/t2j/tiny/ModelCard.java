@@ -53,11 +53,6 @@ public final class ModelCard {
         save(r.dir(), card);
     }
 
-    /** Renders README.md again from the {@code card.json} beside it (after a change of this class's format). */
-    public static void refresh(Path dir) throws IOException {
-        save(dir, read(dir));
-    }
-
     private static Map<String, Object> read(Path dir) throws IOException {
         Path file = dir.resolve("card.json");
         if (!Files.exists(file))

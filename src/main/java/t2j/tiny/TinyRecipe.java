@@ -118,16 +118,8 @@ public final class TinyRecipe {
         ModelConfig config = config(family, tok.vocabSize(), bos, eos);
         config.save(dir);
         ChatPrompter prompter = ChatPrompter.forModel(tok, config);
-        List<int[]> data = data(prompter, perTask, cfg.seed());
         Transformer model = new Transformer(ModelWeights.random(config, cfg.seed()));
-        Path ckpt = dir.resolve("pretrain.ckpt");
-        Pretrainer trainer = new Pretrainer(model, data, cfg).checkpointTo(ckpt, 100);
-        Pretrainer.Result r = trainer.run(listener);
-        double secs = trainer.elapsedSeconds();
-        model.weights().save(dir, DType.F32, 1L << 30);
-        Map<String, double[]> acc = accuracy(model, prompter, evalLimit, progress);
-        return new Result(dir, config, model.weights().parameterCount(), cfg.steps(), secs, r.tokensPerSecond(), trainer.firstLoss(),
-                r.finalLoss(), data.size(), acc);
+        return train(dir, model, prompter, data(prompter, perTask, cfg.seed()), cfg, "pretrain.ckpt", evalLimit, listener, progress);
     }
 
     /**
@@ -139,7 +131,13 @@ public final class TinyRecipe {
         Transformer model = Transformer.load(dir);
         ChatPrompter prompter = ChatPrompter.forModel(Tokenizer.load(dir), model.config());
         List<int[]> data = data(prompter, perTask, cfg.seed(), new HastyAnnotator(cfg.seed()));
-        Pretrainer trainer = new Pretrainer(model, data, cfg).checkpointTo(dir.resolve("tune.ckpt"), 100);
+        return train(dir, model, prompter, data, cfg, "tune.ckpt", evalLimit, listener, progress);
+    }
+
+    /** Either stage's run: train (resuming from {@code dir/checkpoint}), save the weights in place, measure the card's accuracies. */
+    private static Result train(Path dir, Transformer model, ChatPrompter prompter, List<int[]> data, Pretrainer.Config cfg, String checkpoint,
+                                int evalLimit, Pretrainer.Listener listener, Progress progress) throws IOException {
+        Pretrainer trainer = new Pretrainer(model, data, cfg).checkpointTo(dir.resolve(checkpoint), 100);
         Pretrainer.Result r = trainer.run(listener);
         model.weights().save(dir, DType.F32, 1L << 30);
         Map<String, double[]> acc = accuracy(model, prompter, evalLimit, progress);
