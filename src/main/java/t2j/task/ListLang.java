@@ -24,7 +24,8 @@ import java.util.List;
  *
  * <p>Programs are untrusted model output, so running one is bounded: every expression node and list element
  * costs a step, lists are capped in length and in total cells allocated, integers fail on overflow, and nesting
- * depth is limited. Exceeding a limit raises {@link LimitExceeded}; a bad program raises {@link SyntaxError} or
+ * depth is limited (operator chains are evaluated in a loop, so a long {@code n+n+...+n} does not deepen the
+ * stack either). Exceeding a limit raises {@link LimitExceeded}; a bad program raises {@link SyntaxError} or
  * {@link RuntimeError}.
  *
  * <pre>{@code
@@ -336,19 +337,36 @@ public final class ListLang {
             }
         }
 
+        // Chains (a and b or c, a + b - c, a * b / c) are folded left in a loop rather than built as nested lambdas:
+        // the same left-to-right meaning and step cost, but evaluation depth no longer grows with the chain's length,
+        // which only the source length bounds.
+
         Cond cond() throws SyntaxError {
-            Cond left = test();
+            List<Cond> tests = new ArrayList<>(List.of(test()));
+            List<Boolean> ands = new ArrayList<>();
             while (true) {
                 int save = i;
                 String w = word();
                 if (w.equals("and") || w.equals("or")) {
-                    Cond l = left, r = test();
-                    left = w.equals("and") ? (n, b) -> l.test(n, b) && r.test(n, b) : (n, b) -> l.test(n, b) || r.test(n, b);
+                    ands.add(w.equals("and"));
+                    tests.add(test());
                 } else {
                     i = save;
-                    return left;
+                    break;
                 }
             }
+            if (tests.size() == 1) return tests.get(0);
+            Cond[] ts = tests.toArray(new Cond[0]);
+            boolean[] and = new boolean[ands.size()];
+            for (int k = 0; k < and.length; k++) and[k] = ands.get(k);
+            return (n, b) -> {
+                boolean acc = ts[0].test(n, b);
+                for (int k = 0; k < and.length; k++) {
+                    // ((t0 op t1) op t2)...: the right side is evaluated only when it can change the result.
+                    if (and[k] ? acc : !acc) acc = ts[k + 1].test(n, b);
+                }
+                return acc;
+            };
         }
 
         Cond test() throws SyntaxError {
@@ -372,43 +390,56 @@ public final class ListLang {
 
         Expr expr() throws SyntaxError {
             enter();
-            Expr left = term();
+            List<Expr> terms = new ArrayList<>(List.of(term()));
+            StringBuilder ops = new StringBuilder();
             while (true) {
-                Expr l = left;
-                if (eat("+")) {
-                    Expr r = term();
-                    left = (n, b) -> { b.step(); return add(l.eval(n, b), r.eval(n, b)); };
-                } else if (eat("-")) {
-                    Expr r = term();
-                    left = (n, b) -> { b.step(); return add(l.eval(n, b), negate(r.eval(n, b))); };
-                } else {
-                    depth--;
-                    return left;
-                }
+                if (eat("+")) ops.append('+');
+                else if (eat("-")) ops.append('-');
+                else break;
+                terms.add(term());
             }
+            depth--;
+            return fold(terms, ops.toString());
         }
 
         Expr term() throws SyntaxError {
-            Expr left = factor();
+            List<Expr> factors = new ArrayList<>(List.of(factor()));
+            StringBuilder ops = new StringBuilder();
             while (true) {
-                Expr l = left;
-                if (eat("*")) {
-                    Expr r = factor();
-                    left = (n, b) -> { b.step(); return mul(l.eval(n, b), r.eval(n, b)); };
-                } else if (eat("/") || eat("%")) {
-                    boolean div = s.charAt(i - 1) == '/';
-                    Expr r = factor();
-                    left = (n, b) -> {
-                        b.step();
-                        long x = l.eval(n, b), y = r.eval(n, b);
-                        if (y == 0) throw new RuntimeError("division by zero");
-                        if (x == Long.MIN_VALUE && y == -1) throw new RuntimeError("integer overflow");
-                        return div ? Math.floorDiv(x, y) : Math.floorMod(x, y);
-                    };
-                } else {
-                    return left;
-                }
+                if (eat("*")) ops.append('*');
+                else if (eat("/")) ops.append('/');
+                else if (eat("%")) ops.append('%');
+                else break;
+                factors.add(factor());
             }
+            return fold(factors, ops.toString());
+        }
+
+        /**
+         * {@code ((e0 op0 e1) op1 e2)...}: one step per operator, all taken before the operands are evaluated, then
+         * the operands left to right, exactly as the nested binary nodes this replaces did.
+         */
+        private static Expr fold(List<Expr> operands, String ops) {
+            if (ops.isEmpty()) return operands.get(0);
+            Expr[] es = operands.toArray(new Expr[0]);
+            return (n, b) -> {
+                for (int k = 0; k < ops.length(); k++) b.step();
+                long acc = es[0].eval(n, b);
+                for (int k = 0; k < ops.length(); k++) {
+                    long y = es[k + 1].eval(n, b);
+                    acc = switch (ops.charAt(k)) {
+                        case '+' -> add(acc, y);
+                        case '-' -> add(acc, negate(y));
+                        case '*' -> mul(acc, y);
+                        default -> {
+                            if (y == 0) throw new RuntimeError("division by zero");
+                            if (acc == Long.MIN_VALUE && y == -1) throw new RuntimeError("integer overflow");
+                            yield ops.charAt(k) == '/' ? Math.floorDiv(acc, y) : Math.floorMod(acc, y);
+                        }
+                    };
+                }
+                return acc;
+            };
         }
 
         Expr factor() throws SyntaxError {

@@ -14,8 +14,8 @@ import t2j.task.Verdict;
  *
  * <p>The model is asked to complete the function. The verifier takes the first fenced block (else the whole
  * completion); if it does not define the entry point it is treated as a continuation of the prompt. The code, the
- * test and {@code check(entry_point)} then run in a {@link PythonSandbox}. Without a Python interpreter,
- * {@link #verify} throws {@link PythonSandbox.SandboxUnavailableException}.
+ * test and {@code check(entry_point)} then run in a {@link PythonSandbox}. Without a Python interpreter, or without
+ * the isolation the sandbox requires, {@link #verify} throws {@link PythonSandbox.SandboxUnavailableException}.
  *
  * <pre>{@code
  * HumanEvalTask t = HumanEvalTask.load(Map.of(Split.TEST, Path.of("HumanEval.jsonl.gz")), LoadOptions.DEFAULT.withTransfer(10, 16));

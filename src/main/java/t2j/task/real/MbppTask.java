@@ -15,8 +15,8 @@ import t2j.task.Verdict;
  *
  * <p>The prompt is the description followed by the tests, as in the MBPP paper. The verifier runs the model's
  * code (the first fenced block, else the whole completion) followed by the setup code and every assert in a
- * {@link PythonSandbox}; it passes only if the script finishes normally. Without a Python interpreter,
- * {@link #verify} throws {@link PythonSandbox.SandboxUnavailableException}.
+ * {@link PythonSandbox}; it passes only if the script finishes normally. Without a Python interpreter, or without
+ * the isolation the sandbox requires, {@link #verify} throws {@link PythonSandbox.SandboxUnavailableException}.
  *
  * <pre>{@code
  * MbppTask t = MbppTask.load(Map.of(Split.TEST, Path.of("mbpp.jsonl")), LoadOptions.DEFAULT);
