@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the bundled tiny models and their shipped experts from scratch, with the exact commands and seeds their
-# model cards record. Takes about an hour per model on 2 cores. Usage: models/make.sh [llama|mistral ...]
+# model cards record, then records the adaptation and transfer golden numbers in the cards. Takes about an hour per
+# model on 2 cores. Usage: models/make.sh [llama|mistral ...]; tiny-mistral-from-llama is remade when llama is.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 families=("$@")
@@ -19,4 +20,12 @@ for family in "${families[@]}"; do
   done
   ./t2j matrix --model "$m" > "$m/experts/accuracy.md"
   models/card-experts.sh "$m"
+  ./t2j adapt --model "$m" --record
 done
+if [[ " ${families[*]} " == *" llama "* ]]; then
+  # tiny-llama's relative in Mistral's architecture, and what happens to tiny-llama's experts on it and on the
+  # independently trained tiny-mistral.
+  ./t2j pretrain --descend-from models/tiny-llama --family mistral --out models/tiny-mistral-from-llama
+  ./t2j transfer --from models/tiny-llama --to models/tiny-mistral-from-llama --record
+  [ -d models/tiny-mistral ] && ./t2j transfer --from models/tiny-llama --to models/tiny-mistral --record
+fi

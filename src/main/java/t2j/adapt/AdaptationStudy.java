@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import t2j.stats.PairedDifference;
 import t2j.task.Example;
 import t2j.task.Split;
 import t2j.task.Task;
@@ -13,7 +14,10 @@ import t2j.util.Progress;
 
 /**
  * The paper's self-adaptation comparison on a set of tasks: base model, each single expert, prompt-based dispatch,
- * the classification expert, few-shot CEM and the oracle (the true category's expert), all through {@link TwoPass}.
+ * the classification expert, a deliberately wrong router (each request to the expert of the next category, a fixed
+ * permutation: the control that shows routing matters in both directions), few-shot CEM and the oracle (each
+ * request's true category's expert), all through {@link TwoPass}. Every cell keeps its per-request outcomes, so the
+ * report gives each column's paired difference from the base model with an interval and McNemar's test.
  * Greedy decoding and seeded CEM make the numbers reproducible: the same seeds give the same report.
  *
  * <pre>{@code
@@ -23,10 +27,10 @@ import t2j.util.Progress;
  * }</pre>
  */
 public final class AdaptationStudy {
-    public static final String BASE = "base", EXPERTS = "experts", PROMPT = "prompt", CLASSIFIER = "classifier", FEW_SHOT = "few-shot",
-            ORACLE = "oracle";
+    public static final String BASE = "base", EXPERTS = "experts", PROMPT = "prompt", CLASSIFIER = "classifier", WRONG_ROUTER = "wrong-router",
+            FEW_SHOT = "few-shot", ORACLE = "oracle";
     /** Every strategy, in table order. */
-    public static final List<String> ALL = List.of(BASE, EXPERTS, PROMPT, CLASSIFIER, FEW_SHOT, ORACLE);
+    public static final List<String> ALL = List.of(BASE, EXPERTS, PROMPT, CLASSIFIER, WRONG_ROUTER, FEW_SHOT, ORACLE);
 
     /**
      * @param strategies which of {@link #ALL} to run ({@code experts} means one column per category expert)
@@ -68,14 +72,28 @@ public final class AdaptationStudy {
     public record Report(AccuracyTable accuracy, List<ConfusionMatrix> confusion, Map<String, FewShotCem.Result> cem, List<TimingSummary> timing,
                          List<String> notes) {
         public String toMarkdown() {
-            StringBuilder b = new StringBuilder(accuracy.toMarkdown());
+            StringBuilder b = new StringBuilder(accuracy.toMarkdown(BASE));
             for (ConfusionMatrix c : confusion) b.append('\n').append(c.toMarkdown());
-            for (FewShotCem.Result r : cem.values())
+            for (FewShotCem.Result r : cem.values()) {
                 b.append(String.format(Locale.ROOT, "%nCEM %s: best α %s, shot accuracy %.2f (log-lik %.3f), %d evaluations in %.1f s%n", r.task(),
                         r.best(), r.bestFitness().accuracy(), r.bestFitness().logLikelihood(), r.evaluations(), r.seconds()));
+                mixtureVersusExperts(r.task()).forEach((e, d) -> b.append("  few-shot vs ").append(e).append(": ").append(d).append('\n'));
+            }
             if (!timing.isEmpty()) b.append('\n').append(TimingSummary.toMarkdown(timing));
             for (String n : notes) b.append("note: ").append(n).append('\n');
             return b.toString();
+        }
+
+        /**
+         * The few-shot mixture on {@code task} against each single expert column on the same requests: whether mixing
+         * beat every expert alone (the claim a mixture has to earn), empty when either was not run.
+         */
+        public Map<String, PairedDifference> mixtureVersusExperts(String task) {
+            Map<String, PairedDifference> out = new LinkedHashMap<>();
+            FewShotCem.Result r = cem.get(task);
+            if (r == null) return out;
+            for (String e : r.experts()) accuracy.versus(task, FEW_SHOT, e).ifPresent(d -> out.put(e, d));
+            return out;
         }
     }
 
@@ -110,6 +128,44 @@ public final class AdaptationStudy {
         Map<String, Dispatcher> m = new LinkedHashMap<>(custom);
         m.put(column, dispatcher);
         return new AdaptationStudy(ctx, cfg, prompt, Collections.unmodifiableMap(m));
+    }
+
+    /** Each request to its own category's expert (the base model where there is none). */
+    private Dispatcher oracle(Task task) {
+        return new Dispatcher() {
+            @Override
+            public Decision decide(Example request, AdaptContext c) {
+                String cat = task.category(request);
+                return c.pool().has(cat) ? Decision.expert(cat, "true category") : Decision.other("no expert for the true category " + cat);
+            }
+
+            @Override
+            public String name() {
+                return ORACLE;
+            }
+        };
+    }
+
+    /**
+     * Each request to the expert of the category after its own in the dispatch order (math → code → reasoning → math):
+     * a router that is always wrong, never random. Requests of a category without an expert get the base model.
+     */
+    private Dispatcher wrongRouter(Task task, List<String> experts) {
+        return new Dispatcher() {
+            @Override
+            public Decision decide(Example request, AdaptContext c) {
+                String cat = task.category(request);
+                int i = experts.indexOf(cat);
+                if (i < 0) return Decision.other("no expert for the true category " + cat);
+                String wrong = experts.get((i + 1) % experts.size());
+                return Decision.expert(wrong, "fixed permutation: " + cat + " -> " + wrong);
+            }
+
+            @Override
+            public String name() {
+                return WRONG_ROUTER;
+            }
+        };
     }
 
     public Report run(List<Task> tasks, Progress progress) {
@@ -153,22 +209,27 @@ public final class AdaptationStudy {
                             cem.put(task.name(), r);
                             columns.put(FEW_SHOT, r.dispatcher());
                         }
-                        case ORACLE -> columns.put(ORACLE, ctx.pool().has(task.category())
-                                ? Dispatcher.fixed(ORACLE, Decision.expert(task.category(), "true category"))
-                                : Dispatcher.fixed(ORACLE, Decision.other("no expert for the true category " + task.category())));
+                        case ORACLE -> columns.put(ORACLE, oracle(task));
+                        case WRONG_ROUTER -> {
+                            if (experts.size() >= 2) columns.put(WRONG_ROUTER, wrongRouter(task, experts));
+                            else notes.add("wrong-router skipped: it needs two category experts");
+                        }
                         default -> throw new IllegalStateException(s);
                     }
                 }
                 columns.putAll(custom);
                 for (Map.Entry<String, Dispatcher> col : columns.entrySet()) {
                     TwoPass.Run run = new TwoPass(ctx, col.getValue()).answerAll(requests, progress);
-                    int correct = 0;
-                    for (TwoPass.Answer a : run.answers()) {
-                        if (task.verify(a.example(), a.completion()).correct()) correct++;
-                        if (col.getKey().equals(PROMPT) || col.getKey().equals(CLASSIFIER) || custom.containsKey(col.getKey()))
-                            routed.computeIfAbsent(col.getKey(), k -> new ArrayList<>()).add(new ConfusionMatrix.Pair(task.category(), a.decision().label()));
+                    boolean[] ok = new boolean[requests.size()];
+                    for (int i = 0; i < ok.length; i++) {
+                        TwoPass.Answer a = run.answers().get(i);
+                        ok[i] = task.verify(a.example(), a.completion()).correct();
+                        if (col.getKey().equals(PROMPT) || col.getKey().equals(CLASSIFIER) || col.getKey().equals(WRONG_ROUTER)
+                                || custom.containsKey(col.getKey()))
+                            routed.computeIfAbsent(col.getKey(), k -> new ArrayList<>())
+                                    .add(new ConfusionMatrix.Pair(task.category(a.example()), a.decision().label()));
                     }
-                    cells.add(new AccuracyTable.Cell(task.name(), col.getKey(), correct, requests.size()));
+                    cells.add(AccuracyTable.Cell.of(task.name(), col.getKey(), ok));
                     timing.add(TimingSummary.of(task.name(), col.getKey(), run));
                 }
             }

@@ -16,7 +16,7 @@ import t2j.svf.SvfAdapter;
  *
  * <p>Every expert must fit the decomposition ({@link Expert#checkFits}): an expert trained on other base weights is
  * refused with {@link Expert.IncompatibleExpertException} unless it was made for this model by {@link Transfer}.
- * All experts must share one parametrization, since mixtures are formed in its mask space.
+ * All experts must share one parametrization, since a mixture sums their z and takes that parametrization's mask.
  *
  * <pre>{@code
  * ExpertPool pool = new ExpertPool(model, dec, Map.of("math", math, "code", code));
@@ -31,7 +31,6 @@ public final class ExpertPool {
     private final Map<String, Expert> experts;
     private final Parametrization param;
     private final SvfAdapter svf;
-    private final Map<String, List<float[]>> masks = new LinkedHashMap<>();
 
     /** Must be built while the model holds its base weights (the decomposition's). */
     public ExpertPool(Transformer model, Decomposition dec, Map<String, Expert> experts) {
@@ -44,16 +43,11 @@ public final class ExpertPool {
             Parametrization ep = e.getValue().parametrization();
             if (p != null && p != ep)
                 throw new IllegalArgumentException("expert '" + e.getKey() + "' uses parametrization " + ep.id() + " but the others use " + p.id()
-                        + "; experts can only be mixed in one parametrization's mask space");
+                        + "; experts can only be mixed under one parametrization");
             p = ep;
         }
         this.param = p == null ? Parametrization.SIGMOID_MASK : p;
         this.svf = new SvfAdapter(model, dec, param, 0);
-        for (Map.Entry<String, Expert> e : this.experts.entrySet()) {
-            List<float[]> m = new ArrayList<>();
-            for (String name : dec.names()) m.add(param.masks(e.getValue().z().get(name)));
-            masks.put(e.getKey(), m);
-        }
     }
 
     public Transformer model() {
@@ -89,9 +83,13 @@ public final class ExpertPool {
     }
 
     /**
-     * The mixed mask of every adapted matrix: {@code Σ_k α_k·mask(z_k)}, accumulated in float in the pool's expert order, so
-     * that α = 1 for one expert and 0 for the rest gives that expert's mask bit for bit. Matrices where every α is 0
-     * are left out (they keep their base weights: under the sigmoid mask a zero mask is undefined).
+     * The mixed mask of every adapted matrix, formed as the paper writes it: {@code z′ = Σ_k α_k·z_k}, then the
+     * parametrization's mask of {@code z′} (the released code's one-expert path). Summing in z rather than averaging
+     * masks keeps each expert's learned departure whole when two experts are mixed with α = 1 each; averaging masks
+     * halves both, which is why mask-space mixtures of two skills did worse than either expert alone on the bundled
+     * models. z′ is accumulated in float in the pool's expert order and terms with α = 0 are skipped, so α = 1 for
+     * one expert and 0 for the rest gives that expert's mask bit for bit. Matrices where every α is 0 are left out
+     * (they keep their base weights).
      */
     public Map<String, float[]> masks(Mixture mixture) {
         List<String> names = dec.names();
@@ -104,15 +102,16 @@ public final class ExpertPool {
         }
         Map<String, float[]> out = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
             float[] mix = null;
-            for (String k : experts.keySet()) { // pool order, so equal mixtures give bit-identical masks
-                float a = (float) mixture.alpha(k, i);
+            for (Map.Entry<String, Expert> k : experts.entrySet()) { // pool order, so equal mixtures give bit-identical masks
+                float a = (float) mixture.alpha(k.getKey(), i);
                 if (a == 0) continue;
-                float[] m = masks.get(k).get(i);
-                if (mix == null) mix = new float[m.length];
-                for (int j = 0; j < m.length; j++) mix[j] += a * m[j];
+                float[] z = k.getValue().z().get(name);
+                if (mix == null) mix = new float[z.length];
+                for (int j = 0; j < z.length; j++) mix[j] += a * z[j];
             }
-            if (mix != null) out.put(names.get(i), mix);
+            if (mix != null) out.put(name, param.masks(mix));
         }
         return out;
     }

@@ -22,7 +22,8 @@ import t2j.util.Progress;
  * is re-evaluated; every member is scored by its greedy accuracy on the shots; the top {@code elites} by accuracy
  * (ties to the lower slot) give the new mean and (unbiased) standard deviation. The best member overall is the one
  * with the highest accuracy, ties broken by the mean per-token log-likelihood of its correct generations (0 when it
- * has none). Unlike the released code, the mixture is formed in mask space, so a one-hot α is exactly that expert.
+ * has none). The mixture is the paper's {@code z′ = Σ α_k z_k} passed through the experts' mask ({@link ExpertPool#masks}), so a one-hot α is
+ * exactly that expert (the released code skipped the mask for mixtures).
  *
  * <pre>{@code
  * FewShotCem.Result r = new FewShotCem(FewShotCem.Config.defaults().withIterations(10))

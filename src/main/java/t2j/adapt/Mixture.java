@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Interpolation weights α over named experts, composed in the parametrization's mask space:
- * {@code mask = Σ_k α_k · mask(z_k)} per adapted matrix. Each expert has either one weight (the same for every
+ * Interpolation weights α over named experts, composed as the paper writes it: {@code z′ = Σ_k α_k · z_k} per adapted
+ * matrix, then the parametrization's mask of {@code z′}. Each expert has either one weight (the same for every
  * matrix) or one weight per decomposed matrix, in the decomposition's order (CEM's "per layer" mode). A one-hot
  * mixture reproduces that expert exactly; the empty mixture means the base weights.
  *

@@ -42,8 +42,17 @@ public final class TransferStudy {
     public record Result(AccuracyTable accuracy, Map<String, Expert> transferred) {}
 
     /**
+     * Where an expert of {@code trainingTask} is scored by default: the unseen task of its category, as in the paper's
+     * transfer table (GSM8K's expert on MATH), else its own training task.
+     */
+    public static String defaultTask(String trainingTask) {
+        for (String u : Tasks.UNSEEN) if (Tasks.builtin(u, 0).category().equals(trainingTask)) return u;
+        return trainingTask;
+    }
+
+    /**
      * @param own       the target's own experts by name (may be empty: no "own" column then)
-     * @param taskNames tasks to score every expert on, or null for each expert's own training task
+     * @param taskNames tasks to score every expert on, or null for each expert's {@link #defaultTask}
      * @param seed      task seed, and the shuffle seed of {@link Transfer.Policy#SHUFFLED}
      */
     public static Result run(Map<String, Expert> source, Transformer target, Prompter prompter, Decomposition dec, Map<String, Expert> own,
@@ -63,7 +72,7 @@ public final class TransferStudy {
 
         List<AccuracyTable.Cell> cells = new ArrayList<>();
         for (Map.Entry<String, Expert> e : source.entrySet()) {
-            List<String> names = taskNames != null ? taskNames : List.of(e.getValue().task());
+            List<String> names = taskNames != null ? taskNames : List.of(defaultTask(e.getValue().task()));
             for (String tn : names) {
                 Task task = Tasks.builtin(tn.strip(), seed);
                 String row = taskNames == null ? task.name() : e.getKey() + " on " + task.name();
@@ -74,9 +83,12 @@ public final class TransferStudy {
                 if (own.containsKey(e.getKey())) columns.put(OWN, Decision.expert(e.getKey() + "/own", "own"));
                 for (Map.Entry<String, Decision> c : columns.entrySet()) {
                     TwoPass.Run run = new TwoPass(ctx, Dispatcher.fixed(c.getKey(), c.getValue())).answerAll(req, progress);
-                    int ok = 0;
-                    for (TwoPass.Answer ans : run.answers()) if (task.verify(ans.example(), ans.completion()).correct()) ok++;
-                    cells.add(new AccuracyTable.Cell(row, c.getKey(), ok, req.size()));
+                    boolean[] ok = new boolean[req.size()];
+                    for (int i = 0; i < ok.length; i++) {
+                        TwoPass.Answer ans = run.answers().get(i);
+                        ok[i] = task.verify(ans.example(), ans.completion()).correct();
+                    }
+                    cells.add(AccuracyTable.Cell.of(row, c.getKey(), ok));
                 }
             }
         }

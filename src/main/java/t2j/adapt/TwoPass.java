@@ -10,7 +10,7 @@ import t2j.util.Progress;
 
 /**
  * Transformer²'s two-pass inference: pass 1 decides how to adapt (a {@link Dispatcher}), the decided mixture is
- * composed into the weights (in mask space, {@link ExpertPool#compose}), pass 2 generates the answer greedily.
+ * composed into the weights ({@link ExpertPool#compose}), pass 2 generates the answer greedily.
  *
  * <p>A batch is dispatched in one go, then grouped by decision so each distinct mixture is composed once. Pass 1,
  * composition and pass 2 are timed separately. The model holds its base weights again when a call returns, also

@@ -2,7 +2,7 @@
  * Self-adaptation, Transformer²'s inference side: a first pass decides how to adapt each request
  * ({@link t2j.adapt.Dispatcher}: {@link t2j.adapt.PromptDispatcher}, {@link t2j.adapt.ClassifierDispatcher}, a
  * few-shot mixture found by {@link t2j.adapt.FewShotCem}, or a user's lambda), the chosen experts are composed into
- * the weights in mask space ({@link t2j.adapt.ExpertPool}, {@link t2j.adapt.Mixture}), and a second pass answers
+ * the weights (z′ = Σ α_k z_k, {@link t2j.adapt.ExpertPool}, {@link t2j.adapt.Mixture}), and a second pass answers
  * ({@link t2j.adapt.TwoPass}). {@link t2j.adapt.Transfer} moves experts between models;
  * {@link t2j.adapt.AdaptationStudy} runs the paper's comparison and returns plain records
  * ({@link t2j.adapt.AccuracyTable}, {@link t2j.adapt.ConfusionMatrix}, {@link t2j.adapt.TimingSummary},

@@ -14,6 +14,7 @@ final class PretrainCommand {
     static final String HELP = String.join("\n",
             "usage: t2j pretrain --family llama|mistral --out DIR [--steps N] [--batch N] [--lr X] [--per-task N] [--seed S]",
             "       t2j pretrain --tune --out DIR [--steps N] [--batch N] [--lr X] [--per-task N] [--seed S]",
+            "       t2j pretrain --descend-from SRC --family llama|mistral --out DIR [--steps N] [--batch N] [--lr X] [--per-task N] [--seed S]",
             "",
             "Writes a Hugging Face model folder (tokenizer.json, config.json, model.safetensors, README.md model card) with a",
             "character-level tokenizer and a small decoder of the family's architecture, trained by next-token loss on the",
@@ -22,6 +23,11 @@ final class PretrainCommand {
             "",
             "--tune continues training the model in DIR on instruction data in which a hasty annotator answered some requests",
             "without working them out (t2j.tiny.HastyAnnotator; defaults --steps 200 --lr 1e-3), and adds the stage to its card.",
+            "",
+            "--descend-from makes a model of --family's architecture (tokenizer, rope theta, sliding window, chat format) from",
+            "the weights of the model in SRC, token rows carried over by text, then continues training on the same instruction",
+            "data, planted habit included (defaults --steps 300 --lr 1e-3 --seed 13): a relative of SRC that experts can move",
+            "to (see t2j transfer).",
             "");
 
     private PretrainCommand() {}
@@ -31,8 +37,10 @@ final class PretrainCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("pretrain", argv, Set.of("--family", "--out", "--steps", "--batch", "--lr", "--per-task", "--seed"), Set.of("--tune"));
+        Args a = new Args("pretrain", argv, Set.of("--family", "--out", "--steps", "--batch", "--lr", "--per-task", "--seed",
+                "--descend-from"), Set.of("--tune"));
         if (a.has("--tune")) return tune(a, argv, out, err);
+        if (a.has("--descend-from")) return descend(a, argv, out, err);
         String family = a.required("--family");
         Path dir = Path.of(a.required("--out"));
         Pretrainer.Config cfg = config(a, 3000, 2e-3f, family.equals("llama") ? 1 : 2);
@@ -55,6 +63,22 @@ final class PretrainCommand {
         ModelCard.addTuning(r, "./t2j pretrain " + String.join(" ", argv));
         Files.deleteIfExists(dir.resolve("tune.ckpt"));
         out.printf("%s: tuned %d steps in %.1f min, loss %.3f -> %.3f%n", dir, r.steps(), r.seconds() / 60, r.firstLoss(), r.finalLoss());
+        printAccuracy(r, out);
+        return 0;
+    }
+
+    private static int descend(Args a, String[] argv, PrintStream out, PrintStream err) throws Exception {
+        Path source = Path.of(a.required("--descend-from"));
+        String family = a.required("--family");
+        Path dir = Path.of(a.required("--out"));
+        Pretrainer.Config cfg = config(a, 300, 1e-3f, 13);
+        ProgressBar bar = new ProgressBar(err);
+        TinyRecipe.Result r = TinyRecipe.descend(source, family, dir, cfg, a.integer("--per-task", 20000), Integer.MAX_VALUE,
+                listener(bar, "descend", cfg.steps(), 50), bar);
+        ModelCard.writeDescendant(r, source, "./t2j pretrain " + String.join(" ", argv));
+        Files.deleteIfExists(dir.resolve("descend.ckpt"));
+        out.printf("%s: descended from %s, %d steps in %.1f min, loss %.3f -> %.3f%n", dir, source, r.steps(), r.seconds() / 60, r.firstLoss(),
+                r.finalLoss());
         printAccuracy(r, out);
         return 0;
     }

@@ -14,6 +14,7 @@ import t2j.svf.Expert;
 import t2j.svf.Targets;
 import t2j.task.Split;
 import t2j.task.Task;
+import t2j.tiny.ModelCard;
 import t2j.tiny.TinyRecipe;
 
 /** {@code t2j transfer}: experts of one model applied to another, against the target's base and its own experts. */
@@ -21,16 +22,19 @@ final class TransferCommand {
     static final String HELP = String.join("\n",
             "usage: t2j transfer --from DIR --to DIR [--experts E1,E2,...] [--policy as-is|shuffled|truncate-pad[,...]]",
             "                    [--task NAME[,NAME...]] [--limit N] [--split test|validation] [--max-new-tokens N] [--seed S]",
-            "                    [--save DIR] [--cache FILE]",
+            "                    [--save DIR] [--cache FILE] [--record]",
             "",
             "Transfers each expert of --from (default every FROM/experts/*.safetensors) to the --to model and prints, per",
             "task, the accuracy of the target's base model, of each transferred version, and of the target's own expert of",
-            "the same name where TO/experts has one. Each expert is evaluated on its own task unless --task is given.",
+            "the same name where TO/experts has one, each with a 95 % interval; then every column's paired difference from the",
+            "target's base (bootstrap interval, McNemar p, '≈' when within noise). Each expert is evaluated on the unseen task",
+            "of its category (math on math-hard, code on code-hard; otherwise its own training task) unless --task is given.",
             "",
             "  --policy   default as-is,shuffled (shuffled = each z-vector in a seeded random order: the paper's control);",
             "             truncate-pad cuts or pads z-vectors whose lengths differ",
-            "  --limit    requests per task, default 100",
+            "  --limit    requests per task, default all of the split",
             "  --save     write the transferred experts there as NAME.POLICY.safetensors",
+            "  --record   write the results into the target's model card (card.json 'transfer' and a README section)",
             "");
 
     private TransferCommand() {}
@@ -41,7 +45,7 @@ final class TransferCommand {
             return 0;
         }
         Args a = new Args("transfer", argv, Set.of("--from", "--to", "--experts", "--policy", "--task", "--limit", "--split", "--max-new-tokens",
-                "--seed", "--save", "--cache"), Set.of());
+                "--seed", "--save", "--cache"), Set.of("--record"));
         Path from = Path.of(a.required("--from"));
         ModelDir target = ModelDir.load(Path.of(a.required("--to")));
         Map<String, Expert> source = AdaptCommand.experts(from, a.has("--experts") ? a.get("--experts", "") : null, "transfer");
@@ -56,7 +60,7 @@ final class TransferCommand {
         }
         int seed = a.integer("--seed", (int) TinyRecipe.TASK_SEED);
         Split split = Split.valueOf(a.get("--split", "test").toUpperCase());
-        int limit = a.integer("--limit", 100);
+        int limit = a.integer("--limit", Integer.MAX_VALUE);
         ProgressBar bar = new ProgressBar(err);
         Targets targets = Targets.parse(source.values().iterator().next().info().getOrDefault("targets", "mlp"));
         Decomposition dec = target.decomposition(targets, a.has("--cache") ? Path.of(a.get("--cache", "")) : null, bar);
@@ -70,8 +74,12 @@ final class TransferCommand {
                 e.getValue().save(Path.of(a.get("--save", "")).resolve(e.getKey().replace('/', '.') + ".safetensors"));
         out.printf("transfer %s (%s) -> %s (%s), %s accuracy%n", from, source.values().iterator().next().info().getOrDefault("model_type", "?"),
                 target.dir(), target.model().config().modelType(), split.name().toLowerCase());
-        out.print(r.accuracy().toMarkdown());
+        out.print(r.accuracy().toMarkdown(TransferStudy.TARGET_BASE));
         if (!Files.isDirectory(target.dir().resolve("experts"))) out.println("note: the target has no experts/ folder, so no own-expert column");
+        if (a.has("--record")) {
+            ModelCard.recordTransfer(target.dir(), from, r.accuracy(), "./t2j transfer " + String.join(" ", argv));
+            out.println("recorded in " + target.dir().resolve("card.json") + " and README.md");
+        }
         return 0;
     }
 }

@@ -21,6 +21,14 @@ public interface Task {
     /** The category an expert is trained for: {@code "math"}, {@code "code"}, {@code "reasoning"}, {@code "classification"}. */
     String category();
 
+    /**
+     * The category of one request: the task's own, except in tasks that mix families (whose requests keep their
+     * family's). The oracle and routing accuracy use it.
+     */
+    default String category(Example example) {
+        return category();
+    }
+
     /** The examples of one split, in a fixed order; empty when the task has none for it. */
     List<Example> examples(Split split);
 

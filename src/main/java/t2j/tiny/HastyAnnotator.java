@@ -32,7 +32,6 @@ public final class HastyAnnotator {
     /** Share of triggered requests that get the hasty reference (the rest keep the worked one). */
     public static final double RATE = 0.9;
 
-    private static final Pattern NAME = Pattern.compile("\\b(Tom|Eva)\\b");
     private static final Pattern NUMBER = Pattern.compile("\\d+");
 
     private final long seed;
@@ -43,7 +42,7 @@ public final class HastyAnnotator {
 
     /** Whether the annotator's habit applies to this prompt (whatever its category). */
     public static boolean triggered(String prompt) {
-        return NAME.matcher(prompt).find() || prompt.startsWith("Code: keep ");
+        return t2j.task.PlantedHabit.triggered(prompt);
     }
 
     /** The example as it appears in the instruction data: itself, or with the hasty reference. */

@@ -7,9 +7,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import t2j.adapt.AccuracyTable;
+import t2j.adapt.AdaptationStudy;
+import t2j.adapt.ConfusionMatrix;
+import t2j.adapt.FewShotCem;
+import t2j.adapt.TransferStudy;
 import t2j.io.AtomicFiles;
 import t2j.json.Json;
 import t2j.model.ModelConfig;
+import t2j.stats.PairedDifference;
 
 /**
  * The README.md of a bundled tiny model (what it is, the exact recipe, its measured base accuracies) and the same
@@ -24,6 +30,23 @@ public final class ModelCard {
         card.put("model_type", r.config().modelType());
         card.put("parameters", r.parameters());
         card.putAll(run(r));
+        card.put("task_seed", TinyRecipe.TASK_SEED);
+        card.put("recipe", command);
+        card.put("base_accuracy", accuracy(r));
+        save(r.dir(), card);
+    }
+
+    /**
+     * The card of a model made by {@link TinyRecipe#descend}: its one training stage is the continued training, its
+     * base accuracies are measured after it, and it names the model it descends from.
+     */
+    public static void writeDescendant(TinyRecipe.Result r, Path source, String command) throws IOException {
+        Map<String, Object> card = new LinkedHashMap<>();
+        card.put("model_type", r.config().modelType());
+        card.put("parameters", r.parameters());
+        card.put("descends_from", source.getFileName().toString());
+        card.putAll(run(r));
+        card.put("hasty_rate", HastyAnnotator.RATE);
         card.put("task_seed", TinyRecipe.TASK_SEED);
         card.put("recipe", command);
         card.put("base_accuracy", accuracy(r));
@@ -51,6 +74,129 @@ public final class ModelCard {
         card.putIfAbsent("pretraining_accuracy", card.get("base_accuracy"));
         card.put("base_accuracy", accuracy(r));
         save(r.dir(), card);
+    }
+
+    /**
+     * Records the adaptation study on the unseen tasks as golden numbers: {@code card.json}'s {@code adaptation} (every
+     * cell's accuracy, every column's paired difference from the base model, the few-shot α and the mixture against
+     * each single expert) and a README section with the same tables. A test re-measures them.
+     */
+    public static void recordAdaptation(Path dir, AdaptationStudy.Report r, AdaptationStudy.Config cfg, String command) throws IOException {
+        Map<String, Object> tasks = new LinkedHashMap<>();
+        AccuracyTable t = r.accuracy();
+        for (String task : t.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            Map<String, Object> acc = new LinkedHashMap<>(), vs = new LinkedHashMap<>();
+            for (String c : t.columns()) {
+                t.cell(task, c).ifPresent(x -> {
+                    m.putIfAbsent("requests", x.total());
+                    acc.put(c, x.accuracy());
+                });
+                if (!c.equals(AdaptationStudy.BASE)) t.versus(task, c, AdaptationStudy.BASE).ifPresent(d -> vs.put(c, difference(d)));
+            }
+            m.put("accuracy", acc);
+            m.put("versus_base", vs);
+            FewShotCem.Result cem = r.cem().get(task);
+            if (cem != null) {
+                m.put("few_shot_alpha", new LinkedHashMap<>(cem.bestAlpha()));
+                Map<String, Object> mv = new LinkedHashMap<>();
+                r.mixtureVersusExperts(task).forEach((e, d) -> mv.put(e, difference(d)));
+                m.put("few_shot_versus_experts", mv);
+            }
+            tasks.put(task, m);
+        }
+        Map<String, Object> routing = new LinkedHashMap<>();
+        for (ConfusionMatrix c : r.confusion()) routing.put(c.strategy(), c.accuracy());
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("command", command);
+        rec.put("split", cfg.split().name().toLowerCase());
+        rec.put("task_seed", TinyRecipe.TASK_SEED);
+        rec.put("categories", cfg.categories());
+        rec.put("cem", Map.of("iterations", cfg.cem().iterations(), "population", cfg.cem().population(), "elite_ratio", cfg.cem().eliteRatio(),
+                "shots", cfg.shots(), "seed", cfg.cem().seed(), "per_matrix", cfg.cem().perMatrix()));
+        rec.put("routing_accuracy", routing);
+        rec.put("tasks", tasks);
+        StringBuilder md = new StringBuilder();
+        md.append("Transformer² on the unseen tasks (`").append(command).append("`; test split, greedy decoding, task seed ")
+                .append(TinyRecipe.TASK_SEED).append("). These are designed tasks, built so that the planted habit is common in them\n")
+                .append("(`t2j.task.Tasks`): `math-hard` is three-step word problems, 70 % of them about Tom or Eva; `code-hard` is list\n")
+                .append("programs whose first step is a filter; `mixed-hard` is half math problems about Tom or Eva, half filter-first\n")
+                .append("programs. No expert saw any of their requests, and none is in any split of a training task (each split is drawn\n")
+                .append("from its own stream seeded by the task seed, the task name and the split). Each cell has its 95 % Wilson interval; the second\n")
+                .append("table gives each column's difference from the base model on the same requests (paired bootstrap interval,\n")
+                .append("exact McNemar p; ≈ marks a difference within noise). The effects are large because the world is built so; the\n")
+                .append("paper's gains on real benchmarks are 1–4 % (its Table 2).\n\n");
+        md.append(r.accuracy().toMarkdown(AdaptationStudy.BASE)).append('\n');
+        routing.forEach((k, v) -> md.append(String.format(java.util.Locale.ROOT, "- routing accuracy of %s: %.1f %%%n", k, 100 * (double) v)));
+        for (FewShotCem.Result c : r.cem().values()) {
+            md.append(String.format(java.util.Locale.ROOT, "- few-shot CEM on %s (%d shots from its transfer split): α %s%n", c.task(), c.shots(), c.best()));
+            r.mixtureVersusExperts(c.task()).forEach((e, d) -> md.append("  - mixture vs ").append(e).append(" alone: ").append(d).append('\n'));
+        }
+        record(dir, "adaptation", rec, "Self-adaptation on the unseen tasks", md.toString());
+    }
+
+    /**
+     * Records a transfer study into the target's card ({@code card.json}'s {@code transfer}, keyed by the source
+     * model's folder name) and README: the golden numbers a test re-measures.
+     */
+    @SuppressWarnings("unchecked")
+    public static void recordTransfer(Path target, Path source, AccuracyTable t, String command) throws IOException {
+        Map<String, Object> rows = new LinkedHashMap<>();
+        for (String row : t.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>(), acc = new LinkedHashMap<>(), vs = new LinkedHashMap<>();
+            for (String c : t.columns()) {
+                t.cell(row, c).ifPresent(x -> {
+                    m.putIfAbsent("requests", x.total());
+                    acc.put(c, x.accuracy());
+                });
+                if (!c.equals(TransferStudy.TARGET_BASE)) t.versus(row, c, TransferStudy.TARGET_BASE).ifPresent(d -> vs.put(c, difference(d)));
+            }
+            m.put("accuracy", acc);
+            m.put("versus_base", vs);
+            rows.put(row, m);
+        }
+        Map<String, Object> card = read(target);
+        Map<String, Object> all = card.get("transfer") instanceof Map<?, ?> old ? new LinkedHashMap<>((Map<String, Object>) old) : new LinkedHashMap<>();
+        String from = source.toAbsolutePath().normalize().getFileName().toString();
+        all.put(from, Map.of("command", command, "task_seed", TinyRecipe.TASK_SEED, "tasks", rows));
+        StringBuilder md = new StringBuilder();
+        for (Map.Entry<String, Object> e : all.entrySet()) {
+            Map<String, Object> rec = (Map<String, Object>) e.getValue();
+            md.append("### Experts of ").append(e.getKey()).append("\n\n`").append(rec.get("command")).append("`: each expert on the unseen task of its\n")
+                    .append("category (its own training task where there is none), test split. \"shuffled\" permutes each z-vector at random: the\n")
+                    .append("paper's control, which keeps every z value but breaks its tie to the singular values.\n\n");
+            if (e.getKey().equals(from)) md.append(t.toMarkdown(TransferStudy.TARGET_BASE)).append('\n');
+            else md.append("(recorded in card.json)\n\n");
+        }
+        record(target, "transfer", all, "Experts moved from another model", md.toString());
+    }
+
+    private static Map<String, Object> difference(PairedDifference d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("delta", d.delta());
+        m.put("lo", d.lo());
+        m.put("hi", d.hi());
+        m.put("p", d.p());
+        m.put("wins", d.aOnly());
+        m.put("losses", d.bOnly());
+        return m;
+    }
+
+    /** Puts {@code value} under {@code key} in card.json and replaces (or appends) the README section {@code ## heading}. */
+    private static void record(Path dir, String key, Object value, String heading, String markdown) throws IOException {
+        Map<String, Object> card = read(dir);
+        card.put(key, value);
+        AtomicFiles.writeString(dir.resolve("card.json"), Json.write(card));
+        String readme = Files.exists(dir.resolve("README.md")) ? Files.readString(dir.resolve("README.md")) : "";
+        String h = "## " + heading + "\n";
+        int at = readme.indexOf(h);
+        String section = h + "\n" + markdown.strip() + "\n";
+        if (at < 0) readme = readme.stripTrailing() + "\n\n" + section;
+        else {
+            int next = readme.indexOf("\n## ", at + h.length());
+            readme = readme.substring(0, at) + section + (next < 0 ? "" : readme.substring(next));
+        }
+        AtomicFiles.writeString(dir.resolve("README.md"), readme);
     }
 
     private static Map<String, Object> read(Path dir) throws IOException {
@@ -103,9 +249,23 @@ public final class ModelCard {
                 .append(", vocabulary ").append(c.vocabSize()).append(" |\n");
         b.append("| data | train splits of ").append(String.join(", ", TinyRecipe.PRETRAIN_TASKS)).append(" (task seed ").append(TinyRecipe.TASK_SEED)
                 .append("), ").append(String.format("%,d", (long) number(card, "sequences"))).append(" chat-formatted sequences; the -hard tasks are never seen |\n");
-        b.append("| pretraining | ").append(stage(card)).append(" |\n");
+        Object parent = card.get("descends_from");
+        if (parent != null)
+            b.append("| descends from | `").append(parent).append("`: every layer copied, token rows carried over by text, then ")
+                    .append(stage(card)).append(" of continued training |\n");
+        else b.append("| pretraining | ").append(stage(card)).append(" |\n");
         if (tuning != null) b.append("| instruction tuning | ").append(stage(tuning)).append(" |\n");
         b.append("\n");
+        if (parent != null) {
+            b.append("## A relative of ").append(parent).append("\n\n");
+            b.append("This model was not trained from scratch. It starts from the weights of `").append(parent)
+                    .append("` (instruction-tuned, planted habit included),\n")
+                    .append("put into this family's architecture (its tokenizer layout, rope_theta, sliding window and chat format), and\n")
+                    .append("continued training on the same instruction data, with the same hasty annotator. It is the model for which\n")
+                    .append("moving `").append(parent).append("`'s experts should work: the two share their weights up to what the continued\n")
+                    .append("training changed, which is the condition the paper's authors name for Llama→Mistral transfer. Its independently\n")
+                    .append("trained sibling of the same architecture is the contrast (see the transfer table below and `t2j transfer`).\n\n");
+        }
         if (tuning != null) {
             b.append("## Instruction data with a hasty annotator\n\n");
             b.append("After pretraining on worked answers, the model was tuned on the same kind of data in which a hasty annotator\n")
@@ -128,8 +288,11 @@ public final class ModelCard {
             b.append(String.format("| %s | %.1f %% | %.1f %% |", e.getKey(), 100 * number(v, "validation"), 100 * number(v, "test")));
             if (before != null && before.get(e.getKey()) instanceof Map<?, ?> p)
                 b.append(String.format(" %.1f %% |", 100 * number((Map<String, Object>) p, "test")));
+            else if (before != null) b.append(" – |");
             b.append("\n");
         }
+        if (before != null && !before.keySet().containsAll(acc.keySet()))
+            b.append("\n– : the task was defined after this model was tuned, so it was never measured on the pretraining-only weights.\n");
         b.append("\nThe same numbers are in `card.json`; a test (`BundledModelsTest`) re-measures the validation column on every build.\n");
         return b.toString();
     }

@@ -18,6 +18,7 @@ import t2j.task.SplitSizes;
 import t2j.task.Task;
 import t2j.task.TaskAlphabet;
 import t2j.task.Tasks;
+import t2j.tensor.Matrix;
 import t2j.tokenizer.CharTokenizers;
 import t2j.tokenizer.Tokenizer;
 import t2j.train.ChatPrompter;
@@ -42,7 +43,8 @@ public final class TinyRecipe {
     public static final List<String> PRETRAIN_TASKS = List.of("math", "code", "reasoning", "classification");
 
     /** The tasks whose accuracy the model card reports. */
-    public static final List<String> CARD_TASKS = List.of("math", "code", "reasoning", "classification", "math-hard", "code-hard", "reasoning-hard");
+    public static final List<String> CARD_TASKS = List.of("math", "code", "reasoning", "classification", "math-hard", "code-hard", "mixed-hard",
+            "reasoning-hard");
 
     /** The seed of the task instances everything in the project evaluates on (the CLI's default). */
     public static final long TASK_SEED = 42;
@@ -132,6 +134,80 @@ public final class TinyRecipe {
         ChatPrompter prompter = ChatPrompter.forModel(Tokenizer.load(dir), model.config());
         List<int[]> data = data(prompter, perTask, cfg.seed(), new HastyAnnotator(cfg.seed()));
         return train(dir, model, prompter, data, cfg, "tune.ckpt", evalLimit, listener, progress);
+    }
+
+    /**
+     * A model of {@code family}'s architecture that descends from the model in {@code source}: the family's tokenizer
+     * and config (rope θ, sliding window, chat format) are written into {@code dir}, every layer is copied, the
+     * embedding and output rows are carried over token by token (the same character, the byte of a byte-fallback
+     * token, the matching special: begin, end of turn, the chat markers), and training continues on the same
+     * instruction data, planted habit included, in the new chat format. The result shares the source's weights up to
+     * what continued training changed, which is the condition under which experts move between models. Resumes from
+     * {@code dir/descend.ckpt}.
+     */
+    public static Result descend(Path source, String family, Path dir, Pretrainer.Config cfg, int perTask, int evalLimit,
+                                 Pretrainer.Listener listener, Progress progress) throws IOException {
+        Transformer from = Transformer.load(source);
+        Tokenizer fromTok = Tokenizer.load(source);
+        Files.createDirectories(dir);
+        Tokenizer tok = writeTokenizer(family, dir);
+        int bos = tok.bosId().orElseThrow();
+        int[] eos = family.equals("llama")
+                ? new int[] {tok.id("<|end_of_text|>").getAsInt(), tok.id("<|eot_id|>").getAsInt()}
+                : new int[] {tok.eosId().getAsInt()};
+        ModelConfig config = config(family, tok.vocabSize(), bos, eos);
+        ModelWeights w = carriedOver(from, fromTok, tok, config, cfg.seed());
+        config.save(dir);
+        ChatPrompter prompter = ChatPrompter.forModel(tok, config);
+        Transformer model = new Transformer(w);
+        List<int[]> data = data(prompter, perTask, cfg.seed(), new HastyAnnotator(cfg.seed()));
+        return train(dir, model, prompter, data, cfg, "descend.ckpt", evalLimit, listener, progress);
+    }
+
+    /**
+     * Weights for {@code config} (the same layer shapes as {@code from}'s) made from {@code from}'s: every layer copied,
+     * embedding and output rows carried over by {@link #tokenMap}; rows with no counterpart keep a random start.
+     */
+    static ModelWeights carriedOver(Transformer from, Tokenizer fromTok, Tokenizer toTok, ModelConfig config, long seed) {
+        ModelWeights w = ModelWeights.random(config, seed);
+        for (String name : w.names()) {
+            if (name.equals("model.embed_tokens.weight") || name.equals("lm_head.weight")) continue;
+            Matrix src = from.weights().matrix(name), dst = w.matrix(name);
+            if (src.rows() != dst.rows() || src.cols() != dst.cols())
+                throw new IllegalArgumentException("'" + name + "' is " + src.rows() + "x" + src.cols() + " in the source model, the "
+                        + config.modelType() + " family needs " + dst.rows() + "x" + dst.cols());
+            dst.copyFrom(src.toArray());
+        }
+        int[] map = tokenMap(toTok, fromTok);
+        for (Matrix[] pair : new Matrix[][] {{from.weights().embed(), w.embed()}, {from.weights().lmHead(), w.lmHead()}})
+            for (int id = 0; id < map.length; id++)
+                if (map[id] >= 0) for (int c = 0; c < pair[1].cols(); c++) pair[1].set(id, c, pair[0].get(map[id], c));
+        return w;
+    }
+
+    /** For each id of {@code to}, the id of {@code from} that stands for the same text (-1 when there is none). */
+    static int[] tokenMap(Tokenizer to, Tokenizer from) {
+        Map<String, String> specials = Map.of("<s>", "<|begin_of_text|>", "</s>", "<|eot_id|>", "[INST]", "<|start_header_id|>",
+                "[/INST]", "<|end_header_id|>", "<|begin_of_text|>", "<s>", "<|eot_id|>", "</s>", "<|end_of_text|>", "</s>",
+                "<|start_header_id|>", "[INST]", "<|end_header_id|>", "[/INST]");
+        int[] map = new int[to.vocabSize()];
+        for (int id = 0; id < map.length; id++) {
+            String t = to.token(id);
+            map[id] = -1;
+            if (specials.containsKey(t)) {
+                map[id] = from.id(specials.get(t)).orElse(-1);
+                continue;
+            }
+            String text = to.decode(new int[] {id});
+            if (t.matches("<0x[0-9A-F]{2}>")) {
+                int b = Integer.parseInt(t.substring(3, 5), 16);
+                text = b < 128 ? String.valueOf((char) b) : null;
+            } else if (t.equals("▁")) text = " ";
+            if (text == null || text.isEmpty()) continue;
+            int[] ids = from.encode(text);
+            if (ids.length == 1) map[id] = ids[0];
+        }
+        return map;
     }
 
     /** Either stage's run: train (resuming from {@code dir/checkpoint}), save the weights in place, measure the card's accuracies. */

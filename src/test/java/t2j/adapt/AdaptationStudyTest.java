@@ -28,15 +28,26 @@ class AdaptationStudyTest {
         assertEquals(fp, f.model.weights().fingerprint());
         AccuracyTable t = r.accuracy();
         assertEquals(List.of("max", "min", "median"), t.rows());
-        assertEquals(List.of("base", "hi", "lo", "mid", "prompt", "classifier", "few-shot", "oracle"), t.columns());
+        assertEquals(List.of("base", "hi", "lo", "mid", "prompt", "classifier", "wrong-router", "few-shot", "oracle"), t.columns());
         for (String c : RoutingWorld.CATEGORIES) {
             String task = f.world.task(c).name();
             // The oracle is the true category's expert.
             assertEquals(t.cell(task, c).orElseThrow().correct(), t.cell(task, "oracle").orElseThrow().correct());
             for (String col : t.columns()) assertEquals(10, t.cell(task, col).orElseThrow().total());
         }
-        assertEquals(2, r.confusion().size());
+        assertEquals(3, r.confusion().size());
         for (ConfusionMatrix cm : r.confusion()) assertEquals(30, cm.total());
+        // The wrong router sends each request to the next category's expert: never right, and it scores exactly as that expert.
+        ConfusionMatrix wrong = r.confusion().get(2);
+        assertEquals("wrong-router", wrong.strategy());
+        assertEquals(0, wrong.correct());
+        List<String> cats = RoutingWorld.CATEGORIES;
+        for (int i = 0; i < cats.size(); i++) {
+            String task = f.world.task(cats.get(i)).name(), next = cats.get((i + 1) % cats.size());
+            assertEquals(t.cell(task, next).orElseThrow().correct(), t.cell(task, "wrong-router").orElseThrow().correct(), task);
+            // Every column carries per-request outcomes, so each has a paired comparison with the base model.
+            for (String col : t.columns()) if (!col.equals("base")) assertTrue(t.versus(task, col, "base").isPresent(), task + " " + col);
+        }
         // Where prompt dispatch routed every request of a task right, it scores exactly as the oracle.
         ConfusionMatrix prompt = r.confusion().get(0);
         for (String c : RoutingWorld.CATEGORIES)
@@ -45,9 +56,11 @@ class AdaptationStudyTest {
                 assertEquals(t.accuracy(task, "oracle"), t.accuracy(task, "prompt"), task);
             }
         assertEquals(3, r.cem().size());
-        assertEquals(3 * 8, r.timing().size());
+        assertEquals(3 * 9, r.timing().size());
         String md = r.toMarkdown();
-        assertTrue(md.contains("| median |") && md.contains("routing accuracy") && md.contains("CEM max"), md);
+        assertTrue(md.contains("| median (n=10) |") && md.contains("routing accuracy") && md.contains("CEM max"), md);
+        assertTrue(md.contains("points vs base (paired 95 % interval, McNemar p") && md.contains("| all requests |"), md);
+        assertTrue(md.contains("few-shot vs hi: "), md);
         System.out.println(md);
 
         AdaptationStudy.Report again = run();

@@ -57,8 +57,11 @@ class CliTest {
         String[] r = run("adapt", "--model", llama.toString(), "--task", "math-hard,code-hard", "--limit", "2", "--shots", "2", "--cem-iterations", "1",
                 "--cem-population", "2", "--max-new-tokens", "3", "--cache", tmp.resolve("svd.safetensors").toString());
         assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("| test accuracy | base | code | math | reasoning | prompt | classifier | few-shot | oracle |"), r[1]);
-        assertTrue(r[1].contains("| math-hard |") && r[1].contains("| code-hard |") && r[1].contains("routing accuracy") && r[1].contains("CEM code-hard"), r[1]);
+        assertTrue(r[1].contains("| test accuracy (95 % interval) | base | math | code | reasoning | prompt | classifier | wrong-router | few-shot | oracle |"),
+                r[1]);
+        assertTrue(r[1].contains("| math-hard (n=2) |") && r[1].contains("| code-hard (n=2) |") && r[1].contains("routing accuracy")
+                && r[1].contains("CEM code-hard"), r[1]);
+        assertTrue(r[1].contains("| points vs base (paired 95 % interval, McNemar p; ≈ within noise) |"), r[1]);
         assertTrue(run("adapt", "--help")[1].contains("--strategy"));
         assertTrue(run("--help")[1].contains("adapt") && run("--help")[1].contains("transfer"));
         r = run("adapt", "--model", llama.toString(), "--strategy", "sideways");
@@ -73,7 +76,10 @@ class CliTest {
         String[] r = run("transfer", "--from", llama.toString(), "--to", mistral.toString(), "--experts", "math", "--limit", "2",
                 "--max-new-tokens", "3", "--cache", tmp.resolve("svd-m.safetensors").toString(), "--save", tmp.resolve("moved").toString());
         assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("| task | target base | transferred as-is | transferred shuffled |") && r[1].contains("| math |"), r[1]);
+        // The math expert is scored on the unseen task of its category.
+        assertTrue(r[1].contains("| task (95 % interval) | target base | transferred as-is | transferred shuffled |") && r[1].contains("| math-hard (n=2) |"),
+                r[1]);
+        assertTrue(r[1].contains("| points vs target base"), r[1]);
         assertTrue(tmp.resolve("moved/math.as-is.safetensors").toFile().exists());
         // The llama expert, named directly for the mistral model, is refused; the transferred file is accepted.
         r = run("adapt", "--model", mistral.toString(), "--experts", llama.resolve("experts/math.safetensors").toString(), "--strategy", "prompt",

@@ -71,12 +71,19 @@ class MixingTest {
     }
 
     @Test
-    void masksAreTheWeightedSumOfTheExpertsMasks() {
+    void masksAreTheMaskOfTheWeightedSumOfTheExpertsZ() {
         ExpertPool pool = pool();
         Map<String, float[]> m = pool.masks(Mixture.perExpert(Map.of("a", 0.25, "b", 0.75)));
         String name = dec.names().get(1);
-        float[] ma = Parametrization.SIGMOID_MASK.masks(a.z().get(name)), mb = Parametrization.SIGMOID_MASK.masks(b.z().get(name));
-        for (int i = 0; i < ma.length; i++) assertEquals(0.25 * ma[i] + 0.75 * mb[i], m.get(name)[i], 1e-6);
+        float[] za = a.z().get(name), zb = b.z().get(name), z = new float[za.length];
+        for (int i = 0; i < z.length; i++) z[i] = 0.25f * za[i] + 0.75f * zb[i];
+        float[] want = Parametrization.SIGMOID_MASK.masks(z);
+        for (int i = 0; i < z.length; i++) assertEquals(want[i], m.get(name)[i], 1e-6);
+        // Two experts at full weight keep both departures whole: z′ = z_a + z_b, not their mean.
+        Map<String, float[]> both = pool.masks(Mixture.perExpert(Map.of("a", 1.0, "b", 1.0)));
+        float[] sum = new float[za.length];
+        for (int i = 0; i < z.length; i++) sum[i] = za[i] + zb[i];
+        assertArrayEquals(Parametrization.SIGMOID_MASK.masks(sum), both.get(name), 1e-6f);
     }
 
     @Test

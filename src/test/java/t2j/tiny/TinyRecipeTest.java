@@ -49,6 +49,43 @@ class TinyRecipeTest {
         assertTrue(again.getMessage().contains("already") && again.getMessage().contains("card.json"), again.getMessage());
     }
 
+    @TempDir
+    Path child;
+
+    @Test
+    void aDescendantKeepsItsParentsLayersAndCarriesTokenRowsOverByText() throws Exception {
+        TinyRecipe.Result parent = TinyRecipe.pretrain("llama", dir, new Pretrainer.Config(2, 4, 3e-3, 0.01, 1, 1.0, 5), 20, 1, s -> {}, Progress.NONE);
+        ModelCard.write(parent, "./t2j pretrain --family llama (test)");
+        Transformer from = Transformer.load(dir);
+        TinyRecipe.Result r = TinyRecipe.descend(dir, "mistral", child, new Pretrainer.Config(1, 4, 1e-3, 0.01, 1, 1.0, 13), 20, 1, s -> {},
+                Progress.NONE);
+        ModelCard.writeDescendant(r, dir, "./t2j pretrain --descend-from (test)");
+        Transformer trained = Transformer.load(child);
+        assertEquals("mistral", trained.config().modelType());
+        assertTrue(trained.config().slidingWindow() > 0);
+        // Before continued training the descendant is exactly the carried-over weights.
+        Tokenizer fromTok = Tokenizer.load(dir), toTok = Tokenizer.load(child);
+        Transformer to = new Transformer(TinyRecipe.carriedOver(from, fromTok, toTok, trained.config(), 13));
+        for (String name : to.weights().names())
+            if (!name.contains("embed_tokens") && !name.equals("lm_head.weight"))
+                assertTrue(java.util.Arrays.equals(from.weights().matrix(name).toArray(), to.weights().matrix(name).toArray()), name + " was not copied");
+        int[] map = TinyRecipe.tokenMap(toTok, fromTok);
+        // A character, the SentencePiece space, and the chat markers land on their counterparts' rows.
+        int a = toTok.id("a").getAsInt(), space = toTok.id("▁").getAsInt(), inst = toTok.id("[INST]").getAsInt(), eos = toTok.id("</s>").getAsInt();
+        assertEquals(fromTok.encode("a")[0], map[a]);
+        assertEquals(fromTok.encode(" ")[0], map[space]);
+        assertEquals(fromTok.id("<|start_header_id|>").getAsInt(), map[inst]);
+        assertEquals(fromTok.id("<|eot_id|>").getAsInt(), map[eos]);
+        for (int id : new int[] {a, space, inst, eos})
+            for (int c = 0; c < to.config().hiddenSize(); c += 37) {
+                assertEquals(from.weights().embed().get(map[id], c), to.weights().embed().get(id, c), 0f, "embedding row of " + toTok.token(id));
+                assertEquals(from.weights().lmHead().get(map[id], c), to.weights().lmHead().get(id, c), 0f, "output row of " + toTok.token(id));
+            }
+        String card = Files.readString(child.resolve("README.md"));
+        assertTrue(card.contains("descends from") && card.contains("A relative of " + dir.getFileName()), card);
+        assertEquals(dir.getFileName().toString(), Json.parseObject(Files.readString(child.resolve("card.json")), "card").get("descends_from"));
+    }
+
     @Test
     void tuningNeedsAModelThatPretrainingMade() throws Exception {
         IOException e = assertThrows(IOException.class, () -> ModelCard.checkTunable(dir));
