@@ -8,10 +8,7 @@ import t2j.tensor.Matrix;
 
 /**
  * Thin singular value decomposition {@code W = U·diag(σ)·Vᵀ} of a weight matrix, by LAPACK's divide-and-conquer
- * {@code sgesdd} from the OpenBLAS that ships with ND4J.
- *
- * <p>ND4J's own {@code Svd} op is broken in 1.0.0-M2.1 and {@code lapack().gesvd} is 10–70× slower; this is the
- * same library call numpy makes.
+ * {@code sgesdd} from OpenBLAS (through JavaCPP's presets): the same library call numpy makes.
  *
  * @param u     {@code [rows × r]}, orthonormal columns
  * @param sigma {@code r} singular values, descending

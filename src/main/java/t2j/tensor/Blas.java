@@ -9,12 +9,11 @@ import static org.bytedeco.openblas.global.openblas.cblas_sgemv;
 import java.nio.FloatBuffer;
 
 /**
- * The matrix products of the decoder, done by the OpenBLAS that ships with ND4J, called directly on off-heap
- * buffers.
+ * The matrix products of the decoder: OpenBLAS (through JavaCPP's presets) called directly on off-heap buffers.
  *
- * <p>Why not {@code INDArray.mmul}: ND4J adds 40–75 µs of dispatch to every small product (measured; see the
- * benchmark), which is the whole budget of a decode step of a small model. The direct call costs a few µs and
- * reads the weights in place.
+ * <p>Why not a tensor library: ND4J, which the engine once declared, adds 40–75 µs of dispatch to every small product
+ * (measured), the whole budget of a decode step of a small model. The direct call costs a few µs and reads the
+ * weights in place.
  */
 public final class Blas {
     private Blas() {}

@@ -23,8 +23,8 @@ import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
 
 /**
- * Runs JShell snippets inside the kernel's JVM, so cells share the kernel's classes (and ND4J's native
- * libraries load once), while keeping what the remote engine gives for free: interrupting a running cell,
+ * Runs JShell snippets inside the kernel's JVM, so cells share the kernel's classes (and OpenBLAS's native
+ * library loads once), while keeping what the remote engine gives for free: interrupting a running cell,
  * a per-cell timeout, and class redefinition.
  *
  * <p>Each snippet runs on its own thread so the shell thread can give up on it. JShell only transports

@@ -47,7 +47,7 @@ public final class KernelMain {
         KernelLog.info("ready in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         connection.waitUntilClose();
         kernel.onShutdown(false);
-        // Library threads (ND4J, AWT) may be non-daemon; the kernel's life ends with its connection.
+        // Library threads (OpenBLAS, AWT) may be non-daemon; the kernel's life ends with its connection.
         System.exit(0);
     }
 }

@@ -15,7 +15,7 @@ import org.dflib.jjava.jupyter.kernel.util.PathsHandler;
  *   <li>{@code %load FILE} runs a .jsh/.java file of snippets as if it were typed into the cell.</li>
  * </ul>
  * Jars added here live in JShell's child class loader: use them for extras and keep native-heavy libraries
- * (ND4J) on the kernel's launch class path, where they load once.
+ * (the engine's OpenBLAS) on the kernel's launch class path, where they load once.
  */
 final class Magics {
     private Magics() {
