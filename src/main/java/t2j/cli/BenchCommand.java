@@ -12,11 +12,18 @@ final class BenchCommand {
     static final String HELP = String.join("\n",
             "usage: t2j bench forward [--prefill N] [--decode N] [--repeats N]",
             "       t2j bench svf [--batch N] [--prompt N] [--new-tokens N] [--repeats N]",
+            "       t2j bench train [--batch N] [--seq N] [--repeats N]",
             "",
             "  forward   prefill and decode tokens/s of a ~4M-parameter Llama-shaped model, beside the",
             "            PyTorch CPU reference (2 threads, /usr/bin/python3 with python3-torch) on the same weights",
             "  svf       SVD of all MLP matrices (vs numpy gesdd) and one SVF REINFORCE iteration: compose,",
             "            greedy rollouts, z-gradient (vs the same step in PyTorch autograd)",
+            "  train     one full-parameter training step (forward, backward, clip, AdamW) of tiny-llama's shape,",
+            "            batch 16 x 128 by default (vs the same step in PyTorch autograd)",
+            "",
+            "Each bench prints both sides' BLAS (library, kernel, threads, environment, measured sgemm) and prints no ratio",
+            "when the reference runs on the reference BLAS or its sgemm is under half of t2j's: Debian's torch uses whatever",
+            "libblas.so.3 points to (apt-get install libopenblas0-pthread for an optimized one).",
             "");
 
     private BenchCommand() {}
@@ -37,6 +44,11 @@ final class BenchCommand {
                 case "svf": {
                     Args a = new Args("bench svf", rest, Set.of("--batch", "--prompt", "--new-tokens", "--repeats"), Set.of());
                     t2j.bench.SvfBench.run(a.integer("--batch", 8), a.integer("--prompt", 32), a.integer("--new-tokens", 32), a.integer("--repeats", 3), out);
+                    return 0;
+                }
+                case "train": {
+                    Args a = new Args("bench train", rest, Set.of("--batch", "--seq", "--repeats"), Set.of());
+                    t2j.bench.TrainBench.run(a.integer("--batch", 16), a.integer("--seq", 128), a.integer("--repeats", 3), out);
                     return 0;
                 }
                 default:

@@ -40,7 +40,9 @@ final class EvalCommand {
         ProgressBar bar = new ProgressBar(err);
         String label = "base model";
         if (a.has("--expert")) {
-            Expert e = Expert.load(Path.of(a.get("--expert", "")));
+            Path file = Path.of(a.get("--expert", ""));
+            if (!java.nio.file.Files.exists(file)) throw new Args.UsageException("eval: expert file not found: " + file);
+            Expert e = Expert.load(file);
             Targets targets = Targets.parse(e.info().getOrDefault("targets", "mlp"));
             Decomposition dec = md.decomposition(targets, a.has("--cache") ? Path.of(a.get("--cache", "")) : null, bar);
             e.checkFits(dec);

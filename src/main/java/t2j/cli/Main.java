@@ -2,6 +2,7 @@ package t2j.cli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * The {@code t2j} command line. Each sub-command is one class with a {@code run(args, out, err)} method; this
@@ -9,7 +10,7 @@ import java.util.Arrays;
  */
 public final class Main {
     private static final String HELP = String.join("\n",
-            "usage: t2j <command> [options]      (t2j <command> --help for its options)",
+            "usage: t2j <command> [options]      (t2j help <command>, or --help anywhere on its line, for its options)",
             "",
             "  generate   generate text from a prompt with a model folder",
             "  logits     print the logits of given token ids as JSON (to compare with other implementations)",
@@ -19,15 +20,21 @@ public final class Main {
             "  eval       accuracy of a model, with or without an expert, on a task",
             "  pretrain   build a bundled tiny model (tokenizer, weights, model card) from scratch",
             "  matrix     accuracy of the base model and each expert on each task (Markdown table)",
-            "  adapt      two-pass self-adaptation (prompt, classifier, few-shot CEM) against base, experts and oracle",
+            "  adapt      two-pass self-adaptation (prompt, classifier, few-shot CEM) against base, experts, a wrong router and the oracle",
             "  transfer   apply one model's experts to another, against the target's base and own experts",
-            "  bench      benchmarks against PyTorch measured in the same run: 'bench forward', 'bench svf'",
+            "  bench      benchmarks against PyTorch measured in the same run: 'bench forward', 'bench svf', 'bench train'",
             "",
             "Notebooks (commands of the ./t2j launcher):",
             "  lab        JupyterLab (or the classic notebook) with the t2j Java kernel, opened at notebooks/",
             "  run        execute one notebook headless through the kernel",
             "  demo       execute every notebook headless; HTML reports and an index in out/",
             "");
+
+    /** Each command's help, so that {@code --help} anywhere on a line and {@code t2j help CMD} answer alike. */
+    private static final Map<String, String> HELPS = Map.ofEntries(Map.entry("generate", GenerateCommand.HELP),
+            Map.entry("logits", LogitsCommand.HELP), Map.entry("decompose", DecomposeCommand.HELP), Map.entry("train", TrainCommand.HELP),
+            Map.entry("eval", EvalCommand.HELP), Map.entry("pretrain", PretrainCommand.HELP), Map.entry("matrix", MatrixCommand.HELP),
+            Map.entry("adapt", AdaptCommand.HELP), Map.entry("transfer", TransferCommand.HELP), Map.entry("bench", BenchCommand.HELP));
 
     private Main() {}
 
@@ -37,11 +44,23 @@ public final class Main {
 
     /** Runs a sub-command; returns the process exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || (args[0].equals("help") && args.length == 1)) {
             out.print(HELP);
             return args.length == 0 ? 2 : 0;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (args[0].equals("help") || (HELPS.containsKey(args[0]) && Arrays.stream(rest).anyMatch(a -> a.equals("--help") || a.equals("-h")))) {
+            String cmd = args[0].equals("help") ? rest[0] : args[0];
+            if (cmd.equals("tokenize")) return t2j.tokenizer.TokenizeCommand.run(new String[] {"--help"}, out, err);
+            String help = HELPS.get(cmd);
+            if (help == null) {
+                err.println("t2j help: unknown command '" + cmd + "'");
+                err.print(HELP);
+                return 2;
+            }
+            out.print(help);
+            return 0;
+        }
         try {
             switch (args[0]) {
                 case "generate": return GenerateCommand.run(rest, out, err);

@@ -7,6 +7,9 @@ rotate-half RoPE with llama3 scaling, repeat_kv GQA, eager attention with a caus
 
   hf_reference.py logits DIR --ids 1,2,3 --out FILE.json      logits of every position (float32)
   hf_reference.py bench DIR --prefill N --decode M --threads 2  prefill and decode tokens/s
+  hf_reference.py train-bench DIR --batch B --seq T             full-parameter training tokens/s (forward, backward, AdamW)
+  hf_reference.py blas .                                        which BLAS torch runs on and its sgemm GFLOP/s
+  hf_reference.py openblas-info LIBFILE                         an OpenBLAS library's build configuration and core
 """
 import argparse, json, math, os, struct, sys, time
 
@@ -190,9 +193,48 @@ def svf_iteration(m, prompts, new_tokens):
         z.grad = None
     loss.backward()
     return float(loss)
+def blas_report(threads):
+    """Which BLAS this torch really runs on, how fast its sgemm is, and the environment that steers it: printed with
+    every benchmark so a ratio against a crippled reference cannot pass unnoticed."""
+    libs = set()
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                path = line.split()[-1] if "/" in line else ""
+                base = os.path.basename(path)
+                if "blas" in base or "mkl" in base or "lapack" in base:
+                    libs.add(os.path.realpath(path))
+    except OSError:
+        pass
+    import re
+    info = " ".join(m.group(0) for m in re.finditer(r"\b(BLAS_INFO|LAPACK_INFO)=[^,\s]+", torch.__config__.show()))
+    n = 512
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    best = float("inf")
+    for _ in range(4):
+        t0 = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - t0)
+    env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS") if k in os.environ}
+    return {"torch": torch.__version__, "threads": threads, "libraries": sorted(libs), "config": info.strip(),
+            "gemm_gflops": 2 * n ** 3 / best / 1e9, "env": env}
+
+
+def train_step(m, params, opt, batch):
+    """One full-parameter step: next-token cross-entropy over the whole sequences, backward, global-norm clip 1, AdamW."""
+    logits = m.forward(batch[:, :-1])
+    loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), batch[:, 1:].reshape(-1))
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    opt.step()
+    return float(loss)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["logits", "bench", "svd-bench", "svf-bench"])
+    ap.add_argument("cmd", choices=["logits", "bench", "svd-bench", "svf-bench", "train-bench", "blas", "openblas-info"])
+    ap.add_argument("--seq", type=int, default=128)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("dir")
     ap.add_argument("--ids")
@@ -203,6 +245,17 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    if a.cmd == "openblas-info":
+        # The build configuration and the kernel an OpenBLAS library file picks on this CPU (dir = the library's path).
+        import ctypes
+        lib = ctypes.CDLL(a.dir)
+        lib.openblas_get_config.restype = ctypes.c_char_p
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        print("%s, core %s" % (lib.openblas_get_config().decode().strip(), lib.openblas_get_corename().decode()))
+        return
+    if a.cmd == "blas":
+        print(json.dumps({"blas": blas_report(a.threads)}))
+        return
     cfg, w = load(a.dir)
     m = Decoder(cfg, w)
     if a.cmd == "logits":
@@ -224,7 +277,8 @@ def main():
                 torch.linalg.svd(torch.from_numpy(x), full_matrices=False)
             t2 = time.perf_counter()
             best_np, best_t = min(best_np, t1 - t0), min(best_t, t2 - t1)
-        print(json.dumps({"numpy_s": best_np, "torch_s": best_t, "matrices": len(mats)}))
+        print(json.dumps({"numpy_s": best_np, "torch_s": best_t, "matrices": len(mats), "blas": blas_report(a.threads),
+                          "numpy_blas": np.__config__.get_info("blas_opt_info") if hasattr(np.__config__, "get_info") else {}}))
         return
     if a.cmd == "svf-bench":
         sm = SvfDecoder(cfg, w)
@@ -235,7 +289,24 @@ def main():
             t0 = time.perf_counter()
             svf_iteration(sm, prompts, a.decode)
             best = min(best, time.perf_counter() - t0)
-        print(json.dumps({"svf_iteration_s": best}))
+        print(json.dumps({"svf_iteration_s": best, "blas": blas_report(a.threads)}))
+        return
+    if a.cmd == "train-bench":
+        # Plain autograd over the same decoder: every weight a leaf, AdamW as t2j pretrain runs it; best step of repeats.
+        params = []
+        for name in w:
+            w[name] = w[name].clone().requires_grad_(True)
+            params.append(w[name])
+        tm = Decoder(cfg, w)
+        opt = torch.optim.AdamW(params, lr=1e-3, betas=(0.9, 0.95), weight_decay=0.01)
+        g = torch.Generator().manual_seed(0)
+        batch = torch.randint(0, cfg["vocab_size"], (a.batch, a.seq + 1), generator=g)
+        best = float("inf")
+        for _ in range(a.repeats + 1):
+            t0 = time.perf_counter()
+            train_step(tm, params, opt, batch)
+            best = min(best, time.perf_counter() - t0)
+        print(json.dumps({"train_tok_s": a.batch * a.seq / best, "step_s": best, "blas": blas_report(a.threads)}))
         return
     # bench: prefill of a.prefill tokens, then greedy decode of a.decode tokens with a KV cache; best of repeats.
     g = torch.Generator().manual_seed(0)
@@ -253,7 +324,8 @@ def main():
                 tok = int(logits[0, -1].argmax())
         t2 = time.perf_counter()
         best_p, best_d = min(best_p, t1 - t0), min(best_d, t2 - t1)
-    print(json.dumps({"prefill_tok_s": a.prefill / best_p, "decode_tok_s": a.decode / best_d, "torch": torch.__version__, "threads": a.threads}))
+    print(json.dumps({"prefill_tok_s": a.prefill / best_p, "decode_tok_s": a.decode / best_d, "torch": torch.__version__, "threads": a.threads,
+                      "blas": blas_report(a.threads)}))
 
 
 if __name__ == "__main__":

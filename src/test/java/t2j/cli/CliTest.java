@@ -43,6 +43,29 @@ class CliTest {
     }
 
     @Test
+    void helpAnswersAnywhereOnTheLineAndByName() {
+        Run byName = run("help", "adapt");
+        assertEquals(0, byName.status(), byName.err());
+        assertEquals(AdaptCommand.HELP, byName.out());
+        // Options before --help are not parsed: the help is what was asked for.
+        Run late = run("adapt", "--model", "nowhere", "--help");
+        assertEquals(0, late.status(), late.err());
+        assertEquals(AdaptCommand.HELP, late.out());
+        assertEquals(BenchCommand.HELP, run("bench", "train", "-h").out());
+        assertTrue(run("help", "tokenize").out().contains("usage: t2j tokenize"));
+        Run unknown = run("help", "sing");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().contains("unknown command 'sing'"), unknown.err());
+    }
+
+    @Test
+    void aMissingExpertFileIsNamedAsNotFound() {
+        Run r = run("eval", "--model", model.toString(), "--task", "math", "--expert", dir.resolve("typo.safetensors").toString(), "--limit", "1");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("expert file not found") && r.err().contains("typo.safetensors"), r.err());
+    }
+
+    @Test
     void logitsWritesEveryPositionAsJson() throws Exception {
         Path f = dir.resolve("logits.json");
         Run r = run("logits", "--model", model.toString(), "--ids", "3,1,4,1,5", "--out", f.toString());

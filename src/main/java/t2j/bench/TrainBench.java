@@ -1,0 +1,62 @@
+package t2j.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import t2j.io.DType;
+import t2j.model.ModelConfig;
+import t2j.model.ModelWeights;
+import t2j.model.Transformer;
+import t2j.tiny.TinyRecipe;
+import t2j.train.Pretrainer;
+
+/**
+ * {@code t2j bench train}: one full-parameter training step (forward, backward, global-norm clip, AdamW) of a model
+ * with tiny-llama's shape, beside the same step in PyTorch autograd on the same weights and tokens, in the same run.
+ * This is the step {@code t2j pretrain} repeats, so its ratio is what rebuilding a bundled model costs against PyTorch.
+ */
+public final class TrainBench {
+    private TrainBench() {}
+
+    public static void run(int batch, int seq, int repeats, PrintStream out) throws IOException {
+        ModelConfig c = TinyRecipe.config("llama", 261, 256, new int[] {257, 260});
+        Path dir = Files.createTempDirectory("t2j-bench-train");
+        c.save(dir);
+        ModelWeights.random(c, 42).save(dir, DType.F32, 1L << 30);
+        Transformer model = Transformer.load(dir);
+        out.printf("model: tiny-llama's shape, %,d parameters; batch %d x %d tokens; best step of %d after one warm-up%n",
+                model.weights().parameterCount(), batch, seq, repeats);
+        SplittableRandom r = new SplittableRandom(0);
+        List<int[]> data = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            int[] s = new int[seq + 1];
+            for (int i = 0; i < s.length; i++) s[i] = r.nextInt(c.vocabSize());
+            data.add(s);
+        }
+        double[] best = {0};
+        // Every step sees the same batch (one batch of data), as the reference's steps do.
+        Pretrainer p = new Pretrainer(model, data, new Pretrainer.Config(repeats + 1, batch, 1e-3, 0.01, 1, 1.0, 1));
+        p.run(s -> {
+            if (s.step() > 1) best[0] = Math.max(best[0], s.tokensPerSecond());
+        });
+        double javaTokS = best[0] * seq / (seq + 1.0); // Pretrainer counts the first token of each sequence too; the reference does not
+        double javaGemm = BlasReport.gemmGflops();
+
+        String[] why = new String[1];
+        Map<String, Object> ref = ForwardBench.reference(List.of("train-bench", dir.toString(), "--batch", "" + batch, "--seq", "" + seq,
+                "--threads", "2", "--repeats", "" + repeats), why);
+        out.println(BlasReport.describe());
+        if (ref != null) out.println(BlasReport.describe(ForwardBench.blas(ref)));
+        String refused = ref == null ? null : BlasReport.verdict(ForwardBench.blas(ref), javaGemm);
+        out.printf("%-22s %14s %16s %8s%n", "step", "t2j", "PyTorch", "ratio");
+        ForwardBench.row(out, "training step", "tokens/s", javaTokS, ref == null || refused != null ? null : ((Number) ref.get("train_tok_s")).doubleValue(), true);
+        if (why[0] != null) out.println("PyTorch reference not measured: " + why[0]);
+        else if (refused != null) out.println("no ratio: " + refused + " (PyTorch measured " + String.format("%.0f", ((Number) ref.get("train_tok_s")).doubleValue()) + " tokens/s)");
+        else out.println("ratio = t2j tokens/s / PyTorch tokens/s (CPU, 2 threads each, same weights and tokens, same run); target >= 1.5");
+    }
+}
