@@ -152,14 +152,7 @@ public record AccuracyTable(String title, List<String> rows, List<String> column
             }
             b.append('\n');
         }
-        if (rows.size() > 1) {
-            b.append("| mean |");
-            for (String c : columns) {
-                double m = mean(c);
-                b.append(Double.isNaN(m) ? " – |" : String.format(Locale.ROOT, " %.1f |", 100 * m));
-            }
-            b.append('\n');
-        }
+        meanRow(b, " %.1f |");
         List<String> others = new ArrayList<>(columns);
         others.remove(baseline);
         if (!columns.contains(baseline) || others.isEmpty()) return b.toString();
@@ -191,15 +184,19 @@ public record AccuracyTable(String title, List<String> rows, List<String> column
             }
             b.append('\n');
         }
-        if (rows.size() > 1) {
-            b.append("| mean |");
-            for (String c : columns) {
-                double m = mean(c);
-                b.append(Double.isNaN(m) ? " – |" : String.format(Locale.ROOT, " %.1f %% |", 100 * m));
-            }
-            b.append('\n');
-        }
+        meanRow(b, " %.1f %% |");
         return b.toString();
+    }
+
+    /** The unweighted mean of each column over the rows, when there is more than one row. */
+    private void meanRow(StringBuilder b, String format) {
+        if (rows.size() < 2) return;
+        b.append("| mean |");
+        for (String c : columns) {
+            double m = mean(c);
+            b.append(Double.isNaN(m) ? " – |" : String.format(Locale.ROOT, format, 100 * m));
+        }
+        b.append('\n');
     }
 
     /** The cells of one column, in row order. */

@@ -85,17 +85,7 @@ public final class ModelCard {
         Map<String, Object> tasks = new LinkedHashMap<>();
         AccuracyTable t = r.accuracy();
         for (String task : t.rows()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            Map<String, Object> acc = new LinkedHashMap<>(), vs = new LinkedHashMap<>();
-            for (String c : t.columns()) {
-                t.cell(task, c).ifPresent(x -> {
-                    m.putIfAbsent("requests", x.total());
-                    acc.put(c, x.accuracy());
-                });
-                if (!c.equals(AdaptationStudy.BASE)) t.versus(task, c, AdaptationStudy.BASE).ifPresent(d -> vs.put(c, difference(d)));
-            }
-            m.put("accuracy", acc);
-            m.put("versus_base", vs);
+            Map<String, Object> m = row(t, task, AdaptationStudy.BASE);
             FewShotCem.Result cem = r.cem().get(task);
             if (cem != null) {
                 m.put("few_shot_alpha", new LinkedHashMap<>(cem.bestAlpha()));
@@ -142,19 +132,7 @@ public final class ModelCard {
     @SuppressWarnings("unchecked")
     public static void recordTransfer(Path target, Path source, AccuracyTable t, String command) throws IOException {
         Map<String, Object> rows = new LinkedHashMap<>();
-        for (String row : t.rows()) {
-            Map<String, Object> m = new LinkedHashMap<>(), acc = new LinkedHashMap<>(), vs = new LinkedHashMap<>();
-            for (String c : t.columns()) {
-                t.cell(row, c).ifPresent(x -> {
-                    m.putIfAbsent("requests", x.total());
-                    acc.put(c, x.accuracy());
-                });
-                if (!c.equals(TransferStudy.TARGET_BASE)) t.versus(row, c, TransferStudy.TARGET_BASE).ifPresent(d -> vs.put(c, difference(d)));
-            }
-            m.put("accuracy", acc);
-            m.put("versus_base", vs);
-            rows.put(row, m);
-        }
+        for (String row : t.rows()) rows.put(row, row(t, row, TransferStudy.TARGET_BASE));
         Map<String, Object> card = read(target);
         Map<String, Object> all = card.get("transfer") instanceof Map<?, ?> old ? new LinkedHashMap<>((Map<String, Object>) old) : new LinkedHashMap<>();
         String from = source.toAbsolutePath().normalize().getFileName().toString();
@@ -169,6 +147,21 @@ public final class ModelCard {
             else md.append("(recorded in card.json)\n\n");
         }
         record(target, "transfer", all, "Experts moved from another model", md.toString());
+    }
+
+    /** One row of a table as golden numbers: its requests, each column's accuracy and each column's difference from {@code base}. */
+    private static Map<String, Object> row(AccuracyTable t, String row, String base) {
+        Map<String, Object> m = new LinkedHashMap<>(), acc = new LinkedHashMap<>(), vs = new LinkedHashMap<>();
+        for (String c : t.columns()) {
+            t.cell(row, c).ifPresent(x -> {
+                m.putIfAbsent("requests", x.total());
+                acc.put(c, x.accuracy());
+            });
+            if (!c.equals(base)) t.versus(row, c, base).ifPresent(d -> vs.put(c, difference(d)));
+        }
+        m.put("accuracy", acc);
+        m.put("versus_base", vs);
+        return m;
     }
 
     private static Map<String, Object> difference(PairedDifference d) {

@@ -67,8 +67,19 @@ public final class TinyRecipe {
         }
     }
 
-    /** Writes the family's tokenizer files into {@code dir} and returns the loaded tokenizer. */
+    /** The family's architecture for the vocabulary and special tokens of {@code tok}, written to {@code dir/config.json}. */
+    static ModelConfig writeConfig(String family, Tokenizer tok, Path dir) throws IOException {
+        int[] eos = family.equals("llama")
+                ? new int[] {tok.id("<|end_of_text|>").getAsInt(), tok.id("<|eot_id|>").getAsInt()}
+                : new int[] {tok.eosId().getAsInt()};
+        ModelConfig config = config(family, tok.vocabSize(), tok.bosId().orElseThrow(), eos);
+        config.save(dir);
+        return config;
+    }
+
+    /** Writes the family's tokenizer files into {@code dir} (created if needed) and returns the loaded tokenizer. */
     public static Tokenizer writeTokenizer(String family, Path dir) throws IOException {
+        Files.createDirectories(dir);
         if (family.equals("llama")) CharTokenizers.llama3Style(dir);
         else CharTokenizers.mistralStyle(dir, TaskAlphabet.CHARS);
         return Tokenizer.load(dir);
@@ -111,14 +122,8 @@ public final class TinyRecipe {
     /** As above, measuring the card's accuracies on at most {@code evalLimit} examples per split (for quick runs). */
     public static Result pretrain(String family, Path dir, Pretrainer.Config cfg, int perTask, int evalLimit, Pretrainer.Listener listener,
                                   Progress progress) throws IOException {
-        Files.createDirectories(dir);
         Tokenizer tok = writeTokenizer(family, dir);
-        int bos = tok.bosId().orElseThrow();
-        int[] eos = family.equals("llama")
-                ? new int[] {tok.id("<|end_of_text|>").getAsInt(), tok.id("<|eot_id|>").getAsInt()}
-                : new int[] {tok.eosId().getAsInt()};
-        ModelConfig config = config(family, tok.vocabSize(), bos, eos);
-        config.save(dir);
+        ModelConfig config = writeConfig(family, tok, dir);
         ChatPrompter prompter = ChatPrompter.forModel(tok, config);
         Transformer model = new Transformer(ModelWeights.random(config, cfg.seed()));
         return train(dir, model, prompter, data(prompter, perTask, cfg.seed()), cfg, "pretrain.ckpt", evalLimit, listener, progress);
@@ -149,15 +154,9 @@ public final class TinyRecipe {
                                  Pretrainer.Listener listener, Progress progress) throws IOException {
         Transformer from = Transformer.load(source);
         Tokenizer fromTok = Tokenizer.load(source);
-        Files.createDirectories(dir);
         Tokenizer tok = writeTokenizer(family, dir);
-        int bos = tok.bosId().orElseThrow();
-        int[] eos = family.equals("llama")
-                ? new int[] {tok.id("<|end_of_text|>").getAsInt(), tok.id("<|eot_id|>").getAsInt()}
-                : new int[] {tok.eosId().getAsInt()};
-        ModelConfig config = config(family, tok.vocabSize(), bos, eos);
+        ModelConfig config = writeConfig(family, tok, dir);
         ModelWeights w = carriedOver(from, fromTok, tok, config, cfg.seed());
-        config.save(dir);
         ChatPrompter prompter = ChatPrompter.forModel(tok, config);
         Transformer model = new Transformer(w);
         List<int[]> data = data(prompter, perTask, cfg.seed(), new HastyAnnotator(cfg.seed()));

@@ -87,6 +87,31 @@ class TinyRecipeTest {
     }
 
     @Test
+    void recordedResultsReplaceTheirCardSectionAndKeepTheRest() throws Exception {
+        TinyRecipe.Result r = TinyRecipe.pretrain("llama", dir, new Pretrainer.Config(1, 4, 3e-3, 0.01, 1, 1.0, 5), 10, 1, s -> {}, Progress.NONE);
+        ModelCard.write(r, "./t2j pretrain --family llama (test)");
+        boolean[] base = {true, false, false, false}, moved = {true, true, true, false};
+        t2j.adapt.AccuracyTable t = t2j.adapt.AccuracyTable.of("task", java.util.List.of(
+                t2j.adapt.AccuracyTable.Cell.of("code-hard", t2j.adapt.TransferStudy.TARGET_BASE, base),
+                t2j.adapt.AccuracyTable.Cell.of("code-hard", "transferred as-is", moved)));
+        ModelCard.recordTransfer(dir, Path.of("models/tiny-llama"), t, "./t2j transfer (test 1)");
+        ModelCard.recordTransfer(dir, Path.of("models/tiny-llama"), t, "./t2j transfer (test 2)");
+        String readme = Files.readString(dir.resolve("README.md"));
+        assertEquals(1, readme.split("## Experts moved from another model", -1).length - 1, readme);
+        assertTrue(readme.contains("(test 2)") && !readme.contains("(test 1)") && readme.contains("## Base accuracy"), readme);
+        assertTrue(readme.contains("| code-hard (n=4) |") && readme.contains("points vs target base"), readme);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rec = (Map<String, Object>) ((Map<String, Object>) Json.parseObject(Files.readString(dir.resolve("card.json")), "card")
+                .get("transfer")).get("tiny-llama");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> vs = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) rec.get("tasks"))
+                .get("code-hard")).get("versus_base")).get("transferred as-is");
+        assertEquals(0.5, ((Number) vs.get("delta")).doubleValue(), 1e-12);
+        assertEquals(2L, vs.get("wins"));
+        assertTrue(Files.readString(dir.resolve("card.json")).contains("\"base_accuracy\""), "the rest of the card stays");
+    }
+
+    @Test
     void tuningNeedsAModelThatPretrainingMade() throws Exception {
         IOException e = assertThrows(IOException.class, () -> ModelCard.checkTunable(dir));
         assertTrue(e.getMessage().contains("card.json is missing") && e.getMessage().contains("t2j pretrain"), e.getMessage());
