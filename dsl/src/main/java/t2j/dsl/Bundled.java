@@ -25,6 +25,6 @@ final class Bundled {
         }
         throw new IllegalArgumentException("no bundled model '" + name + "': looked for models/" + name + "/config.json"
                 + (home != null ? " under T2J_HOME=" + home + " and" : "") + " in " + Path.of("").toAbsolutePath()
-                + " and its parents; the bundled models are tiny-llama and tiny-mistral, or use Model.load(folder)");
+                + " and its parents; the bundled models are tiny-llama, tiny-mistral and tiny-mistral-from-llama, or use Model.load(folder)");
     }
 }

@@ -160,11 +160,11 @@ public final class Charts {
             check(e.getValue() != null && !e.getValue().isEmpty(), "series '" + name(e.getKey(), "bars") + "' has no values");
             categories.addAll(e.getValue().keySet());
         }
-        CategoryChart c = category(title, "", yLabel);
+        CategoryChart c = category(title, "", yLabel, List.copyOf(series.keySet()));
         List<String> xs = List.copyOf(categories);
         for (Map.Entry<String, Map<String, Double>> e : series.entrySet())
             c.addSeries(e.getKey(), xs, xs.stream().map(x -> finite(e.getValue().get(x))).toList());
-        return legend(c, series.size());
+        return legend(c, List.copyOf(series.keySet()));
     }
 
     /** A heat map without axis titles; see {@link #heatmap(String, String, String, List, List, double[][])}. */
@@ -224,16 +224,39 @@ public final class Charts {
     }
 
     /**
-     * Accuracy per task (groups) and strategy (colours) on a fixed 0–1 axis, the paper's main comparison.
+     * Accuracy per task (groups) and strategy (colours), each bar with its 95 % Wilson interval as a whisker. The y axis
+     * ends a little above the highest whisker (at most 1), so bars that are all under 0.3 fill the plot instead of
+     * hugging its floor; a bar at exactly 0 gets a stub and a "0", so it cannot be mistaken for a missing value.
      * Unmeasured cells are left empty.
      * @throws IllegalArgumentException when the table has no rows or columns
      */
     public static CategoryChart accuracy(AccuracyTable t) {
         check(!t.rows().isEmpty() && !t.columns().isEmpty(), "accuracy table '" + t.title() + "' is empty");
-        CategoryChart c = category(t.title() == null || t.title().isBlank() ? "Accuracy" : t.title(), "task", "accuracy");
-        c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+        int cols = t.columns().size(), rows = t.rows().size();
+        double[][] lo = new double[cols][rows], hi = new double[cols][rows];
+        double top = 0;
+        for (int k = 0; k < cols; k++)
+            for (int r = 0; r < rows; r++) {
+                var cell = t.cell(t.rows().get(r), t.columns().get(k));
+                lo[k][r] = cell.map(c -> c.proportion().lo()).orElse(Double.NaN);
+                hi[k][r] = cell.map(c -> c.proportion().hi()).orElse(Double.NaN);
+                if (cell.isPresent()) top = Math.max(top, Math.max(hi[k][r], cell.get().accuracy()));
+            }
+        IntervalBars c = new IntervalBars(widthFor(t.columns()), HEIGHT, t.rows(), lo, hi);
+        axes(c, t.title() == null || t.title().isBlank() ? "Accuracy" : t.title(), "task", "accuracy (95 % interval)");
+        c.getStyler().setAvailableSpaceFill(0.8).setPlotGridVerticalLinesVisible(false);
+        c.getStyler().setYAxisMin(0.0).setYAxisMax(axisTop(top)).setYAxisDecimalPattern("0.00");
         for (String col : t.columns()) c.addSeries(col, t.rows(), t.rows().stream().map(row -> finite(t.accuracy(row, col))).toList());
-        return legend(c, t.columns().size());
+        return legend(c, t.columns());
+    }
+
+    /**
+     * Where a 0–1 axis should end to show values up to {@code top}: a tenth above it, rounded up to the next 0.05,
+     * never above 1 and never below 0.1.
+     */
+    static double axisTop(double top) {
+        if (!(top > 0)) return 0.1;
+        return Math.min(1.0, Math.max(0.1, Math.ceil((top * 1.1) / 0.05 - 1e-9) * 0.05));
     }
 
     /**
@@ -264,29 +287,38 @@ public final class Charts {
     }
 
     /**
-     * Where adaptation spends its time: stacked milliseconds per example of the first pass, composing weights,
-     * and the second pass, one bar per "task/strategy" (repeated labels get a number).
+     * Where adaptation spends its time: stacked milliseconds per request of the first pass, composing weights and the
+     * second pass, one bar per strategy (rows of the same strategy on several tasks pooled, weighted by their requests),
+     * every bar labelled. One bar per task and strategy would be dozens of bars with most labels dropped.
      * @throws IllegalArgumentException on no rows
      */
     public static CategoryChart timing(List<TimingSummary> rows) {
         check(rows != null && !rows.isEmpty(), "timing chart: no rows");
-        List<String> labels = new ArrayList<>();
-        double[][] ms = new double[3][rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            TimingSummary t = rows.get(i);
-            String label = t.task() + "/" + t.strategy(), unique = label;
-            for (int n = 2; labels.contains(unique); n++) unique = label + " (" + n + ")";
-            labels.add(unique);
-            double per = t.examples() == 0 ? 0 : 1000.0 / t.examples();
-            double[] seconds = {t.pass1Seconds(), t.composeSeconds(), t.pass2Seconds()};
-            for (int p = 0; p < 3; p++) ms[p][i] = seconds[p] * per;
+        Map<String, double[]> byStrategy = new java.util.LinkedHashMap<>();   // strategy -> {pass1, compose, pass2, requests}
+        LinkedHashSet<String> tasks = new LinkedHashSet<>();
+        for (TimingSummary t : rows) {
+            double[] a = byStrategy.computeIfAbsent(t.strategy(), k -> new double[4]);
+            a[0] += t.pass1Seconds();
+            a[1] += t.composeSeconds();
+            a[2] += t.pass2Seconds();
+            a[3] += t.examples();
+            tasks.add(t.task());
         }
-        CategoryChart c = category("Time per example", "task/strategy", "ms per example");
-        c.getStyler().setStacked(true);
+        List<String> labels = List.copyOf(byStrategy.keySet());
+        double[][] ms = new double[3][labels.size()];
+        for (int i = 0; i < labels.size(); i++) {
+            double[] a = byStrategy.get(labels.get(i));
+            for (int p = 0; p < 3; p++) ms[p][i] = a[3] == 0 ? 0 : 1000 * a[p] / a[3];
+        }
+        String over = tasks.size() == 1 ? "on " + tasks.iterator().next() : "over " + tasks.size() + " tasks";
+        CategoryChart c = category("Time per request by strategy (" + over + ")", "strategy", "ms per request", List.of("pass 1", "compose", "pass 2"));
+        c.getStyler().setStacked(true).setXAxisTickMarkSpacingHint(1);
         String[] parts = {"pass 1", "compose", "pass 2"};
         for (int p = 0; p < 3; p++) c.addSeries(parts[p], labels, Arrays.stream(ms[p]).boxed().toList());
-        if (labels.size() > 4) c.getStyler().setXAxisLabelRotation(30);
-        return legend(c, 3);
+        // Labels turn when they would not fit side by side, so every bar keeps its name.
+        int longest = labels.stream().mapToInt(String::length).max().orElse(0);
+        if (labels.size() * (longest * 7 + 12) > WIDTH - 100) c.getStyler().setXAxisLabelRotation(45);
+        return legend(c, List.of(parts));
     }
 
     /**
@@ -348,9 +380,41 @@ public final class Charts {
     private static XYChart xy(String title, String xLabel, String yLabel) { return axes(new XYChart(WIDTH, HEIGHT), title, xLabel, yLabel); }
 
     private static CategoryChart category(String title, String xLabel, String yLabel) {
-        CategoryChart c = axes(new CategoryChart(WIDTH, HEIGHT), title, xLabel, yLabel);
+        return category(title, xLabel, yLabel, List.of());
+    }
+
+    private static CategoryChart category(String title, String xLabel, String yLabel, List<String> series) {
+        CategoryChart c = axes(new CategoryChart(widthFor(series), HEIGHT), title, xLabel, yLabel);
         c.getStyler().setAvailableSpaceFill(0.7).setPlotGridVerticalLinesVisible(false);
         return c;
+    }
+
+    /** Series names that fit in one legend row below the plot (about their width in pixels, with the colour boxes). */
+    static boolean legendFitsBelow(List<String> names) {
+        return legendRowWidth(names) <= WIDTH - 40;
+    }
+
+    private static int legendRowWidth(List<String> names) {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.FontMetrics fm = img.getGraphics().getFontMetrics(FONT);
+        int w = 0;
+        for (String n : names) w += fm.stringWidth(n) + 20 + 24;   // box, gaps
+        return w;
+    }
+
+    private static int longestLabel(List<String> names) {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.FontMetrics fm = img.getGraphics().getFontMetrics(FONT);
+        return names.stream().mapToInt(fm::stringWidth).max().orElse(0);
+    }
+
+    /**
+     * The chart width for these series: {@link #WIDTH} while the legend fits in a row below the plot; otherwise wide
+     * enough for a legend column on the right beside a plot of the usual width, so no name is cut.
+     */
+    static int widthFor(List<String> series) {
+        if (series.isEmpty() || series.size() > MAX_LEGEND || legendFitsBelow(series)) return WIDTH;
+        return WIDTH + longestLabel(series) + 60;
     }
 
     private static XYSeries validationSeries(XYChart c, String name, List<Trainer.Validation> vs) {
@@ -377,6 +441,13 @@ public final class Charts {
     private static <C extends Chart<?, ?>> C legend(C c, int series) {
         c.getStyler().setLegendVisible(series <= MAX_LEGEND);
         if (c instanceof XYChart xy) readableTicks(xy);
+        return c;
+    }
+
+    /** Legend below the plot while the names fit in one row there, else a column on the right (see {@link #widthFor}). */
+    private static <C extends Chart<?, ?>> C legend(C c, List<String> series) {
+        legend(c, series.size());
+        if (!legendFitsBelow(series)) c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setLegendLayout(Styler.LegendLayout.Vertical);
         return c;
     }
 

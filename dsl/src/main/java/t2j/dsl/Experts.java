@@ -120,7 +120,12 @@ public final class Experts implements Renderable {
         return () -> Mime.table(t, t.print());
     }
 
-    /** Test accuracy of the base weights and of each expert alone on each built-in task, {@code limit} requests per task. */
+    /** No experts yet: for a model that has none of its own (a transfer target without an {@code experts/} folder). */
+    public static Experts none(Model model) {
+        return new Experts(model, Map.of());
+    }
+
+    /** Test accuracy of the base weights and of each expert alone on each built-in task, {@code limit} requests per task, each tested against base. */
     public Comparison compare(List<String> tasks, int limit) {
         if (experts.isEmpty()) throw new IllegalArgumentException("no experts to compare");
         ExpertPool pool = new ExpertPool(model.transformer(), model.decompose(targets()).decomposition(), experts);
@@ -129,7 +134,8 @@ public final class Experts implements Renderable {
                 .withStrategies(List.of(AdaptationStudy.BASE, AdaptationStudy.EXPERTS)).withLimit(limit);
         List<Task> ts = tasks.stream().map(Model::task).toList();
         try (Live.Panel panel = Live.panel("compare experts of " + model.name())) {
-            return new Comparison(model.name() + ": base and single experts, test accuracy", new AdaptationStudy(ctx, cfg).run(ts, panel).accuracy());
+            return new Comparison(model.name() + ": base and single experts, test accuracy", new AdaptationStudy(ctx, cfg).run(ts, panel).accuracy(),
+                    AdaptationStudy.BASE);
         }
     }
 
@@ -146,8 +152,10 @@ public final class Experts implements Renderable {
     }
 
     /**
-     * The transfer experiment: each expert moved to {@code target} under each policy, scored on its own task against the
-     * target's base weights and the target's own expert of the same name (when {@code own} has one).
+     * The transfer experiment: each expert moved to {@code target} under each policy, scored on the unseen task of its
+     * category (math → math-hard, code → code-hard; an expert of another category on its own training task) against the
+     * target's base weights and the target's own expert of the same name (when {@code own} has one), every column with a
+     * paired test against the target's base.
      */
     public Comparison transferStudy(Model target, Experts own, int limit, Transfer.Policy... policies) {
         if (own.model() != target) throw new IllegalArgumentException("'own' must be experts of the target model " + target.name());
@@ -155,7 +163,7 @@ public final class Experts implements Renderable {
         try (Live.Panel panel = Live.panel("transfer " + model.name() + " → " + target.name())) {
             TransferStudy.Result r = TransferStudy.run(experts, target.transformer(), target.prompter(), dec, own.asMap(), List.of(policies), null,
                     Split.TEST, limit, Model.MAX_NEW_TOKENS, TinyRecipe.TASK_SEED, panel);
-            return new Comparison(model.name() + " experts on " + target.name() + ", test accuracy", r.accuracy());
+            return new Comparison(model.name() + " experts on " + target.name() + ", test accuracy", r.accuracy(), TransferStudy.TARGET_BASE);
         }
     }
 

@@ -71,7 +71,10 @@ public final class Model implements Renderable {
         return load(Path.of(dir));
     }
 
-    /** One of the models shipped in this project's {@code models/} folder: {@code tiny-llama} or {@code tiny-mistral}. */
+    /**
+     * One of the models shipped in this project's {@code models/} folder: {@code tiny-llama}, {@code tiny-mistral}, or
+     * {@code tiny-mistral-from-llama} (Mistral's architecture grown from tiny-llama's weights: where moved experts work).
+     */
     public static Model bundled(String name) {
         return load(Bundled.modelDir(name));
     }
@@ -152,6 +155,19 @@ public final class Model implements Renderable {
     /** A built-in task with the seed the bundled models' cards use ({@value TinyRecipe#TASK_SEED}). */
     public static Task task(String name) {
         return Tasks.builtin(name, TinyRecipe.TASK_SEED);
+    }
+
+    /** The {@code i}-th test request (from 0) of the built-in task {@code task}: what notebooks show and answer one at a time. */
+    public static Example request(String task, int i) {
+        List<Example> all = task(task).examples(Split.TEST);
+        if (i < 0 || i >= all.size()) throw new IllegalArgumentException("task " + task + " has " + all.size() + " test requests; asked for number " + i);
+        return all.get(i);
+    }
+
+    /** The first {@code n} test requests of the built-in task {@code task} (fewer when it has fewer). */
+    public static List<Example> requests(String task, int n) {
+        List<Example> all = task(task).examples(Split.TEST);
+        return List.copyOf(all.subList(0, Math.min(Math.max(n, 0), all.size())));
     }
 
     /** Greedy accuracy on the first {@code limit} test examples of the built-in task {@code task}. */

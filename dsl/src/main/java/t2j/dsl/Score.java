@@ -29,6 +29,31 @@ public record Score(String model, String task, String setting, Evaluator.Evaluat
         return evaluation.outcomes().size();
     }
 
+    /** The accuracy with its 95 % Wilson interval. */
+    public t2j.stats.Proportion proportion() {
+        return t2j.stats.Proportion.of(correct(), total());
+    }
+
+    /** Right or wrong per request, in request order: what a paired test against another score on the same requests needs. */
+    public boolean[] outcomes() {
+        boolean[] o = new boolean[total()];
+        for (int i = 0; i < o.length; i++) o[i] = evaluation.outcomes().get(i).verdict().correct();
+        return o;
+    }
+
+    /**
+     * This score against {@code other} on the same requests: paired difference, interval, McNemar test.
+     * @throws IllegalArgumentException when the two scored different requests
+     */
+    public Effect versus(Score other) {
+        if (!task.equals(other.task) || total() != other.total())
+            throw new IllegalArgumentException("a paired comparison needs the same requests: " + this + " vs " + other);
+        for (int i = 0; i < total(); i++)
+            if (!evaluation.outcomes().get(i).example().id().equals(other.evaluation.outcomes().get(i).example().id()))
+                throw new IllegalArgumentException("a paired comparison needs the same requests in the same order; request " + i + " differs");
+        return new Effect(task, setting, other.setting, proportion(), other.proportion(), t2j.stats.PairedDifference.of(outcomes(), other.outcomes()));
+    }
+
     /** The first {@code n} examples as a table: prompt, completion, extracted answer, verdict. */
     public Renderable examples(int n) {
         List<List<?>> rows = new ArrayList<>();
@@ -47,12 +72,13 @@ public record Score(String model, String task, String setting, Evaluator.Evaluat
     @Override
     public Map<String, Object> mimeBundle() {
         return Mime.html(String.format(Locale.ROOT,
-                "<div style=\"font-family:sans-serif;font-size:13px\"><b>%s</b> on <b>%s</b> (%s): %d / %d correct = <b>%.1f %%</b></div>",
-                Mime.escape(model), Mime.escape(task), Mime.escape(setting), correct(), total(), 100 * accuracy()), toString());
+                "<div style=\"font-family:sans-serif;font-size:13px\"><b>%s</b> on <b>%s</b> (%s): %d / %d correct = <b>%.1f %%</b> [95 %% interval %.1f, %.1f]</div>",
+                Mime.escape(model), Mime.escape(task), Mime.escape(setting), correct(), total(), 100 * accuracy(), 100 * proportion().lo(), 100 * proportion().hi()), toString());
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s on %s (%s): %d/%d = %.1f%%", model, task, setting, correct(), total(), 100 * accuracy());
+        return String.format(Locale.ROOT, "%s on %s (%s): %d/%d = %.1f%% [%.1f, %.1f]", model, task, setting, correct(), total(), 100 * accuracy(),
+                100 * proportion().lo(), 100 * proportion().hi());
     }
 }

@@ -50,6 +50,83 @@ public final class Tables {
     }
 
     /**
+     * Accuracy with its 95 % Wilson interval per task and strategy, as text ({@code 27.3 [22.6, 32.6]}), with the
+     * number of requests per task: what {@link #accuracy(AccuracyTable)} shows, plus how far to trust it.
+     */
+    public static Table intervals(AccuracyTable t) {
+        if (t.columns().contains("task") || t.columns().contains("n"))
+            throw new IllegalArgumentException("accuracy table '" + t.title() + "' has a strategy named 'task' or 'n'");
+        StringColumn task = StringColumn.create("task");
+        IntColumn n = IntColumn.create("n");
+        Table out = Table.create("accuracy in % [95 % interval]", task, n);
+        List<StringColumn> cols = new ArrayList<>();
+        for (String c : t.columns()) cols.add(StringColumn.create(c));
+        for (String r : t.rows()) {
+            task.append(r);
+            n.append(t.cell(r, t.columns().get(0)).map(AccuracyTable.Cell::total).orElse(0));
+            for (int k = 0; k < cols.size(); k++) {
+                var cell = t.cell(r, t.columns().get(k));
+                if (cell.isEmpty()) cols.get(k).appendMissing();
+                else {
+                    var p = cell.get().proportion();
+                    cols.get(k).append(String.format(java.util.Locale.ROOT, "%.1f [%.1f, %.1f]", 100 * p.value(), 100 * p.lo(), 100 * p.hi()));
+                }
+            }
+        }
+        cols.forEach(out::addColumns);
+        return out;
+    }
+
+    /**
+     * Every column's paired difference from {@code baseline} on the same requests, in points, per task and on all
+     * requests pooled: {@code ▲ +18.3 [+12.0, +24.7] p=1.2e-10}, with ▲ (beats), ▼ (trails) or ≈ (within noise: exact
+     * McNemar p ≥ 0.05). Cells without per-request outcomes are missing.
+     * @throws IllegalArgumentException when {@code baseline} is not a column
+     */
+    public static Table differences(AccuracyTable t, String baseline) {
+        if (!t.columns().contains(baseline))
+            throw new IllegalArgumentException("accuracy table '" + t.title() + "' has no baseline column '" + baseline + "'");
+        StringColumn task = StringColumn.create("task");
+        Table out = Table.create("points vs " + baseline + " (paired 95 % interval, McNemar p)", task);
+        List<String> others = new ArrayList<>(t.columns());
+        others.remove(baseline);
+        List<StringColumn> cols = new ArrayList<>();
+        for (String c : others) cols.add(StringColumn.create(unique(c, List.of("task"))));
+        List<String> rows = new ArrayList<>(t.rows());
+        if (rows.size() > 1) rows.add(AccuracyTable.ALL);
+        for (String r : rows) {
+            task.append(r);
+            for (int k = 0; k < others.size(); k++) {
+                var d = t.versus(r, others.get(k), baseline);
+                if (d.isEmpty()) cols.get(k).appendMissing();
+                else cols.get(k).append(mark(d.get()) + " " + String.format(java.util.Locale.ROOT, "%+.1f [%+.1f, %+.1f] p=%s", 100 * d.get().delta(),
+                        100 * d.get().lo(), 100 * d.get().hi(), t2j.stats.PairedDifference.formatP(d.get().p())));
+            }
+        }
+        cols.forEach(out::addColumns);
+        return out;
+    }
+
+    /** ▲, ▼ or ≈ for a paired difference, as {@link Effect.Verdict#mark()}. */
+    static String mark(t2j.stats.PairedDifference d) {
+        return !d.significant() ? Effect.Verdict.WITHIN_NOISE.mark() : d.delta() > 0 ? Effect.Verdict.BETTER.mark() : Effect.Verdict.WORSE.mark();
+    }
+
+    /**
+     * Effects as rows: task, column, baseline, both accuracies, the difference with its interval, p and the verdict,
+     * sorted as given. What {@link Study#rank(String)} shows.
+     */
+    public static Table effects(String name, List<Effect> effects) {
+        List<List<?>> rows = new ArrayList<>();
+        for (Effect e : effects)
+            rows.add(List.of(e.task(), e.column(), String.format(java.util.Locale.ROOT, "%.1f [%.1f, %.1f]", 100 * e.accuracy().value(),
+                            100 * e.accuracy().lo(), 100 * e.accuracy().hi()), e.baseline(),
+                    String.format(java.util.Locale.ROOT, "%+.1f [%+.1f, %+.1f]", 100 * e.delta(), 100 * e.difference().lo(), 100 * e.difference().hi()),
+                    t2j.stats.PairedDifference.formatP(e.p()), e.verdict().mark() + " " + e.verdict().verb()));
+        return of(name, List.of("task", "column", "accuracy % [95 %]", "vs", "points [95 %]", "McNemar p", "verdict"), rows);
+    }
+
+    /**
      * The counts behind a routing confusion matrix: a row per true category that had requests (as
      * {@link ConfusionMatrix#toMarkdown()}), a column per chosen label.
      */

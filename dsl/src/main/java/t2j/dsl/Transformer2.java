@@ -1,7 +1,9 @@
 package t2j.dsl;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import t2j.adapt.AdaptContext;
 import t2j.adapt.AdaptationStudy;
 import t2j.adapt.ClassifierDispatcher;
@@ -25,7 +27,8 @@ import t2j.train.Evaluator;
  * t2.answer("Sam has 3 apples and buys 4 more. How many apples does Sam have?")   // pass 1 label, answer, timing
  * Transformer2 mine = t2.by("keywords", (req, ctx) -> req.prompt().contains("def ")
  *         ? Decision.expert("code", "mentions def") : Decision.other("no keyword"));
- * mine.compare(List.of("math-hard", "code-hard"), 30)                             // beside the built-in strategies
+ * t2.compare(List.of("math-hard", "code-hard"), 30, Strategies.of(Strategy.PROMPT, Strategy.ORACLE)
+ *         .plus("keywords", keywords).plus("always code", Dispatchers.always("code")))   // several custom columns, one study
  * }</pre>
  */
 public final class Transformer2 {
@@ -54,11 +57,11 @@ public final class Transformer2 {
         return new Transformer2(model, experts, ctx, null).byPrompt();
     }
 
-    /** The expert categories pass 1 chooses among: every expert but the classifier. */
+    /** The expert categories pass 1 chooses among: every expert but the classifier, in the built-in order (math, code, reasoning). */
     public List<String> categories() {
         List<String> c = new ArrayList<>(experts.names());
         c.remove(CLASSIFIER);
-        return c;
+        return t2j.task.Tasks.inBuiltinOrder(c);
     }
 
     /** Pass 1 asks the base model which category the request belongs to (answer in {@code \boxed{}}). */
@@ -80,22 +83,7 @@ public final class Transformer2 {
 
     /** {@link #by(Dispatcher)} with a name for tables. */
     public Transformer2 by(String name, Dispatcher d) {
-        return by(new Dispatcher() {
-            @Override
-            public t2j.adapt.Decision decide(Example request, AdaptContext c) {
-                return d.decide(request, c);
-            }
-
-            @Override
-            public List<t2j.adapt.Decision> decideAll(List<Example> requests, AdaptContext c) {
-                return d.decideAll(requests, c);
-            }
-
-            @Override
-            public String name() {
-                return name;
-            }
-        });
+        return by(Dispatchers.named(name, d));
     }
 
     public Dispatcher dispatcher() {
@@ -117,8 +105,13 @@ public final class Transformer2 {
 
     /** Answers one prompt with two-pass inference. */
     public Reply answer(String prompt) {
-        TwoPass.Answer a = new TwoPass(ctx, dispatcher).answer(new Example("ask", null, prompt, null, null));
-        return new Reply(prompt, a.completion(), a.decision(), a.timing(), a.timing().totalSeconds());
+        return answer(new Example("ask", null, prompt, null, null));
+    }
+
+    /** Answers one request (e.g. {@code Model.request("code-hard", 0)}) with two-pass inference. */
+    public Reply answer(Example request) {
+        TwoPass.Answer a = new TwoPass(ctx, dispatcher).answer(request);
+        return new Reply(request.prompt(), a.completion(), a.decision(), a.timing(), a.timing().totalSeconds());
     }
 
     /** Two-pass accuracy on {@code limit} test requests of a built-in task. */
@@ -138,11 +131,11 @@ public final class Transformer2 {
     }
 
     /**
-     * Every built-in strategy — base, each expert, prompt, classifier, few-shot, oracle — and this system's dispatcher
-     * when it is a custom one, on {@code limit} test requests of each built-in task.
+     * Every built-in strategy — base, each expert, prompt, classifier, wrong router, few-shot, oracle — and this
+     * system's dispatcher when it is a custom one, on {@code limit} test requests of each built-in task.
      */
     public Study compare(List<String> tasks, int limit) {
-        return compare(tasks, limit, AdaptationStudy.Config.defaults(categories()).withLimit(limit).withCem(FEW_SHOT_IN_COMPARE));
+        return compare(tasks, limit, Strategies.all());
     }
 
     /**
@@ -152,13 +145,91 @@ public final class Transformer2 {
      */
     public static final FewShotCem.Config FEW_SHOT_IN_COMPARE = FewShotCem.Config.defaults().withPopulation(16).withIterations(5);
 
-    /** {@link #compare(List, int)} with a study configuration of your own (strategies, shots, CEM settings). */
+    /**
+     * The strategies of {@code lineup} — built-in ones and any number of custom dispatchers — on the same {@code limit}
+     * test requests of each task, plus this system's dispatcher when it is a custom one. Every custom dispatcher's first
+     * decision is checked on the first request of each task before anything else runs (no exception, one decision,
+     * only experts this system has), so a typo fails in milliseconds, naming the column and the request.
+     */
+    public Study compare(List<String> tasks, int limit, Strategies lineup) {
+        Strategies s = lineup;
+        if (!isBuiltIn(dispatcher) && !s.custom().containsKey(dispatcher.name()) && !s.custom().containsValue(dispatcher)) s = s.plus(dispatcher);
+        AdaptationStudy.Config cfg = AdaptationStudy.Config.defaults(categories()).withStrategies(s.engineNames()).withShots(s.shots()).withCem(s.cem());
+        return run(tasks, limit, cfg, s.custom());
+    }
+
+    /** {@link #compare(List, int)} with a study configuration of the engine's (strategies by name, shots, CEM settings). */
     public Study compare(List<String> tasks, int limit, AdaptationStudy.Config cfg) {
-        AdaptationStudy study = new AdaptationStudy(ctx, cfg.withLimit(limit));
-        if (!isBuiltIn(dispatcher)) study = study.with(dispatcher.name(), dispatcher);
-        try (Live.Panel panel = Live.panel("compare strategies on " + model.name())) {
-            return new Study(model.name(), study.run(tasks.stream().map(Model::task).toList(), panel));
+        Map<String, Dispatcher> custom = new LinkedHashMap<>();
+        if (!isBuiltIn(dispatcher)) custom.put(dispatcher.name(), dispatcher);
+        return run(tasks, limit, cfg, custom);
+    }
+
+    private Study run(List<String> tasks, int limit, AdaptationStudy.Config cfg, Map<String, Dispatcher> custom) {
+        if (tasks == null || tasks.isEmpty()) throw new IllegalArgumentException("compare needs at least one task");
+        if (limit <= 0) throw new IllegalArgumentException("limit must be > 0, got " + limit);
+        List<Task> ts = tasks.stream().map(Model::task).toList();
+        for (String name : custom.keySet())
+            if (experts.names().contains(name))
+                throw new IllegalArgumentException("custom column '" + name + "' has an expert's name, whose own column it would clash with; rename it");
+        Map<String, Dispatcher> checked = new LinkedHashMap<>();
+        custom.forEach((name, d) -> checked.put(name, Dispatchers.checked(name, d)));
+        // Fail fast: one decision per custom column on the first request of each task, before the built-in columns spend minutes.
+        try {
+            for (Map.Entry<String, Dispatcher> c : checked.entrySet())
+                for (Task t : ts) {
+                    List<Example> req = t.examples(cfg.split());
+                    if (!req.isEmpty()) c.getValue().decideAll(List.of(req.get(0)), ctx);
+                }
+        } finally {
+            ctx.pool().restore();
         }
+        AdaptationStudy study = new AdaptationStudy(ctx, cfg.withLimit(limit));
+        for (Map.Entry<String, Dispatcher> c : checked.entrySet()) study = study.with(c.getKey(), c.getValue());
+        try (Live.Panel panel = Live.panel("compare strategies on " + model.name())) {
+            return new Study(model.name(), study.run(ts, panel));
+        }
+    }
+
+    /**
+     * How likely each request's prompt is under the base weights and under each category expert: the mean
+     * log-probability per prompt token, each expert composed in turn (K compositions for the whole list). Leaves the
+     * base weights in place.
+     */
+    public ExpertScores score(List<Example> requests) {
+        if (requests == null || requests.isEmpty()) throw new IllegalArgumentException("no requests to score");
+        List<String> cats = categories();
+        int bos = model.config().bosTokenIds().length > 0 ? model.config().bosTokenIds()[0] : -1;
+        int[][] prompts = new int[requests.size()][], texts = new int[requests.size()][];
+        for (int i = 0; i < requests.size(); i++) {
+            prompts[i] = bos >= 0 ? new int[] {bos} : new int[0];
+            texts[i] = model.tokenizer().encode(requests.get(i).prompt());
+            if (texts[i].length == 0) throw new IllegalArgumentException("request " + requests.get(i).id() + " has an empty prompt");
+        }
+        double[][] s = new double[cats.size()][];
+        double[] base;
+        try {
+            ctx.pool().restore();
+            base = meanLogProb(prompts, texts);
+            for (int k = 0; k < cats.size(); k++) {
+                ctx.pool().compose(t2j.adapt.Mixture.of(cats.get(k)));
+                s[k] = meanLogProb(prompts, texts);
+            }
+        } finally {
+            ctx.pool().restore();
+        }
+        return new ExpertScores(cats, List.copyOf(requests), s, base);
+    }
+
+    private double[] meanLogProb(int[][] prompts, int[][] texts) {
+        float[][] lp = model.transformer().continuationLogProbs(prompts, texts);
+        double[] out = new double[lp.length];
+        for (int i = 0; i < lp.length; i++) {
+            double sum = 0;
+            for (float x : lp[i]) sum += x;
+            out[i] = sum / lp[i].length;
+        }
+        return out;
     }
 
     private static boolean isBuiltIn(Dispatcher d) {

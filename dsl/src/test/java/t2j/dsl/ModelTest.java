@@ -38,7 +38,7 @@ class ModelTest {
     @Test
     void unknownBundledModelNamesWhatExists() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Model.bundled("huge-llama"));
-        assertTrue(e.getMessage().contains("tiny-llama and tiny-mistral"), e.getMessage());
+        assertTrue(e.getMessage().contains("tiny-llama, tiny-mistral and tiny-mistral-from-llama"), e.getMessage());
     }
 
     @Test
