@@ -53,22 +53,31 @@ public final class Dispatchers {
      * composes K times per batch instead of K times per request.
      */
     public static Dispatcher batch(String name, Function<List<Example>, List<Decision>> decide) {
-        return new Dispatcher() {
-            @Override
-            public Decision decide(Example request, AdaptContext ctx) {
-                return decideAll(List.of(request), ctx).get(0);
-            }
-
+        return new Batched(name) {
             @Override
             public List<Decision> decideAll(List<Example> requests, AdaptContext ctx) {
                 return decide.apply(requests);
             }
-
-            @Override
-            public String name() {
-                return name;
-            }
         };
+    }
+
+    /** A named dispatcher whose single decisions are a batch of one. */
+    private abstract static class Batched implements Dispatcher {
+        private final String name;
+
+        Batched(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Decision decide(Example request, AdaptContext ctx) {
+            return decideAll(List.of(request), ctx).get(0);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
     }
 
     /**
@@ -79,12 +88,7 @@ public final class Dispatchers {
      */
     static Dispatcher checked(String column, Dispatcher d) {
         boolean batched = overridesDecideAll(d);
-        return new Dispatcher() {
-            @Override
-            public Decision decide(Example request, AdaptContext ctx) {
-                return decideAll(List.of(request), ctx).get(0);
-            }
-
+        return new Batched(column) {
             @Override
             public List<Decision> decideAll(List<Example> requests, AdaptContext ctx) {
                 List<Decision> out;
@@ -111,11 +115,6 @@ public final class Dispatchers {
                 }
                 for (int i = 0; i < out.size(); i++) check(column, out.get(i), requests.get(i), ctx.pool());
                 return out;
-            }
-
-            @Override
-            public String name() {
-                return column;
             }
         };
     }
