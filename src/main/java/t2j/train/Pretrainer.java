@@ -137,7 +137,7 @@ public final class Pretrainer {
         ParameterGradients grads = new ParameterGradients(model.weights());
         Backprop bp = new Backprop(model);
         List<Step> out = new ArrayList<>();
-        long tokens = 0, nanos = 0;
+        long tokens = 0, nanos = 0, baseline = t2j.util.DirectMemory.used();
         while (done < cfg.steps()) {
             Progress.checkInterrupted("pretraining");
             int step = done + 1;
@@ -170,6 +170,7 @@ public final class Pretrainer {
             Step s = new Step(step, loss, norm, lr, (count + batch.size()) / (dt / 1e9));
             out.add(s);
             listener.onStep(s);
+            t2j.util.DirectMemory.reclaimAbove(baseline, t2j.util.DirectMemory.TRAINING_SLACK);
             if (checkpoint != null && (done % checkpointEvery == 0 || done == cfg.steps())) {
                 try {
                     saveCheckpoint();

@@ -151,8 +151,10 @@ public final class Trainer {
 
         String stop = "completed " + cfg.iterations() + " iterations";
         try {
+            long baseline = t2j.util.DirectMemory.used();
             for (int it = start + 1; it <= cfg.iterations(); it++) {
                 Progress.checkInterrupted("training");
+                t2j.util.DirectMemory.reclaimAbove(baseline, t2j.util.DirectMemory.TRAINING_SLACK);
                 long t0 = System.nanoTime();
                 List<Example> batch = batch(train, it);
                 Map<String, float[]> grads = zeros(adapter.parameters());
