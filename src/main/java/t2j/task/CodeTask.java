@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Program synthesis in {@link ListLang} (the stand-in for MBPP, and with {@link Config#HARD} for HumanEval-like
- * unseen problems).
+ * Program synthesis in {@link ListLang} (the stand-in for MBPP; {@link Tasks} draws the unseen {@code code-hard} from
+ * its filter-first programs). {@code extended} adds primitives (take, drop, uniq, scan, prod, square, modulo, multiples)
+ * the bundled models never saw.
  *
  * <p>The prompt describes a list function in words and shows one or two input/output pairs; the model answers
  * with a pipeline. The verifier parses the first line of the completion (code fences allowed) and runs it,
@@ -30,8 +31,6 @@ public final class CodeTask extends SyntheticTask {
                          int hiddenTests, boolean extended) {
         /** 1–2 list stages plus usually a reducer, elements 0–9, basic primitives only. */
         public static final Config BASIC = new Config(1, 2, 0.6, 9, 2, 6, false);
-        /** 2–3 list stages, elements 0–20, the extended primitives: the unseen sibling. */
-        public static final Config HARD = new Config(2, 3, 0.6, 20, 2, 8, true);
 
         public Config {
             if (minStages < 1 || maxStages < minStages || maxElement < 1 || shownExamples < 1 || hiddenTests < 1)

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Multi-step arithmetic word problems in GSM8K's answer convention (the stand-in for GSM8K, and with
- * {@link Config#HARD} for MATH-like unseen problems).
+ * Multi-step arithmetic word problems in GSM8K's answer convention (the stand-in for GSM8K; {@link Tasks} draws the
+ * unseen {@code math-hard} from three-step problems of this generator).
  *
  * <p>A problem starts with a count and applies a few operations to it. The reference shows one equation per
  * step then {@code #### N}; the verifier takes the number after the last {@code ####}, falling back to the last
@@ -27,8 +27,6 @@ public final class MathTask extends SyntheticTask {
     public record Config(int minSteps, int maxSteps, int maxStart, int maxAddend, int maxFactor, boolean division, int maxValue) {
         /** 2–3 steps, one- and two-digit numbers up to 99, factors 2–3. */
         public static final Config BASIC = new Config(2, 3, 20, 9, 3, false, 99);
-        /** 4–5 steps, numbers up to 999, factors up to 5, and division: the unseen sibling. */
-        public static final Config HARD = new Config(4, 5, 60, 40, 5, true, 999);
 
         public Config {
             if (minSteps < 1 || maxSteps < minSteps || maxStart < 2 || maxAddend < 1 || maxFactor < 2 || maxValue < maxStart)
