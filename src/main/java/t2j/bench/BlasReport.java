@@ -28,9 +28,9 @@ public final class BlasReport {
     /**
      * t2j's side: the OpenBLAS library loaded (its build configuration and the core kernel it chose, queried from the
      * same library file by {@code hf_reference.py} since JavaCPP's presets do not map those two calls), its threads,
-     * the environment, and sgemm GFLOP/s.
+     * the environment, and its sgemm GFLOP/s as measured by {@link #gemmGflops()}.
      */
-    public static String describe() {
+    public static String describe(double gemmGflops) {
         String lib = loadedLibrary();
         String kernel = "kernel not queried";
         if (lib != null && PythonReference.unavailableReason() == null) {
@@ -44,7 +44,7 @@ public final class BlasReport {
         int threads = openblas.blas_get_num_threads();
         return String.format(Locale.ROOT, "t2j: %s (%s), %s threads, sgemm %.1f GFLOP/s (512x512x512)%s", lib == null ? "OpenBLAS" : lib, kernel,
                 threads > 0 ? Integer.toString(threads) : "OpenBLAS's default (" + Runtime.getRuntime().availableProcessors() + " cores)",
-                gemmGflops(), environment());
+                gemmGflops, environment());
     }
 
     /** The OpenBLAS shared library this JVM has mapped (the engine's BLAS is loaded first), or null. */

@@ -92,9 +92,10 @@ public final class ForwardBench {
         String[] why = new String[1];
         Map<String, Object> j = reference(List.of("bench", dir.toString(), "--prefill", "" + prefill,
                 "--decode", "" + decode, "--threads", "2", "--repeats", "" + repeats), why);
-        out.println(BlasReport.describe());
+        double gemm = BlasReport.gemmGflops();
+        out.println(BlasReport.describe(gemm));
         if (j != null) out.println(BlasReport.describe(blas(j)));
-        String refused = j == null ? null : BlasReport.verdict(blas(j), BlasReport.gemmGflops());
+        String refused = j == null ? null : BlasReport.verdict(blas(j), gemm);
         Double torchPrefill = j == null || refused != null ? null : ((Number) j.get("prefill_tok_s")).doubleValue();
         Double torchDecode = j == null || refused != null ? null : ((Number) j.get("decode_tok_s")).doubleValue();
         out.printf("%-22s %14s %16s %8s%n", "phase", "t2j", "PyTorch", "ratio");

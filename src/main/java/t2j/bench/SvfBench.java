@@ -69,9 +69,10 @@ public final class SvfBench {
         Map<String, Object> svdRef = ForwardBench.reference(List.of("svd-bench", dir.toString(), "--repeats", "" + repeats), why);
         Map<String, Object> svfRef = why[0] != null ? null : ForwardBench.reference(List.of("svf-bench", dir.toString(), "--batch", "" + batch,
                 "--prefill", "" + promptLen, "--decode", "" + newTokens, "--threads", "2", "--repeats", "" + repeats), why);
-        out.println(BlasReport.describe());
+        double gemm = BlasReport.gemmGflops();
+        out.println(BlasReport.describe(gemm));
         if (svfRef != null) out.println(BlasReport.describe(ForwardBench.blas(svfRef)));
-        String refused = svfRef == null ? null : BlasReport.verdict(ForwardBench.blas(svfRef), BlasReport.gemmGflops());
+        String refused = svfRef == null ? null : BlasReport.verdict(ForwardBench.blas(svfRef), gemm);
         out.printf("%-22s %14s %16s %8s%n", "step", "t2j", "reference", "ratio");
         // numpy's LAPACK is its own (bundled or system) and is not gated by torch's BLAS.
         ForwardBench.row(out, "SVD of MLP (numpy)", "seconds", svd, svdRef == null ? null : ((Number) svdRef.get("numpy_s")).doubleValue(), false);

@@ -50,7 +50,7 @@ public final class TrainBench {
         String[] why = new String[1];
         Map<String, Object> ref = ForwardBench.reference(List.of("train-bench", dir.toString(), "--batch", "" + batch, "--seq", "" + seq,
                 "--threads", "2", "--repeats", "" + repeats), why);
-        out.println(BlasReport.describe());
+        out.println(BlasReport.describe(javaGemm));
         if (ref != null) out.println(BlasReport.describe(ForwardBench.blas(ref)));
         String refused = ref == null ? null : BlasReport.verdict(ForwardBench.blas(ref), javaGemm);
         out.printf("%-22s %14s %16s %8s%n", "step", "t2j", "PyTorch", "ratio");

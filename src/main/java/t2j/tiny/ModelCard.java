@@ -195,7 +195,7 @@ public final class ModelCard {
     private static Map<String, Object> read(Path dir) throws IOException {
         Path file = dir.resolve("card.json");
         if (!Files.exists(file))
-            throw new IOException(file + " is missing: instruction tuning continues a model that `t2j pretrain` made (run it first)");
+            throw new IOException(file + " is missing: a model card is written by `t2j pretrain`, which tuning and recorded results extend (run it first)");
         return new LinkedHashMap<>(Json.parseObject(Files.readString(file), file.toString()));
     }
 
