@@ -92,10 +92,11 @@ final class CellErrors {
             }
         }
         int end = lastCellFrame >= 0 ? lastCellFrame + 1 : Math.min(stack.length, MAX_LIBRARY_FRAMES);
-        List<String> lines = new ArrayList<>();
+        List<String> shown = new ArrayList<>();
         for (int i = 0; i < end; i++) {
-            lines.add("    at " + frame(stack[i]));
+            shown.add("    at " + frame(stack[i]));
         }
+        List<String> lines = RepeatedFrames.collapse(shown);
         if (lastCellFrame < 0 && stack.length > end) {
             lines.add("    ... " + (stack.length - end) + " more");
         }

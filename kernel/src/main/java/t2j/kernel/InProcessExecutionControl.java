@@ -114,7 +114,7 @@ final class InProcessExecutionControl extends DirectExecutionControl {
                 replacedSnippetIds.add(m.group(1));
             }
         }
-        super.load(classes);
+        super.load(withoutExitCalls(classes));
     }
 
     @Override
@@ -123,9 +123,10 @@ final class InProcessExecutionControl extends DirectExecutionControl {
         Instrumentation inst = instrumentation.orElseThrow(
                 () -> new NotImplementedException("redefinition needs the kernel's -javaagent"));
         ClassDefinition[] definitions = new ClassDefinition[classes.length];
+        ClassBytecodes[] rewritten = withoutExitCalls(classes);
         try {
             for (int i = 0; i < classes.length; i++) {
-                definitions[i] = new ClassDefinition(findClass(classes[i].name()), classes[i].bytecodes());
+                definitions[i] = new ClassDefinition(findClass(rewritten[i].name()), rewritten[i].bytecodes());
             }
             inst.redefineClasses(definitions);
         } catch (ClassNotFoundException | UnmodifiableClassException | UnsupportedOperationException
@@ -133,7 +134,15 @@ final class InProcessExecutionControl extends DirectExecutionControl {
             // A changed shape (new field, new signature) cannot be redefined; JShell then loads new classes.
             throw new ClassInstallException("cannot redefine: " + e, new boolean[classes.length]);
         }
-        classesRedefined(classes);
+        classesRedefined(rewritten);
+    }
+
+    private static ClassBytecodes[] withoutExitCalls(ClassBytecodes[] classes) {
+        ClassBytecodes[] rewritten = new ClassBytecodes[classes.length];
+        for (int i = 0; i < classes.length; i++) {
+            rewritten[i] = new ClassBytecodes(classes[i].name(), ExitCallRewriter.rewrite(classes[i].bytecodes()));
+        }
+        return rewritten;
     }
 
     /** The object a snippet produced, or {@code fallback} when JShell's value string is not one of our keys. */
