@@ -28,7 +28,7 @@ public final class KernelMain {
 
         InProcessExecutionControl control =
                 new InProcessExecutionControl(config.timeoutMs(), config.stopGraceMs(), RedefineAgent.instrumentation());
-        T2jKernel kernel = new T2jKernel.Builder(control).build();
+        T2jKernel kernel = new T2jKernel.Builder(control, MavenResolver.fromEnv(System.getenv())).build();
         if (!config.classpath().isEmpty()) {
             kernel.addConfiguredClasspath(config.classpath());
         }

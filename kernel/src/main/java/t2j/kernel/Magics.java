@@ -12,7 +12,10 @@ import org.dflib.jjava.jupyter.kernel.util.PathsHandler;
  * <ul>
  *   <li>{@code %classpath PATH...} adds jars, directories or globs ({@code lib/*.jar}) to the cells' class path
  *       and returns the list added; {@code %jars} is its older name;</li>
- *   <li>{@code %load FILE} runs a .jsh/.java file of snippets as if it were typed into the cell.</li>
+ *   <li>{@code %load FILE} runs a .jsh/.java file of snippets as if it were typed into the cell;</li>
+ *   <li>{@code %maven GROUP:ARTIFACT:VERSION...} adds artifacts and their run-time dependencies, resolved from
+ *       Maven Central into the local repository ({@link MavenResolver});</li>
+ *   <li>{@code %time CODE} and {@code %%time} time a line or the cell ({@link CellTiming}, not registered here).</li>
  * </ul>
  * Jars added here live in JShell's child class loader: use them for extras and keep native-heavy libraries
  * (the engine's OpenBLAS) on the kernel's launch class path, where they load once.
@@ -21,7 +24,8 @@ final class Magics {
     private Magics() {
     }
 
-    static void register(T2jKernel.Builder builder) {
+    static void register(T2jKernel.Builder builder, MavenResolver maven) {
+        builder.lineMagic("maven", (kernel, args) -> addFromMaven((T2jKernel) kernel, maven, args));
         builder.lineMagic("classpath", (kernel, args) -> addToClasspath((T2jKernel) kernel, args));
         builder.lineMagic("jars", (kernel, args) -> addToClasspath((T2jKernel) kernel, args));
         builder.lineMagic("load", (kernel, args) -> load((T2jKernel) kernel, args));
@@ -44,6 +48,20 @@ final class Magics {
             }
         }
         return added;
+    }
+
+    static Object addFromMaven(T2jKernel kernel, MavenResolver maven, List<String> args) {
+        if (args.isEmpty()) {
+            throw new IllegalArgumentException("usage: %maven GROUP:ARTIFACT:VERSION...");
+        }
+        List<Path> jars = maven.resolve(args);
+        List<String> names = new ArrayList<>();
+        for (Path jar : jars) {
+            kernel.addToClasspath(jar.toAbsolutePath().toString());
+            names.add(jar.getFileName().toString());
+        }
+        System.out.println("%maven: added " + String.join(", ", names) + " (from " + maven.localRepository() + ")");
+        return null;
     }
 
     static Object load(T2jKernel kernel, List<String> args) throws IOException {

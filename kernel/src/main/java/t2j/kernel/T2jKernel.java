@@ -95,6 +95,10 @@ final class T2jKernel extends BaseKernel {
 
     @Override
     public Object evalRaw(String code) {
+        return CellTiming.eval(code, this::evalUntimed);
+    }
+
+    private Object evalUntimed(String code) {
         CellEvaluator.Outcome outcome = evaluator.eval(magicParser.resolveMagics(code), currentCell);
         return outcome.hasValue() ? outcome.value() : null;
     }
@@ -170,7 +174,8 @@ final class T2jKernel extends BaseKernel {
 
     @Override
     public ReplacementOptions complete(String code, int at) {
-        return assist.complete(code, at);
+        ReplacementOptions magic = MagicCompletion.complete(code, at, magicsRegistry);
+        return magic != null ? magic : assist.complete(code, at);
     }
 
     @Override
@@ -196,9 +201,9 @@ final class T2jKernel extends BaseKernel {
 
         private final InProcessExecutionControl control;
 
-        Builder(InProcessExecutionControl control) {
+        Builder(InProcessExecutionControl control, MavenResolver maven) {
             this.control = control;
-            Magics.register(this);
+            Magics.register(this, maven);
         }
 
         @Override

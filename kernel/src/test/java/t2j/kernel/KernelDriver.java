@@ -35,11 +35,17 @@ final class KernelDriver implements AutoCloseable {
     private final long kernelPid;
 
     KernelDriver() throws IOException {
+        this(Map.of());
+    }
+
+    /** A kernel whose environment adds {@code env} (the kernel inherits the driver's). */
+    KernelDriver(Map<String, String> env) throws IOException {
         Path dir = Files.createTempDirectory("t2j-driver");
         Path script = JupyterFixture.resource("kernel_driver.py", dir);
         ProcessBuilder builder = new ProcessBuilder(JupyterFixture.PYTHON, script.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().putAll(JupyterFixture.env());
+        builder.environment().putAll(env);
         process = builder.start();
         requests = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread reader = new Thread(() -> {
