@@ -74,6 +74,11 @@ public record Expert(Map<String, float[]> z, Map<String, String> info) {
                 throw new IllegalArgumentException(file + ": not an SVF expert file (metadata t2j.kind is " + f.metadata().get("t2j.kind") + ")");
             Map<String, String> info = new LinkedHashMap<>();
             f.metadata().forEach((k, v) -> { if (k.startsWith("t2j.") && !k.equals("t2j.kind")) info.put(k.substring(4), v); });
+            try {
+                if (info.containsKey("parametrization")) Parametrization.fromId(info.get("parametrization"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
             Map<String, float[]> z = new LinkedHashMap<>();
             for (String name : f.names()) {
                 if (f.info(name).shape().length != 1) throw new IllegalArgumentException(file + ": tensor '" + name + "' is not a vector");
