@@ -1,6 +1,8 @@
 # Shared by kernel/scripts/lab and kernel/scripts/run (sourced, not run). The repo root is the working directory.
 #
 # Overrides, for tests and unusual set-ups:
+#   T2J_VENV              the project's Python environment (default build/venv)
+#   T2J_PYPI_INDEX        the package index it is installed from (default https://pypi.org/simple)
 #   T2J_KERNEL_CLASSPATH  use this class path for the kernel instead of building kernel/target
 #   T2J_JUPYTER_PREFIX    where the kernelspec goes (default build/jupyter; Jupyter finds it via JUPYTER_PATH)
 #   JAVA_HOME             the JDK the kernel runs on (default: java on PATH); must be 17 or newer
@@ -8,6 +10,9 @@
 T2J_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 T2J_KERNEL_NAME=t2j
 T2J_MIN_JAVA=17
+# The project-local Python environment with JupyterLab and nbclient, and the index it is installed from.
+T2J_VENV="${T2J_VENV:-$T2J_ROOT/build/venv}"
+T2J_PYPI_INDEX="${T2J_PYPI_INDEX:-https://pypi.org/simple}"
 
 die() { echo "t2j: $*" >&2; exit 1; }
 
@@ -19,9 +24,11 @@ t2j: Jupyter is not installed. Install it one of these ways, then run ./t2j lab 
 HELP
 }
 
-# The jupyter command; conda's or the system's, whichever PATH gives (Debian's lives in /usr/bin).
+# The jupyter command: the project's environment's (./t2j lab makes it), else conda's or the system's, whichever
+# PATH gives (Debian's lives in /usr/bin).
 find_jupyter() {
   local j
+  if [ -x "$T2J_VENV/bin/jupyter" ]; then echo "$T2J_VENV/bin/jupyter"; return; fi
   j="$(command -v jupyter 2>/dev/null || true)"
   [ -z "$j" ] && [ -x /usr/bin/jupyter ] && j=/usr/bin/jupyter
   [ -n "$j" ] && echo "$j"
@@ -76,4 +83,53 @@ install_kernelspec() {
   export JUPYTER_PATH="$prefix/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
   export JUPYTER_RUNTIME_DIR="${JUPYTER_RUNTIME_DIR:-$prefix/runtime}"
   export PYDEVD_DISABLE_FILE_VALIDATION=1
+}
+
+# A progress line of the first-run set-up (./t2j lab): "t2j: [3/4] ...".
+step() { echo "t2j: [$1/4] $2" >&2; }
+
+# Whether the package index answers; prints why not.
+index_reachable() {
+  python3 - "$T2J_PYPI_INDEX" <<'PY'
+import sys, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1].rstrip('/') + '/jupyterlab/', timeout=10).close()
+except Exception as e:
+    print(e)
+    sys.exit(1)
+PY
+}
+
+# The jupyter to use, set up on first use: the project's environment when it exists (a second run reuses it); else
+# one created with JupyterLab and nbclient where the package index is reachable; else the system's Jupyter.
+ensure_jupyter() {
+  local j why
+  if [ -x "$T2J_VENV/bin/jupyter" ] && "$T2J_VENV/bin/jupyter" lab --version >/dev/null 2>&1; then
+    step 3 "Jupyter: reusing the project's Python environment $T2J_VENV (JupyterLab $("$T2J_VENV/bin/jupyter" lab --version 2>/dev/null))"
+    echo "$T2J_VENV/bin/jupyter"; return
+  fi
+  if ! command -v python3 >/dev/null 2>&1; then
+    why="no python3 to create it with"
+  elif [ -e "$T2J_VENV" ]; then
+    why="$T2J_VENV exists but has no working JupyterLab; remove it to set it up again"
+  elif ! why="$(index_reachable 2>&1)"; then
+    why="the package index $T2J_PYPI_INDEX is unreachable: $why"
+  else
+    step 3 "Jupyter: creating the project's Python environment $T2J_VENV with JupyterLab and nbclient (once, a few minutes)"
+    if python3 -m venv "$T2J_VENV" >&2 \
+        && "$T2J_VENV/bin/python" -m pip install -q --disable-pip-version-check --index-url "$T2J_PYPI_INDEX" \
+           jupyterlab nbclient >&2; then
+      step 3 "Jupyter: JupyterLab $("$T2J_VENV/bin/jupyter" lab --version 2>/dev/null) installed in $T2J_VENV"
+      echo "$T2J_VENV/bin/jupyter"; return
+    fi
+    rm -rf "$T2J_VENV"   # made by this run only (checked above): a half-installed one would be reused next time
+    why="installing into $T2J_VENV failed (see above)"
+  fi
+  j="$(find_jupyter)" || true
+  if [ -z "$j" ]; then
+    step 3 "Jupyter: no project environment ($why) and no system Jupyter"
+    print_jupyter_install_help; exit 1
+  fi
+  step 3 "Jupyter: no project environment ($why); using $j"
+  echo "$j"
 }
