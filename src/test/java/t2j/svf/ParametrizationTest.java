@@ -84,6 +84,8 @@ class ParametrizationTest {
             }
         }, 0f);
         float[] sigma = {5f, 2f, 0.5f, 0.1f}, z = {0.1f, -0.2f, 0.3f, 0f}, g = {1f, 1f, 1f, 1f};
+        // A step where every rollout was rewarded alike has dL/dσ′ = 0, which tests nothing: the check waits.
+        assertArrayEquals(new float[4], wrong.gradZ(sigma, z, new float[4]));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> wrong.gradZ(sigma, z, g));
         // Worst relative to its size is coordinate 0: given 1 where the truth is σ₀ = 5.
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(
