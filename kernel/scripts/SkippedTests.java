@@ -24,8 +24,8 @@ public class SkippedTests {
                 files = s.filter(f -> f.getFileName().toString().matches("TEST-.*\\.xml")).sorted().toList();
             }
             for (Path file : files) {
-                Element suite = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new File(file.toString()))
-                        .getDocumentElement();
+                Element suite = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                        .parse(new File(file.toString())).getDocumentElement();
                 NodeList cases = suite.getElementsByTagName("testcase");
                 for (int i = 0; i < cases.getLength(); i++) {
                     Element c = (Element) cases.item(i);
@@ -40,7 +40,8 @@ public class SkippedTests {
         if (lines.isEmpty()) {
             System.out.println("t2j: no test was skipped.");
         } else {
-            System.out.println("t2j: " + lines.size() + " test" + (lines.size() == 1 ? " was" : "s were") + " skipped:");
+            String tests = lines.size() == 1 ? " test was" : " tests were";
+            System.out.println("t2j: " + lines.size() + tests + " skipped:");
             lines.forEach(System.out::println);
         }
     }

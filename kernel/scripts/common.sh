@@ -86,7 +86,7 @@ install_kernelspec() {
 }
 
 # A progress line of the first-run set-up (./t2j lab): "t2j: [3/4] ...".
-step() { echo "t2j: [$1/4] $2" >&2; }
+step() { local n="$1"; shift; echo "t2j: [$n/4] $*" >&2; }
 
 # Whether the package index answers; prints why not.
 index_reachable() {
@@ -105,7 +105,8 @@ PY
 ensure_jupyter() {
   local j why
   if [ -x "$T2J_VENV/bin/jupyter" ] && "$T2J_VENV/bin/jupyter" lab --version >/dev/null 2>&1; then
-    step 3 "Jupyter: reusing the project's Python environment $T2J_VENV (JupyterLab $("$T2J_VENV/bin/jupyter" lab --version 2>/dev/null))"
+    j="$("$T2J_VENV/bin/jupyter" lab --version 2>/dev/null)"
+    step 3 "Jupyter: reusing the project's Python environment $T2J_VENV (JupyterLab $j)"
     echo "$T2J_VENV/bin/jupyter"; return
   fi
   if ! command -v python3 >/dev/null 2>&1; then
@@ -115,7 +116,8 @@ ensure_jupyter() {
   elif ! why="$(index_reachable 2>&1)"; then
     why="the package index $T2J_PYPI_INDEX is unreachable: $why"
   else
-    step 3 "Jupyter: creating the project's Python environment $T2J_VENV with JupyterLab and nbclient (once, a few minutes)"
+    step 3 "Jupyter: creating the project's Python environment $T2J_VENV with JupyterLab and nbclient" \
+      "(once, a few minutes)"
     if python3 -m venv "$T2J_VENV" >&2 \
         && "$T2J_VENV/bin/python" -m pip install -q --disable-pip-version-check --index-url "$T2J_PYPI_INDEX" \
            jupyterlab nbclient >&2; then

@@ -67,8 +67,8 @@ class KernelMagicsTest {
             JsonObject notCached = offline.execute("%maven org.apache.commons:commons-text:1.11.0");
             assertEquals("error", notCached.get("status").getAsString(), notCached::toString);
             String why = notCached.get("evalue").getAsString();
-            assertTrue(why.contains("%maven: cannot reach http://127.0.0.1:9/maven2/") && why.contains(cache.toString()),
-                    why);
+            assertTrue(why.contains("%maven: cannot reach http://127.0.0.1:9/maven2/"), why);
+            assertTrue(why.contains(cache.toString()), why);
         }
     }
 
@@ -133,8 +133,8 @@ class KernelMagicsTest {
 
     private static boolean reachable(String url) {
         try {
-            HttpURLConnection c = (HttpURLConnection) new URL(url + "org/apache/commons/commons-text/maven-metadata.xml")
-                    .openConnection();
+            URL metadata = new URL(url + "org/apache/commons/commons-text/maven-metadata.xml");
+            HttpURLConnection c = (HttpURLConnection) metadata.openConnection();
             c.setConnectTimeout(10_000);
             c.setReadTimeout(10_000);
             return c.getResponseCode() == 200;

@@ -65,7 +65,8 @@ class LabSetupTest {
         env.put("T2J_VENV", venv.toString());
         env.put("T2J_PYPI_INDEX", NO_INDEX);
         Path stderr = dir.resolve("stderr.txt");
-        Process process = builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
+        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile());
+        Process process = builder.start();
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "./t2j lab --setup-only hung");
         Result result = new Result(process.exitValue(), Files.readString(stderr, StandardCharsets.UTF_8));
         assertEquals(0, result.exitCode, () -> String.join("\n", List.of("exit " + result.exitCode, result.stderr)));

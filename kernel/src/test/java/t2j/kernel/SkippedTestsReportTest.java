@@ -28,8 +28,8 @@ class SkippedTestsReportTest {
                 </testsuite>
                 """);
         assertEquals("t2j: 1 test was skipped:\n"
-                + "  kernel: ExampleTest.needsJupyter \u2014 Assumption failed: needs Debian's python3-jupyter-client\n",
-                summary("src", "kernel"));
+                + "  kernel: ExampleTest.needsJupyter \u2014 "
+                + "Assumption failed: needs Debian's python3-jupyter-client\n", summary("src", "kernel"));
         Files.delete(reports.resolve("TEST-t2j.kernel.ExampleTest.xml"));
         assertEquals("t2j: no test was skipped.\n", summary("kernel"));
     }
