@@ -2,7 +2,7 @@
 #
 # Overrides, for tests and unusual set-ups:
 #   T2J_VENV              the project's Python environment (default build/venv)
-#   T2J_PYPI_INDEX        the package index it is installed from (default https://pypi.org/simple)
+#   T2J_PYPI_INDEX        the package index pip installs it from (default: pip's own configuration)
 #   T2J_KERNEL_CLASSPATH  use this class path for the kernel instead of building kernel/target
 #   T2J_JUPYTER_PREFIX    where the kernelspec goes (default build/jupyter; Jupyter finds it via JUPYTER_PATH)
 #   JAVA_HOME             the JDK the kernel runs on (default: java on PATH); must be 17 or newer
@@ -10,9 +10,9 @@
 T2J_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 T2J_KERNEL_NAME=t2j
 T2J_MIN_JAVA=17
-# The project-local Python environment with JupyterLab and nbclient, and the index it is installed from.
+# The project-local Python environment with JupyterLab and nbclient, and the index pip installs it from.
 T2J_VENV="${T2J_VENV:-$T2J_ROOT/build/venv}"
-T2J_PYPI_INDEX="${T2J_PYPI_INDEX:-https://pypi.org/simple}"
+T2J_PYPI_INDEX="${T2J_PYPI_INDEX:-}"
 
 die() { echo "t2j: $*" >&2; exit 1; }
 
@@ -88,44 +88,37 @@ install_kernelspec() {
 # A progress line of the first-run set-up (./t2j lab): "t2j: [3/4] ...".
 step() { local n="$1"; shift; echo "t2j: [$n/4] $*" >&2; }
 
-# Whether the package index answers; prints why not.
-index_reachable() {
-  python3 - "$T2J_PYPI_INDEX" <<'PY'
-import sys, urllib.request
-try:
-    urllib.request.urlopen(sys.argv[1].rstrip('/') + '/jupyterlab/', timeout=10).close()
-except Exception as e:
-    print(e)
-    sys.exit(1)
-PY
-}
-
 # The jupyter to use, set up on first use: the project's environment when it exists (a second run reuses it); else
-# one created with JupyterLab and nbclient where the package index is reachable; else the system's Jupyter.
+# one created with JupyterLab and nbclient by pip (from pip's configured index or mirror, or T2J_PYPI_INDEX); else the
+# system's Jupyter. A failed attempt is remembered in $T2J_VENV.failed, so later runs fall back at once.
 ensure_jupyter() {
-  local j why
+  local j why index=()
   if [ -x "$T2J_VENV/bin/jupyter" ] && "$T2J_VENV/bin/jupyter" lab --version >/dev/null 2>&1; then
     j="$("$T2J_VENV/bin/jupyter" lab --version 2>/dev/null)"
     step 3 "Jupyter: reusing the project's Python environment $T2J_VENV (JupyterLab $j)"
     echo "$T2J_VENV/bin/jupyter"; return
   fi
-  if ! command -v python3 >/dev/null 2>&1; then
+  [ -n "$T2J_PYPI_INDEX" ] && index=(--index-url "$T2J_PYPI_INDEX")
+  if [ -f "$T2J_VENV.failed" ]; then
+    why="$(cat "$T2J_VENV.failed"); delete $T2J_VENV.failed to try again"
+  elif ! command -v python3 >/dev/null 2>&1; then
     why="no python3 to create it with"
   elif [ -e "$T2J_VENV" ]; then
     why="$T2J_VENV exists but has no working JupyterLab; remove it to set it up again"
-  elif ! why="$(index_reachable 2>&1)"; then
-    why="the package index $T2J_PYPI_INDEX is unreachable: $why"
   else
     step 3 "Jupyter: creating the project's Python environment $T2J_VENV with JupyterLab and nbclient" \
       "(once, a few minutes)"
-    if python3 -m venv "$T2J_VENV" >&2 \
-        && "$T2J_VENV/bin/python" -m pip install -q --disable-pip-version-check --index-url "$T2J_PYPI_INDEX" \
-           jupyterlab nbclient >&2; then
+    if ! python3 -m venv "$T2J_VENV" >&2; then
+      why="python3 -m venv failed (Debian: apt-get install python3-venv)"
+    elif ! "$T2J_VENV/bin/python" -m pip install -q --disable-pip-version-check --retries 1 --timeout 15 \
+        ${index[@]+"${index[@]}"} jupyterlab nbclient >&2; then
+      why="pip could not install JupyterLab from ${T2J_PYPI_INDEX:-its configured index}"
+    else
       step 3 "Jupyter: JupyterLab $("$T2J_VENV/bin/jupyter" lab --version 2>/dev/null) installed in $T2J_VENV"
       echo "$T2J_VENV/bin/jupyter"; return
     fi
     rm -rf "$T2J_VENV"   # made by this run only (checked above): a half-installed one would be reused next time
-    why="installing into $T2J_VENV failed (see above)"
+    mkdir -p "$(dirname "$T2J_VENV")" && echo "$why" > "$T2J_VENV.failed"
   fi
   j="$(find_jupyter)" || true
   if [ -z "$j" ]; then
