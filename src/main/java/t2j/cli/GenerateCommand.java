@@ -50,7 +50,7 @@ final class GenerateCommand {
         } else {
             ids = tok.encodeWithSpecials(prompt);
         }
-        int[] eos = t2j.train.ChatPrompter.stopIds(model.config(), tok);
+        int[] eos = t2j.prompt.ChatPrompter.stopIds(model.config(), tok);
         List<String> stops = a.has("--stop") ? List.of(a.get("--stop", "").split("\\|")) : List.of();
         GenerationConfig cfg = GenerationConfig.greedy(a.integer("--max-new-tokens", 128), eos)
                 .withSampling(a.number("--temperature", 0f), a.number("--top-p", 1f), a.integer("--seed", 0))

@@ -21,7 +21,7 @@ import t2j.task.Tasks;
 import t2j.tensor.Matrix;
 import t2j.tokenizer.CharTokenizers;
 import t2j.tokenizer.Tokenizer;
-import t2j.train.ChatPrompter;
+import t2j.prompt.ChatPrompter;
 import t2j.train.Evaluator;
 import t2j.train.Pretrainer;
 import t2j.util.Progress;

@@ -5,6 +5,7 @@ import java.util.List;
 import t2j.generate.GenerationConfig;
 import t2j.generate.Generator;
 import t2j.model.Transformer;
+import t2j.prompt.Prompter;
 import t2j.task.Example;
 import t2j.task.Task;
 import t2j.task.Verdict;

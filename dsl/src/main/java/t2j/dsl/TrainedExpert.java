@@ -11,7 +11,7 @@ import t2j.svf.Expert;
 import t2j.task.Example;
 import t2j.task.Split;
 import t2j.task.Task;
-import t2j.train.Adapter;
+import t2j.adapter.Adapter;
 import t2j.train.Evaluator;
 import t2j.train.Trainer;
 

@@ -13,7 +13,7 @@ import t2j.svf.Parametrization;
 import t2j.svf.SvfAdapter;
 import t2j.svf.Targets;
 import t2j.task.Task;
-import t2j.train.Adapter;
+import t2j.adapter.Adapter;
 import t2j.train.Trainer;
 import t2j.train.TrainingConfig;
 
