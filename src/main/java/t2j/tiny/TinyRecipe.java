@@ -19,7 +19,6 @@ import t2j.task.Task;
 import t2j.task.TaskAlphabet;
 import t2j.task.Tasks;
 import t2j.tensor.Matrix;
-import t2j.tokenizer.CharTokenizers;
 import t2j.tokenizer.Tokenizer;
 import t2j.prompt.ChatPrompter;
 import t2j.train.Evaluator;

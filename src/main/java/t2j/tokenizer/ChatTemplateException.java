@@ -17,6 +17,11 @@ public class ChatTemplateException extends TokenizerException {
         this.kind = kind;
     }
 
+    public ChatTemplateException(Kind kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+    }
+
     public Kind kind() {
         return kind;
     }
