@@ -1,4 +1,4 @@
-package t2j.adapt;
+package t2j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import t2j.cli.Main;
+import t2j.adapt.RoutingWorld;
 import t2j.io.DType;
 import t2j.model.ModelConfig;
 import t2j.model.ModelWeights;
@@ -21,7 +21,7 @@ import t2j.tiny.TinyRecipe;
 import t2j.tokenizer.Tokenizer;
 
 /** {@code t2j adapt} and {@code t2j transfer} end to end on random tiny-recipe models (numbers are meaningless; the plumbing is not). */
-class CliTest {
+class AdaptCommandTest {
     @TempDir
     Path tmp;
 
