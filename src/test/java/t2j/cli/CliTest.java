@@ -98,6 +98,7 @@ class CliTest {
         Run e = run("eval", "--model", model.toString(), "--task", "reasoning", "--limit", "4", "--max-new-tokens", "4");
         assertEquals(0, e.status(), e.err());
         assertTrue(e.out().contains("base model on reasoning/test: accuracy"), e.out());
+        assertTrue(e.err().contains("evaluate reasoning"), "the progress bar names the task: " + e.err());
     }
 
     @Test
