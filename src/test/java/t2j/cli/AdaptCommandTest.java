@@ -70,6 +70,18 @@ class AdaptCommandTest {
     }
 
     @Test
+    void matrixScoresTheBaseModelAndEveryExpertFromThePool() throws Exception {
+        Path llama = model(tmp.resolve("llama"), "llama", 1, true);
+        String[] r = run("matrix", "--model", llama.toString(), "--tasks", "math", "--split", "validation",
+                "--max-new-tokens", "2");
+        assertEquals("0", r[0], r[2]);
+        for (String row : new String[] {"base", "classification", "code", "math", "reasoning"}) {
+            assertTrue(r[1].contains("| " + row + " |"), row + " missing from\n" + r[1]);
+        }
+        assertTrue(r[1].startsWith("| validation accuracy | math |"), r[1]);
+    }
+
+        @Test
     void transferPrintsTargetBaseTransferredAndRefusesForeignExpertsInAdapt() throws Exception {
         Path llama = model(tmp.resolve("llama"), "llama", 1, true);
         Path mistral = model(tmp.resolve("mistral"), "mistral", 2, false);
