@@ -46,7 +46,8 @@ final class AdaptCommand {
             "  --split       default test",
             "  --max-new-tokens N   longest answer per pass, default 64",
             "  --seed S      the tasks' data seed and CEM's, default " + TinyRecipe.TASK_SEED + " (the model cards')",
-            "  --cache FILE  the SVD cache, default $T2J_CACHE/svd or ~/.cache/t2j/svd/<fingerprint>-<targets>.safetensors",
+            "  --cache FILE  the SVD cache, default $T2J_CACHE/svd or ~/.cache/t2j/svd/",
+            "                <fingerprint>-<targets>.safetensors",
             "  --record      write the results into DIR's model card (card.json 'adaptation' and a README section): the golden",
             "                numbers a test re-measures",
             "");

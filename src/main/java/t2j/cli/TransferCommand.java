@@ -37,9 +37,11 @@ final class TransferCommand {
             "  --limit    requests per task, default all of the split",
             "  --split    default test",
             "  --max-new-tokens N   default 64",
-            "  --seed S   the tasks' data seed and the shuffle's, default " + TinyRecipe.TASK_SEED + " (the model cards')",
+            "  --seed S   the tasks' data seed and the shuffle's, default " + TinyRecipe.TASK_SEED
+                    + " (the model cards')",
             "  --save     write the transferred experts there as NAME.POLICY.safetensors; default not saved",
-            "  --cache    the target's SVD cache, default $T2J_CACHE/svd or ~/.cache/t2j/svd/<fingerprint>-<targets>.safetensors",
+            "  --cache    the target's SVD cache, default $T2J_CACHE/svd or ~/.cache/t2j/svd/",
+            "             <fingerprint>-<targets>.safetensors",
             "  --record   write the results into the target's model card (card.json 'transfer' and a README section)",
             "");
 

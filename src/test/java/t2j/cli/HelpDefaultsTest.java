@@ -34,7 +34,8 @@ class HelpDefaultsTest {
         HELP.put("TransferCommand", TransferCommand.HELP);
     }
 
-    private static final Pattern ARGS = Pattern.compile("new Args\\([^,]+, \\w+, Set\\.of\\(([^)]*)\\), Set\\.of\\(([^)]*)\\)\\)");
+    private static final Pattern ARGS =
+            Pattern.compile("new Args\\([^,]+, \\w+, Set\\.of\\(([^)]*)\\), Set\\.of\\(([^)]*)\\)\\)");
     private static final Pattern OPTION = Pattern.compile("\"(--[a-z-]+)\"");
 
     @Test
