@@ -70,7 +70,7 @@ public final class ChatTemplate implements ChatFormat {
         try {
             return step.get();
         } catch (TemplateException e) {
-            throw new ChatTemplateException(ChatTemplateException.Kind.valueOf(e.kind().name()), e.getMessage(), e);
+            throw new ChatTemplateException(e);
         }
     }
 }

@@ -9,17 +9,7 @@ import t2j.prompt.Prompter;
 import t2j.task.Example;
 
 /** Next-token loss on the reference completions, averaged over the batch's reference tokens. */
-final class NextTokenLoss implements BatchLoss {
-    private final Adapter adapter;
-    private final Prompter prompter;
-    private final Backprop backprop;
-
-    NextTokenLoss(Adapter adapter, Prompter prompter, Backprop backprop) {
-        this.adapter = adapter;
-        this.prompter = prompter;
-        this.backprop = backprop;
-    }
-
+record NextTokenLoss(Adapter adapter, Prompter prompter, Backprop backprop) implements BatchLoss {
     @Override
     public StepStats step(List<Example> batch, Map<String, float[]> grads, int iteration) {
         int n = batch.size();

@@ -18,24 +18,8 @@ import t2j.util.Seeds;
  * The paper's REINFORCE: roll out ({@code samplesPerPrompt} per prompt), verify, reward, and the loss
  * {@code −Σ_b w_b·log p(y_b)} with the weights of {@link #rowWeights}, optionally plus a KL penalty to the base model.
  */
-final class ReinforceLoss implements BatchLoss {
-    private final TrainingConfig cfg;
-    private final Transformer model;
-    private final Adapter adapter;
-    private final Task task;
-    private final Prompter prompter;
-    private final Backprop backprop;
-
-    ReinforceLoss(TrainingConfig cfg, Transformer model, Adapter adapter, Task task, Prompter prompter,
-                  Backprop backprop) {
-        this.cfg = cfg;
-        this.model = model;
-        this.adapter = adapter;
-        this.task = task;
-        this.prompter = prompter;
-        this.backprop = backprop;
-    }
-
+record ReinforceLoss(TrainingConfig cfg, Transformer model, Adapter adapter, Task task, Prompter prompter,
+                     Backprop backprop) implements BatchLoss {
     @Override
     public StepStats step(List<Example> batch, Map<String, float[]> grads, int iteration) {
         int g = cfg.samplesPerPrompt();
