@@ -69,7 +69,9 @@ kernel_classpath() {
       -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
     command -v mvn >/dev/null || die "the kernel is not built and mvn is missing: install Maven (apt-get install maven, or the conda environment.yml)"
     echo "t2j: building the kernel (mvn -q -B -DskipTests package -pl kernel -am)..." >&2
-    (cd "$T2J_ROOT" && mvn -q -B -DskipTests package -pl kernel -am >&2) || die "build failed"
+    # Maven 3.8's console library writes ESC[0m resets even in batch mode unless told not to (a JVM property).
+    (cd "$T2J_ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" \
+        mvn -q -B -Dstyle.color=never -DskipTests package -pl kernel -am >&2) || die "build failed"
     jar="$(ls "$target"/t2j-kernel-*.jar | grep -v -- '-tests.jar' | head -n1)"
   fi
   echo "$jar:$(cat "$target/classpath.txt")"

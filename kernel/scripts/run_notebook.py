@@ -52,22 +52,31 @@ def traceback_text(cell):
                      for output in cell.get("outputs", []) if output.get("output_type") == "error")
 
 
+def default_output(notebook):
+    """out/run/NAME.ipynb under the t2j folder: beside ./t2j demo's out/, never over the notebook itself."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return os.path.join(root, "out", "run", os.path.basename(notebook))
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+    # ./t2j run prints the user's help itself; --kernel is the launcher's, not the user's.
+    parser = argparse.ArgumentParser(prog="./t2j run")
     parser.add_argument("notebook")
-    parser.add_argument("--kernel", required=True)
+    parser.add_argument("--kernel", required=True, help=argparse.SUPPRESS)
     parser.add_argument("--output", help="write the executed notebook here (also on failure)")
     parser.add_argument("--timeout", type=float, default=None, help="seconds per cell; interrupts the cell")
     args = parser.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
     failure = execute(nb, args.notebook, args.kernel, args.timeout)
-    if args.output:
-        nbformat.write(nb, args.output)
+    output = args.output or default_output(args.notebook)
+    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
+    nbformat.write(nb, output)
     if failure is None:
-        print("t2j run: %s: all %d code cells ran" % (args.notebook, sum(c.cell_type == "code" for c in nb.cells)))
+        print("t2j run: %s: all %d code cells ran; executed notebook: %s"
+              % (args.notebook, sum(c.cell_type == "code" for c in nb.cells), output))
         return 0
-    print("t2j run: %s: %s" % (args.notebook, describe(failure)), file=sys.stderr)
+    print("t2j run: %s: %s; executed notebook: %s" % (args.notebook, describe(failure), output), file=sys.stderr)
     text = traceback_text(failure[1])
     if text:
         print(text, file=sys.stderr)

@@ -1,7 +1,7 @@
 package t2j.adapt;
 
 import t2j.model.Transformer;
-import t2j.train.Prompter;
+import t2j.prompt.Prompter;
 
 /**
  * What dispatchers and the two-pass runner work with: the model, how examples become prompts, the experts that can

@@ -6,7 +6,7 @@ import t2j.generate.GenerationConfig;
 import t2j.generate.Generator;
 import t2j.model.Transformer;
 import t2j.task.Example;
-import t2j.train.Prompter;
+import t2j.prompt.Prompter;
 import t2j.util.Progress;
 
 /** Greedy, batched completions that keep their token ids (few-shot fitness needs them for log-likelihoods). */

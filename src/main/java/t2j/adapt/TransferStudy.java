@@ -11,7 +11,7 @@ import t2j.task.Example;
 import t2j.task.Split;
 import t2j.task.Task;
 import t2j.task.Tasks;
-import t2j.train.Prompter;
+import t2j.prompt.Prompter;
 import t2j.util.Progress;
 
 /**

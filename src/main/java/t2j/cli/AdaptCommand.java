@@ -43,6 +43,11 @@ final class AdaptCommand {
             "  --cem-iterations / --cem-population / --cem-elites   default 10 / 32 / 0.2 (the released code runs 50 iterations)",
             "  --per-matrix  one α per expert per adapted matrix instead of one per expert",
             "  --classifier  the classification expert's name, default classification",
+            "  --split       default test",
+            "  --max-new-tokens N   longest answer per pass, default 64",
+            "  --seed S      the tasks' data seed and CEM's, default " + TinyRecipe.TASK_SEED + " (the model cards')",
+            "  --cache FILE  the SVD cache, default $T2J_CACHE/svd or ~/.cache/t2j/svd/",
+            "                <fingerprint>-<targets>.safetensors",
             "  --record      write the results into DIR's model card (card.json 'adaptation' and a README section): the golden",
             "                numbers a test re-measures",
             "");

@@ -13,9 +13,11 @@ final class DecomposeCommand {
     static final String HELP = String.join("\n",
             "usage: t2j decompose --model DIR [--targets mlp|attention|all-linear|REGEX] [--cache FILE]",
             "",
-            "Decomposes each targeted weight W = U·diag(σ)·Vᵀ (LAPACK sgesdd), writes the cache (default",
-            "$T2J_CACHE or ~/.cache/t2j/svd/<weights-fingerprint>-<targets>.safetensors) and prints per matrix its",
-            "shape, largest and smallest σ and ‖W − UΣVᵀ‖/‖W‖.",
+            "Decomposes each targeted weight W = U·diag(σ)·Vᵀ (LAPACK sgesdd), writes the cache and prints per",
+            "matrix its shape, largest and smallest σ and ‖W − UΣVᵀ‖/‖W‖.",
+            "",
+            "  --targets T    which weights, default mlp",
+            "  --cache FILE   default $T2J_CACHE/svd or ~/.cache/t2j/svd/<weights-fingerprint>-<targets>.safetensors",
             "");
 
     private DecomposeCommand() {}

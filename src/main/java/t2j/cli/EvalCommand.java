@@ -21,6 +21,14 @@ final class EvalCommand {
             "                [--limit N] [--show N] [--max-new-tokens N] [--seed S]",
             "",
             "Prints the accuracy and, with --show, the first N completions with their verdicts.",
+            "",
+            "  --expert FILE        an SVF expert to apply, default none (the base model)",
+            "  --split S            default test",
+            "  --limit N            examples, default all of the split",
+            "  --show N             completions to print, default 0",
+            "  --max-new-tokens N   default 64",
+            "  --seed S             the task's data seed, default 42 (the model cards')",
+            "  --cache FILE         the SVD cache (with --expert), default $T2J_CACHE/svd or ~/.cache/t2j/svd/...",
             "");
 
     private EvalCommand() {}

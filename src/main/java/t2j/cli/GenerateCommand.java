@@ -18,12 +18,13 @@ final class GenerateCommand {
             "usage: t2j generate --model DIR --prompt TEXT [options]",
             "",
             "  --chat                 wrap the prompt as a user message in the model's chat format",
-            "  --system TEXT          system message (with --chat)",
+            "  --system TEXT          system message (with --chat), default none",
             "  --max-new-tokens N     default 128",
             "  --temperature T        0 = greedy (default); > 0 samples",
             "  --top-p P              nucleus sampling mass, default 1.0",
             "  --seed S               sampling seed, default 0",
-            "  --stop STR             stop when the output contains STR (separate several with '|')",
+            "  --stop STR             stop when the output contains STR (separate several with '|'); default only at",
+            "                         the model's end-of-turn or end-of-sequence token",
             "",
             "Without --chat the prompt is encoded as raw text with the tokenizer's BOS in front.",
             "");
@@ -50,7 +51,7 @@ final class GenerateCommand {
         } else {
             ids = tok.encodeWithSpecials(prompt);
         }
-        int[] eos = t2j.train.ChatPrompter.stopIds(model.config(), tok);
+        int[] eos = t2j.prompt.ChatPrompter.stopIds(model.config(), tok);
         List<String> stops = a.has("--stop") ? List.of(a.get("--stop", "").split("\\|")) : List.of();
         GenerationConfig cfg = GenerationConfig.greedy(a.integer("--max-new-tokens", 128), eos)
                 .withSampling(a.number("--temperature", 0f), a.number("--top-p", 1f), a.integer("--seed", 0))

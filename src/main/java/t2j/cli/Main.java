@@ -51,7 +51,7 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         if (args[0].equals("help") || (HELPS.containsKey(args[0]) && Arrays.stream(rest).anyMatch(a -> a.equals("--help") || a.equals("-h")))) {
             String cmd = args[0].equals("help") ? rest[0] : args[0];
-            if (cmd.equals("tokenize")) return t2j.tokenizer.TokenizeCommand.run(new String[] {"--help"}, out, err);
+            if (cmd.equals("tokenize")) return TokenizeCommand.run(new String[] {"--help"}, out, err);
             String help = HELPS.get(cmd);
             if (help == null) {
                 err.println("t2j help: unknown command '" + cmd + "'");
@@ -65,7 +65,7 @@ public final class Main {
             switch (args[0]) {
                 case "generate": return GenerateCommand.run(rest, out, err);
                 case "logits": return LogitsCommand.run(rest, out, err);
-                case "tokenize": return t2j.tokenizer.TokenizeCommand.run(rest, out, err);
+                case "tokenize": return TokenizeCommand.run(rest, out, err);
                 case "bench": return BenchCommand.run(rest, out, err);
                 case "decompose": return DecomposeCommand.run(rest, out, err);
                 case "train": return TrainCommand.run(rest, out, err);

@@ -13,8 +13,12 @@ final class MatrixCommand {
     static final String HELP = String.join("\n",
             "usage: t2j matrix --model DIR [--experts DIR] [--tasks a,b,c] [--split test|validation] [--max-new-tokens N]",
             "",
-            "Evaluates the base model and each expert in --experts (default DIR/experts) on each task (default: the",
-            "model card's tasks) and prints a Markdown table.",
+            "Evaluates the base model and each expert on each task and prints a Markdown table.",
+            "",
+            "  --experts DIR        default DIR/experts",
+            "  --tasks a,b,c        default the model card's tasks (" + String.join(",", TinyRecipe.CARD_TASKS) + ")",
+            "  --split S            default test",
+            "  --max-new-tokens N   default 64",
             "");
 
     private MatrixCommand() {}

@@ -28,6 +28,12 @@ final class PretrainCommand {
             "the weights of the model in SRC, token rows carried over by text, then continues training on the same instruction",
             "data, planted habit included (defaults --steps 300 --lr 1e-3 --seed 13): a relative of SRC that experts can move",
             "to (see t2j transfer).",
+            "",
+            "  --steps N      default 3000 (pretrain), 200 (--tune), 300 (--descend-from)",
+            "  --batch N      sequences per step, default 16",
+            "  --lr X         default 2e-3 (pretrain), 1e-3 (--tune, --descend-from)",
+            "  --per-task N   training examples drawn per built-in task, default 20000",
+            "  --seed S       default 1 (llama) or 2 (mistral) for pretrain, 11 (--tune), 13 (--descend-from)",
             "");
 
     private PretrainCommand() {}

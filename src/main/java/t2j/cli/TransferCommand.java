@@ -32,8 +32,16 @@ final class TransferCommand {
             "",
             "  --policy   default as-is,shuffled (shuffled = each z-vector in a seeded random order: the paper's control);",
             "             truncate-pad cuts or pads z-vectors whose lengths differ",
+            "  --experts  expert names or files, default every FROM/experts/*.safetensors",
+            "  --task     default the unseen task of each expert's category",
             "  --limit    requests per task, default all of the split",
-            "  --save     write the transferred experts there as NAME.POLICY.safetensors",
+            "  --split    default test",
+            "  --max-new-tokens N   default 64",
+            "  --seed S   the tasks' data seed and the shuffle's, default " + TinyRecipe.TASK_SEED
+                    + " (the model cards')",
+            "  --save     write the transferred experts there as NAME.POLICY.safetensors; default not saved",
+            "  --cache    the target's SVD cache, default $T2J_CACHE/svd or ~/.cache/t2j/svd/",
+            "             <fingerprint>-<targets>.safetensors",
             "  --record   write the results into the target's model card (card.json 'transfer' and a README section)",
             "");
 

@@ -9,7 +9,7 @@ import t2j.model.Backprop;
 import t2j.model.Transformer;
 import t2j.tensor.Blas;
 import t2j.tensor.Matrix;
-import t2j.train.Adapter;
+import t2j.adapter.Adapter;
 
 /**
  * LoRA, the baseline SVF is compared with: {@code W′ = W + (alpha/r)·B·A} with {@code A [r×in]}, {@code B [out×r]},
@@ -23,7 +23,7 @@ public final class LoraAdapter implements Adapter {
     private final int rank;
     private final float scale;
     private final Map<String, float[]> params = new LinkedHashMap<>();
-    private final t2j.train.WeightSnapshot base;
+    private final t2j.adapter.WeightSnapshot base;
 
     public LoraAdapter(Transformer model, List<String> targets, int rank, float alpha, long seed) {
         if (rank <= 0) throw new IllegalArgumentException("LoRA rank must be positive, got " + rank);
@@ -40,7 +40,7 @@ public final class LoraAdapter implements Adapter {
             params.put(name + ".lora_A", a);
             params.put(name + ".lora_B", new float[w.rows() * rank]);
         }
-        base = new t2j.train.WeightSnapshot(model.weights(), targets);
+        base = new t2j.adapter.WeightSnapshot(model.weights(), targets);
     }
 
     public int rank() {

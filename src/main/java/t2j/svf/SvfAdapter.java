@@ -8,7 +8,7 @@ import t2j.model.Backprop;
 import t2j.model.Transformer;
 import t2j.tensor.Blas;
 import t2j.tensor.Matrix;
-import t2j.train.Adapter;
+import t2j.adapter.Adapter;
 
 /**
  * Singular Value Fine-tuning on a live model: one z-vector per decomposed matrix, composed into the weights as
@@ -28,7 +28,7 @@ public final class SvfAdapter implements Adapter {
     private final Decomposition dec;
     private final Parametrization param;
     private final Map<String, float[]> z = new LinkedHashMap<>();
-    private final t2j.train.WeightSnapshot base;
+    private final t2j.adapter.WeightSnapshot base;
 
     /** z initialised as the parametrization's training start, seeded. */
     public SvfAdapter(Transformer model, Decomposition dec, Parametrization param, long seed) {
@@ -40,7 +40,7 @@ public final class SvfAdapter implements Adapter {
                     + dec.fingerprint() + " vs " + model.weights().fingerprint() + "); is an adapter already applied?");
         SplittableRandom rnd = new SplittableRandom(seed);
         for (String name : dec.names()) z.put(name, param.initialZ(dec.get(name).rank(), rnd));
-        base = new t2j.train.WeightSnapshot(model.weights(), dec.names());
+        base = new t2j.adapter.WeightSnapshot(model.weights(), dec.names());
     }
 
     public Parametrization parametrization() {

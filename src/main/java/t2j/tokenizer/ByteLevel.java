@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * printable character, so a vocabulary of strings can cover arbitrary bytes. Printable Latin-1 bytes map to
  * themselves; the rest map to U+0100 upwards in byte order (space becomes 'Ġ', newline 'Ċ').
  */
-final class ByteLevel {
+public final class ByteLevel {
     private static final char[] BYTE_TO_CHAR = new char[256];
     private static final int[] CHAR_TO_BYTE = new int[0x180];
 
@@ -33,7 +33,8 @@ final class ByteLevel {
         return new String(out);
     }
 
-    static char charOf(int b) {
+    /** The table character that stands for byte {@code b} (GPT-2's bytes_to_unicode). */
+    public static char charOf(int b) {
         return BYTE_TO_CHAR[b];
     }
 

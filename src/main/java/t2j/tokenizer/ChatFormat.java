@@ -1,6 +1,7 @@
 package t2j.tokenizer;
 
 import java.util.List;
+import t2j.tokenizer.jinja.PyValues;
 
 /**
  * Renders a conversation into the prompt text an instruct model was trained on. The result contains the special

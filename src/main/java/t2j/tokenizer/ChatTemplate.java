@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import t2j.tokenizer.jinja.Template;
+import t2j.tokenizer.jinja.TemplateException;
 
 /**
- * A Hugging Face chat template ({@code chat_template} in tokenizer_config.json) rendered by a small Jinja
- * interpreter written for them: if/elif/else, for (with loop.*, else, inline if, unpacking), set (and
- * {@code namespace()} attributes), break/continue, whitespace control with transformers' trim_blocks and
- * lstrip_blocks, the usual operators, string and dict methods, and the filters and tests real templates use
- * (trim, length, tojson, selectattr ...). Enough for the Llama-3 and Mistral templates.
+ * A Hugging Face chat template ({@code chat_template} in tokenizer_config.json) rendered by the Jinja interpreter
+ * of {@link t2j.tokenizer.jinja} (the subset real templates use; enough for the Llama-3 and Mistral templates).
  *
  * <p>The template is parsed in the constructor; anything outside the subset (macros, unknown filters ...) fails
  * there with a {@link ChatTemplateException} of kind UNSUPPORTED naming the construct and line.
@@ -21,7 +21,7 @@ import java.util.Map;
  * }</pre>
  */
 public final class ChatTemplate implements ChatFormat {
-    private final List<TemplateAst.Node> template;
+    private final Template template;
     private final String bosToken;
     private final String eosToken;
 
@@ -31,7 +31,7 @@ public final class ChatTemplate implements ChatFormat {
      * @throws ChatTemplateException when the template cannot be parsed or uses an unsupported construct
      */
     public ChatTemplate(String source, String bosToken, String eosToken) {
-        this.template = TemplateParser.parse(source);
+        this.template = translated(() -> Template.parse(source));
         this.bosToken = bosToken;
         this.eosToken = eosToken;
     }
@@ -62,6 +62,15 @@ public final class ChatTemplate implements ChatFormat {
         vars.put("bos_token", bosToken);
         vars.put("eos_token", eosToken);
         vars.putAll(variables);
-        return TemplateInterpreter.render(template, vars);
+        return translated(() -> template.render(vars));
+    }
+
+    /** The interpreter knows no tokenizers; its errors become this package's, kind and message kept. */
+    private static <T> T translated(Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (TemplateException e) {
+            throw new ChatTemplateException(e);
+        }
     }
 }

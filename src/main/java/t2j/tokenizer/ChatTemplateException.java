@@ -1,23 +1,23 @@
 package t2j.tokenizer;
 
+import t2j.tokenizer.jinja.TemplateException;
+
 /**
- * A chat template that cannot be rendered. {@link #kind()} tells a template using a Jinja feature this
- * interpreter lacks ({@code UNSUPPORTED}: fall back to a built-in {@link ChatFormat}) from a broken template
- * ({@code SYNTAX}), an error while rendering ({@code RUNTIME}) and the template's own {@code raise_exception}
- * ({@code RAISED}, e.g. "conversation roles must alternate").
+ * A chat template that cannot be rendered, as a tokenizer error. {@link #kind()} tells a template using a Jinja
+ * feature this interpreter lacks ({@code UNSUPPORTED}: fall back to a built-in {@link ChatFormat}) from a broken
+ * template ({@code SYNTAX}), an error while rendering ({@code RUNTIME}) and the template's own
+ * {@code raise_exception} ({@code RAISED}, e.g. "conversation roles must alternate").
  */
 public class ChatTemplateException extends TokenizerException {
-    /** What went wrong. */
-    public enum Kind { SYNTAX, UNSUPPORTED, RUNTIME, RAISED }
+    private final TemplateException.Kind kind;
 
-    private final Kind kind;
-
-    public ChatTemplateException(Kind kind, String message) {
-        super(message);
-        this.kind = kind;
+    /** The interpreter's error, message and kind kept. */
+    public ChatTemplateException(TemplateException cause) {
+        super(cause.getMessage(), cause);
+        this.kind = cause.kind();
     }
 
-    public Kind kind() {
+    public TemplateException.Kind kind() {
         return kind;
     }
 }

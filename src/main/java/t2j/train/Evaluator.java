@@ -5,6 +5,7 @@ import java.util.List;
 import t2j.generate.GenerationConfig;
 import t2j.generate.Generator;
 import t2j.model.Transformer;
+import t2j.prompt.Prompter;
 import t2j.task.Example;
 import t2j.task.Task;
 import t2j.task.Verdict;
@@ -53,7 +54,9 @@ public final class Evaluator {
 
     /** Generates greedily for every example and verifies each completion. */
     public Evaluation evaluate(Task task, List<Example> examples, Progress progress) {
-        List<String> texts = complete(examples, progress);
+        // A bar that says which task it counts, since a study evaluates many in a row.
+        Progress named = (what, done, total) -> progress.update(what + " " + task.name(), done, total);
+        List<String> texts = complete(examples, named);
         List<Outcome> out = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) out.add(new Outcome(examples.get(i), texts.get(i), task.verify(examples.get(i), texts.get(i))));
         return new Evaluation(out);

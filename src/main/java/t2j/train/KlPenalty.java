@@ -1,5 +1,6 @@
 package t2j.train;
 
+import t2j.adapter.Adapter;
 import t2j.model.Backprop;
 import t2j.model.Transformer;
 

@@ -2,11 +2,13 @@ package t2j.train;
 
 import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import t2j.io.DType;
 import t2j.io.SafeTensorsFile;
 import t2j.io.SafeTensorsWriter;
@@ -40,6 +42,18 @@ record TrainingCheckpoint(int iteration, Map<String, float[]> params, Map<String
             b.put(e.getValue()).position(0);
             entries.add(new SafeTensorsWriter.Entry(prefix + e.getKey(), DType.F32, new long[] {e.getValue().length}, b));
         }
+    }
+
+    /** The checkpoint a run resumes from: empty when it has no checkpoint file or the file does not exist yet. */
+    static Optional<TrainingCheckpoint> resumable(Path file, Map<String, float[]> like) throws IOException {
+        if (file == null || !Files.exists(file)) return Optional.empty();
+        return Optional.of(load(file, like));
+    }
+
+    /** Puts the checkpoint's parameters into the live ones and its moments into {@code adam}. */
+    void restoreInto(Map<String, float[]> live, Adam adam) {
+        params.forEach((k, v) -> System.arraycopy(v, 0, live.get(k), 0, v.length));
+        adam.restore(adamState, adamSteps);
     }
 
     /** Reads a checkpoint, refusing one whose parameters do not match the adapter being trained. */

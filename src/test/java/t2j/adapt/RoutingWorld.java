@@ -28,7 +28,7 @@ import t2j.util.Progress;
  * {@code mid}), plus classification ({@code ?|3+7+1=} → {@code \boxed{hi}}), and a micro Llama pretrained on all of
  * it in seconds. The pretrained weights are built once per JVM and shared by the test classes.
  */
-final class RoutingWorld extends t2j.train.CharPrompter {
+public final class RoutingWorld extends t2j.train.CharPrompter {
     static final String CHARS = "0123456789+*-=?|\\boxed{}hilm";
     static final int BOS = CHARS.length(), EOS = CHARS.length() + 1;
     static final String SYSTEM = "?";
@@ -75,7 +75,7 @@ final class RoutingWorld extends t2j.train.CharPrompter {
     }
 
     /** An expert on {@code dec}'s weights with z drawn as {@code mean + std·N(0,1)}. */
-    static Expert expert(Decomposition dec, String task, double mean, double std, long seed) {
+    public static Expert expert(Decomposition dec, String task, double mean, double std, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         Map<String, float[]> z = new LinkedHashMap<>();
         for (String n : dec.names()) {

@@ -98,6 +98,39 @@ class CliTest {
         Run e = run("eval", "--model", model.toString(), "--task", "reasoning", "--limit", "4", "--max-new-tokens", "4");
         assertEquals(0, e.status(), e.err());
         assertTrue(e.out().contains("base model on reasoning/test: accuracy"), e.out());
+        assertTrue(e.err().contains("evaluate reasoning"), "the progress bar names the task: " + e.err());
+    }
+
+    @Test
+    void trainWritesAnSvfExpertFileOrAPeftLoraFolder() throws Exception {
+        String[] common = {"--model", model.toString(), "--task", "math", "--iterations", "1", "--batch", "2",
+            "--max-new-tokens", "2", "--validation", "2", "--eval-every", "1"};
+        Path svf = dir.resolve("trained/math.safetensors");
+        Run s = run(concat(new String[] {"train", "--out", svf.toString()}, common));
+        assertEquals(0, s.status(), s.err());
+        t2j.svf.Expert e = t2j.svf.Expert.load(svf);
+        assertEquals("svf", e.info().get("method"));
+        assertEquals("math", e.info().get("task"));
+        assertEquals(Transformer.load(model).weights().fingerprint(), e.baseFingerprint());
+        assertTrue(s.err().contains("train math"), "the progress bar names the task: " + s.err());
+        assertTrue(!Files.exists(Path.of(svf + ".ckpt")), "a finished run leaves no checkpoint");
+
+        Run wrong = run(concat(new String[] {"train", "--method", "lora", "--out", dir.resolve("l.safetensors").toString()},
+                common));
+        assertEquals(2, wrong.status());
+        assertTrue(wrong.err().contains("PEFT") && wrong.err().contains("folder"), wrong.err());
+        Path lora = dir.resolve("trained/math-lora");
+        Run l = run(concat(new String[] {"train", "--method", "lora", "--lora-rank", "2", "--out", lora.toString()}, common));
+        assertEquals(0, l.status(), l.err());
+        t2j.lora.LoraExpert back = t2j.lora.LoraExpert.load(lora);
+        assertEquals(2, back.rank());
+        assertEquals("lora", back.info().get("method"));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     @Test

@@ -15,7 +15,7 @@ import t2j.task.Split;
 import t2j.task.Task;
 import t2j.task.Tasks;
 import t2j.tokenizer.Tokenizer;
-import t2j.train.ChatPrompter;
+import t2j.prompt.ChatPrompter;
 import t2j.train.Evaluator;
 import t2j.util.Progress;
 

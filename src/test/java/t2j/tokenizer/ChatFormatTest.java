@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import t2j.tokenizer.jinja.TemplateException;
 
 /**
  * The built-in Llama-3 and Mistral formats, and their agreement with chat templates: with templates written in the
@@ -78,7 +79,7 @@ class ChatFormatTest {
         List<ChatMessage> twoUsers = List.of(ChatMessage.user("a"), ChatMessage.user("b"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ChatFormat.MISTRAL.render(twoUsers, true)).getMessage().contains("alternate"));
         ChatTemplateException e = assertThrows(ChatTemplateException.class, () -> mistralStyle().render(twoUsers, true));
-        assertEquals(ChatTemplateException.Kind.RAISED, e.kind());
+        assertEquals(TemplateException.Kind.RAISED, e.kind());
         assertThrows(IllegalArgumentException.class, () -> ChatFormat.MISTRAL.render(List.of(ChatMessage.user("a"), new ChatMessage("tool", "x")), true));
     }
 
@@ -133,7 +134,7 @@ class ChatFormatTest {
         assertEquals("<s>[INST]Hello![/INST]", format.render(ONE, true));
         assertEquals("<s>[INST] What is 2+2? [/INST] 4 </s>[INST]You are terse.\n\nAnd 3+3?[/INST]", format.render(SYSTEM_AND_TURNS, true));
         ChatTemplateException e = assertThrows(ChatTemplateException.class, () -> format.render(List.of(ChatMessage.assistant("x")), true));
-        assertEquals(ChatTemplateException.Kind.RAISED, e.kind());
+        assertEquals(TemplateException.Kind.RAISED, e.kind());
         int[] ids = tok.encode(format.render(ONE, true));
         assertEquals(List.of("<s>", "[INST]", "Hello", "!", "[/INST]"), ByteLevelBpeTest.strings(tok, ids));
     }

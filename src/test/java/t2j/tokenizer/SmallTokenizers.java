@@ -15,7 +15,7 @@ import t2j.json.Json;
  * downloaded files. Tests tweak the returned maps (e.g. swap the normalizer for a Metaspace pre-tokenizer) and
  * write them with {@link #write}.
  */
-final class SmallTokenizers {
+public final class SmallTokenizers {
     /** Llama-3's pre-tokenizer pattern, verbatim from its tokenizer.json. */
     static final String LLAMA3_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
@@ -65,7 +65,7 @@ final class SmallTokenizers {
      * {@code <unk> <s> </s>}, the 256 {@code <0xNN>} byte tokens, a few letters and merges spelling "▁hello" and
      * "▁world". With byte fallback every other character becomes its UTF-8 byte tokens.
      */
-    static Map<String, Object> sentencePiece(boolean byteFallback) {
+    public static Map<String, Object> sentencePiece(boolean byteFallback) {
         Map<String, Object> vocab = new LinkedHashMap<>();
         for (String t : new String[] {"<unk>", "<s>", "</s>"}) vocab.put(t, (long) vocab.size());
         for (int b = 0; b < 256; b++) vocab.put(String.format("<0x%02X>", b), (long) vocab.size());
@@ -131,7 +131,7 @@ final class SmallTokenizers {
     }
 
     /** Writes {@code doc} as dir/tokenizer.json (and {@code config}, when not null, as tokenizer_config.json). */
-    static Path write(Path dir, Map<String, Object> doc, Map<String, Object> config) {
+    public static Path write(Path dir, Map<String, Object> doc, Map<String, Object> config) {
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("tokenizer.json"), Json.write(doc));

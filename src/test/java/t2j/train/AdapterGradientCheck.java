@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import t2j.adapter.Adapter;
 import t2j.model.Backprop;
 import t2j.model.Transformer;
 

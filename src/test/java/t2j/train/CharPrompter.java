@@ -1,6 +1,7 @@
 package t2j.train;
 
 import java.util.Arrays;
+import t2j.prompt.Prompter;
 import t2j.task.Example;
 
 /**

@@ -33,11 +33,11 @@ class ObjectiveTest {
         float[] r = {1, -1, -1, 1};
         int[][] c = {{1}, {1, 2}, {1, 2, 3}, {1, 2, 3, 4}};
         // Raw rewards over the batch size.
-        assertArrayEquals(new float[] {0.25f, -0.25f, -0.25f, 0.25f}, Trainer.rowWeights(r, c, 1, false, 0, false), 1e-7f);
+        assertArrayEquals(new float[] {0.25f, -0.25f, -0.25f, 0.25f}, ReinforceLoss.rowWeights(r, c, 1, false, 0, false), 1e-7f);
         // Standardised: mean 0, sd 1 → ±1, over 4.
-        assertArrayEquals(new float[] {0.25f, -0.25f, -0.25f, 0.25f}, Trainer.rowWeights(r, c, 1, true, 0, false), 1e-5f);
+        assertArrayEquals(new float[] {0.25f, -0.25f, -0.25f, 0.25f}, ReinforceLoss.rowWeights(r, c, 1, true, 0, false), 1e-5f);
         // Clipped to ±0.5 before dividing by the batch size.
-        assertArrayEquals(new float[] {0.125f, -0.125f, -0.125f, 0.125f}, Trainer.rowWeights(r, c, 1, true, 0.5, false), 1e-5f);
+        assertArrayEquals(new float[] {0.125f, -0.125f, -0.125f, 0.125f}, ReinforceLoss.rowWeights(r, c, 1, true, 0.5, false), 1e-5f);
     }
 
     @Test
@@ -46,12 +46,12 @@ class ObjectiveTest {
         float[] r = {1, -1, -1, -1, -1, -1};
         int[][] c = {{1, 2}, {1}, {1, 2, 3, 4}, {1}, {1}, {1}};
         float m = -1f / 3;
-        float[] w = Trainer.rowWeights(r, c, 3, false, 0, false);
+        float[] w = ReinforceLoss.rowWeights(r, c, 3, false, 0, false);
         assertArrayEquals(new float[] {(1 - m) / 6, (-1 - m) / 6, (-1 - m) / 6, 0, 0, 0}, w, 1e-7f);
         // Per prompt the weights sum to zero: whatever all rollouts of a prompt share gets no net push.
         assertEquals(0, w[0] + w[1] + w[2], 1e-7);
         // Length-normalised: each weight also divided by its rollout's length.
-        float[] wl = Trainer.rowWeights(r, c, 3, false, 0, true);
+        float[] wl = ReinforceLoss.rowWeights(r, c, 3, false, 0, true);
         assertArrayEquals(new float[] {(1 - m) / 6 / 2, (-1 - m) / 6, (-1 - m) / 6 / 4, 0, 0, 0}, wl, 1e-7f);
         // Standardised over the batch: advantages (4/3, −2/3, −2/3, 0, 0, 0) have population sd √(8/9·... ) computed here.
         double[] adv = {4.0 / 3, -2.0 / 3, -2.0 / 3, 0, 0, 0};
@@ -59,7 +59,7 @@ class ObjectiveTest {
         for (double a : adv) mean += a / 6;
         for (double a : adv) sd += (a - mean) * (a - mean) / 6;
         sd = Math.sqrt(sd);
-        float[] ws = Trainer.rowWeights(r, c, 3, true, 0, false);
+        float[] ws = ReinforceLoss.rowWeights(r, c, 3, true, 0, false);
         for (int i = 0; i < 6; i++) assertEquals(adv[i] / (sd + 1e-6) / 6, ws[i], 1e-6, "row " + i);
     }
 
@@ -75,14 +75,14 @@ class ObjectiveTest {
         // base: ✓✓✗✗✗✗  now: ✓✗✓✓✓✗  → wins 3 (examples 2–4), losses 1 (example 1): z = 2/√4 = 1.
         Evaluator.Evaluation base = outcomes(true, true, false, false, false, false);
         Evaluator.Evaluation now = outcomes(true, false, true, true, true, false);
-        assertEquals(1.0, Trainer.pairedZ(base, now), 1e-12);
-        assertEquals(-1.0, Trainer.pairedZ(now, base), 1e-12);
-        assertEquals(0.0, Trainer.pairedZ(base, base), 0);
+        assertEquals(1.0, McNemarSelection.pairedZ(base, now), 1e-12);
+        assertEquals(-1.0, McNemarSelection.pairedZ(now, base), 1e-12);
+        assertEquals(0.0, McNemarSelection.pairedZ(base, base), 0);
         // A letter-prior shift on a multiple-choice task: 10 wins and 8 losses is +2 % on 100 but z = 2/√18 ≈ 0.47.
         boolean[] b = new boolean[100], n = new boolean[100];
         for (int i = 0; i < 10; i++) n[i] = true;
         for (int i = 10; i < 18; i++) b[i] = true;
-        assertEquals(2 / Math.sqrt(18), Trainer.pairedZ(outcomes(b), outcomes(n)), 1e-12);
+        assertEquals(2 / Math.sqrt(18), McNemarSelection.pairedZ(outcomes(b), outcomes(n)), 1e-12);
     }
 
     private static SvfAdapter movedAdapter(Transformer m) {

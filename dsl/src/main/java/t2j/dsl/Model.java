@@ -20,7 +20,7 @@ import t2j.task.Task;
 import t2j.task.Tasks;
 import t2j.tiny.TinyRecipe;
 import t2j.tokenizer.Tokenizer;
-import t2j.train.ChatPrompter;
+import t2j.prompt.ChatPrompter;
 import t2j.train.Evaluator;
 
 /**

@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
+import t2j.expert.ExpertRecipe;
+import t2j.expert.TrainedAdapter;
 import t2j.svf.Expert;
 import t2j.task.Example;
 import t2j.task.Split;
 import t2j.task.Task;
-import t2j.train.Adapter;
+import t2j.adapter.Adapter;
 import t2j.train.Evaluator;
 import t2j.train.Trainer;
 
@@ -30,19 +32,19 @@ public final class TrainedExpert implements Renderable {
     private final Model model;
     private final Task task;
     private final String method, objective;
+    private final TrainedAdapter trained;
     private final Trainer.Result result;
-    private final Expert expert;
     /** The run's adapter, bound to the model; its parameters are set to {@code result.best()} whenever it is applied. */
     private final Adapter adapter;
 
-    TrainedExpert(Model model, Task task, String method, String objective, Trainer.Result result, Expert expert, Adapter adapter) {
+    TrainedExpert(Model model, Task task, String objective, TrainedAdapter trained) {
         this.model = model;
         this.task = task;
-        this.method = method;
+        this.method = trained.recipe().method().id();
         this.objective = objective;
-        this.result = result;
-        this.expert = expert;
-        this.adapter = adapter;
+        this.trained = trained;
+        this.result = trained.result();
+        this.adapter = trained.adapter();
     }
 
     /** The name of the model it was trained on. */
@@ -76,8 +78,10 @@ public final class TrainedExpert implements Renderable {
 
     /** The SVF expert; LoRA runs have none (use {@link #evaluate} to score them). */
     public Expert expert() {
-        if (expert == null) throw new IllegalStateException("a " + method + " run gives no SVF expert; train with SVF (the default) to get one");
-        return expert;
+        if (trained.recipe().method() != ExpertRecipe.Method.SVF) {
+            throw new IllegalStateException("a " + method + " run gives no SVF expert; train with SVF (the default) to get one");
+        }
+        return trained.expert();
     }
 
     public double baseValidation() {
@@ -114,10 +118,13 @@ public final class TrainedExpert implements Renderable {
         }
     }
 
-    /** Writes the expert (atomically) for {@code Experts.load} or {@code t2j adapt --experts}. */
+    /**
+     * Writes what the run made, atomically: an SVF expert to a {@code .safetensors} file (for {@code Experts.load} or
+     * {@code t2j adapt --experts}), a LoRA adapter to a folder in PEFT's layout.
+     */
     public void save(Path file) {
         try {
-            expert().save(file);
+            trained.save(file);
         } catch (IOException e) {
             throw new UncheckedIOException("could not save the expert to " + file + ": " + e.getMessage(), e);
         }

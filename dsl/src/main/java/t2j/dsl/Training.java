@@ -4,16 +4,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.UnaryOperator;
-import t2j.lora.LoraAdapter;
-import t2j.svf.Decomposition;
-import t2j.svf.Expert;
+import t2j.expert.ExpertLifecycle;
+import t2j.expert.ExpertRecipe;
+import t2j.expert.TrainedAdapter;
 import t2j.svf.Parametrization;
-import t2j.svf.SvfAdapter;
 import t2j.svf.Targets;
 import t2j.task.Task;
-import t2j.train.Adapter;
 import t2j.train.Trainer;
 import t2j.train.TrainingConfig;
 
@@ -141,22 +138,22 @@ public final class Training {
 
     /** Trains, showing progress and the learning curve live; returns the best parameters by validation accuracy. */
     public TrainedExpert run() {
-        Decomposition dec = loraRank > 0 ? null : model.decompose(targets).decomposition();
-        String fingerprint = model.transformer().weights().fingerprint();
-        Adapter adapter = loraRank > 0
-                ? new LoraAdapter(model.transformer(), targets.select(model.transformer().weights()), loraRank, 2f * loraRank, cfg.seed())
-                : new SvfAdapter(model.transformer(), dec, parametrization, cfg.seed());
+        ExpertRecipe recipe = loraRank > 0
+                ? ExpertRecipe.lora(targets, loraRank, 2f * loraRank, cfg)
+                : ExpertRecipe.svf(targets, parametrization, cfg);
+        ExpertLifecycle lifecycle = ExpertLifecycle.configure(model.transformer(), model.prompter(), task, -1, recipe,
+                () -> model.decompose(targets).decomposition());
         List<Trainer.Step> steps = Collections.synchronizedList(new ArrayList<>());
         List<Trainer.Validation> validations = Collections.synchronizedList(new ArrayList<>());
         String title = String.format(Locale.ROOT, "%s %s on %s", model.name(), method(), task.name());
-        Trainer.Result r;
+        TrainedAdapter trained;
         try (Live.Panel panel = Live.panel("train " + method() + " on " + task.name())) {
             panel.withChart(() -> {
                 synchronized (steps) {
                     return steps.isEmpty() ? null : Charts.learningCurve(title, List.copyOf(steps), List.copyOf(validations));
                 }
             });
-            r = new Trainer(model.transformer(), adapter, task, model.prompter(), cfg).train(new Trainer.Listener() {
+            trained = lifecycle.train(null, new Trainer.Listener() {
                 @Override
                 public void onStep(Trainer.Step s) {
                     steps.add(s);
@@ -171,17 +168,8 @@ public final class Training {
             });
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        } finally {
-            adapter.restore();
         }
-        Expert expert = loraRank > 0 ? null : new Expert(r.best(), info(fingerprint, r));
-        return new TrainedExpert(model, task, method(), cfg.objective().name().toLowerCase(), r, expert, adapter);
-    }
-
-    private Map<String, String> info(String fingerprint, Trainer.Result r) {
-        Map<String, String> info = r.expertInfo(fingerprint, model.config().modelType(), method(), targets.id(), task.name(), -1, cfg);
-        info.put("parametrization", parametrization.id());
-        return info;
+        return new TrainedExpert(model, task, cfg.objective().name().toLowerCase(), trained);
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import t2j.lora.LoraExpert;
 import t2j.svf.Expert;
 
 class TrainingTest {
@@ -75,6 +76,19 @@ class TrainingTest {
     }
 
     @Test
+    void aLoraRunIsSavedAsAPeftAdapterFolder(@TempDir Path tmp) throws Exception {
+        TrainedExpert t = small().lora(2).iterations(1).run();
+        Path dir = tmp.resolve("math-lora");
+        t.save(dir);
+        LoraExpert back = LoraExpert.load(dir);
+        assertEquals(2, back.rank());
+        assertEquals(4f, back.alpha(), "the DSL's LoRA alpha is twice the rank");
+        assertEquals("math", back.info().get("task"));
+        assertEquals(llama.transformer().weights().fingerprint(), back.info().get("base_fingerprint"));
+        assertTrue(Files.readString(dir.resolve("adapter_config.json")).contains("\"peft_type\":\"LORA\""));
+    }
+
+        @Test
     void loraRunHasNoExpert() {
         TrainedExpert t = small().lora(2).iterations(1).run();
         assertEquals("lora", t.method());

@@ -22,6 +22,8 @@ final class Preload {
             "import t2j.generate.*;",
             "import t2j.svf.*;",
             "import t2j.task.*;",
+            "import t2j.adapter.*;",
+            "import t2j.prompt.*;",
             "import t2j.train.*;",
             "import t2j.adapt.*;",
             // charts and tables

@@ -51,6 +51,9 @@ class RunScriptTest {
         assertTrue(result.stderr.contains("cell 3 (In [2]) failed: java.lang.IllegalStateException: weights missing"),
                 result.stderr);
         assertTrue(result.stderr.contains("cell [2], line 2"), result.stderr);
+        Path kept = JupyterFixture.REPO.resolve("out/run/bad.ipynb");
+        assertTrue(result.stderr.contains("executed notebook: " + kept), result.stderr);
+        assertTrue(Files.readString(kept).contains("weights missing"), "the executed copy keeps the failing output");
         assertTrue(Files.notExists(marker), "cells after the failure must not run");
     }
 

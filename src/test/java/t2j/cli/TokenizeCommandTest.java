@@ -1,4 +1,4 @@
-package t2j.tokenizer;
+package t2j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import t2j.json.Json;
+import t2j.tokenizer.SmallTokenizers;
+import t2j.tokenizer.Tokenizer;
 
 /** {@code t2j tokenize}: ids as a JSON array, help, and clear failures. */
 class TokenizeCommandTest {

@@ -1,4 +1,4 @@
-package t2j.adapt;
+package t2j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import t2j.cli.Main;
+import t2j.adapt.RoutingWorld;
 import t2j.io.DType;
 import t2j.model.ModelConfig;
 import t2j.model.ModelWeights;
@@ -21,7 +21,7 @@ import t2j.tiny.TinyRecipe;
 import t2j.tokenizer.Tokenizer;
 
 /** {@code t2j adapt} and {@code t2j transfer} end to end on random tiny-recipe models (numbers are meaningless; the plumbing is not). */
-class CliTest {
+class AdaptCommandTest {
     @TempDir
     Path tmp;
 
@@ -70,6 +70,18 @@ class CliTest {
     }
 
     @Test
+    void matrixScoresTheBaseModelAndEveryExpertFromThePool() throws Exception {
+        Path llama = model(tmp.resolve("llama"), "llama", 1, true);
+        String[] r = run("matrix", "--model", llama.toString(), "--tasks", "math", "--split", "validation",
+                "--max-new-tokens", "2");
+        assertEquals("0", r[0], r[2]);
+        for (String row : new String[] {"base", "classification", "code", "math", "reasoning"}) {
+            assertTrue(r[1].contains("| " + row + " |"), row + " missing from\n" + r[1]);
+        }
+        assertTrue(r[1].startsWith("| validation accuracy | math |"), r[1]);
+    }
+
+        @Test
     void transferPrintsTargetBaseTransferredAndRefusesForeignExpertsInAdapt() throws Exception {
         Path llama = model(tmp.resolve("llama"), "llama", 1, true);
         Path mistral = model(tmp.resolve("mistral"), "mistral", 2, false);

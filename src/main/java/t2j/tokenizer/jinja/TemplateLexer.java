@@ -1,4 +1,4 @@
-package t2j.tokenizer;
+package t2j.tokenizer.jinja;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +85,7 @@ final class TemplateLexer {
             int bodyStart = start + 2 + (marker == '-' || marker == '+' ? 1 : 0);
             String close = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
             int end = kind == '#' ? src.indexOf(close, bodyStart) : findClose(src, bodyStart, close);
-            if (end < 0) throw new ChatTemplateException(ChatTemplateException.Kind.SYNTAX, "chat template line " + line + ": unclosed '" + src.substring(start, start + 2) + "'");
+            if (end < 0) throw new TemplateException(TemplateException.Kind.SYNTAX, "chat template line " + line + ": unclosed '" + src.substring(start, start + 2) + "'");
             boolean minusBeforeClose = end > bodyStart && src.charAt(end - 1) == '-';
             String body = src.substring(bodyStart, minusBeforeClose ? end - 1 : end);
             if (kind != '#') out.add(new Chunk(kind == '{' ? ChunkKind.OUTPUT : ChunkKind.STATEMENT, body, tokens(body, line), line));
@@ -165,7 +165,7 @@ final class TemplateLexer {
                 StringBuilder b = new StringBuilder();
                 int j = i + 1;
                 while (true) {
-                    if (j >= s.length()) throw new ChatTemplateException(ChatTemplateException.Kind.SYNTAX, "chat template line " + line + ": unterminated string literal");
+                    if (j >= s.length()) throw new TemplateException(TemplateException.Kind.SYNTAX, "chat template line " + line + ": unterminated string literal");
                     char d = s.charAt(j);
                     if (d == c) break;
                     if (d == '\\' && j + 1 < s.length()) {
@@ -185,7 +185,7 @@ final class TemplateLexer {
                         continue outer;
                     }
                 }
-                throw new ChatTemplateException(ChatTemplateException.Kind.SYNTAX, "chat template line " + line + ": unexpected character '" + c + "'");
+                throw new TemplateException(TemplateException.Kind.SYNTAX, "chat template line " + line + ": unexpected character '" + c + "'");
             }
         }
         out.add(new Token(TokenKind.END, "", null));

@@ -1,4 +1,4 @@
-package t2j.tokenizer;
+package t2j.tokenizer.jinja;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -11,7 +11,7 @@ import java.util.Map;
  * {@code json.dumps} as transformers' {@code tojson} filter calls it. Values are Java's JSON model: String,
  * Long, Double, Boolean, null (None), List, Map, plus {@link Undefined} and {@link Namespace}.
  */
-final class PyValues {
+public final class PyValues {
     private PyValues() {}
 
     /** Jinja's undefined value: what a missing variable, key or attribute evaluates to. */
@@ -200,7 +200,7 @@ final class PyValues {
     }
 
     /** Python's {@code str.strip(chars)}; chars null means whitespace. */
-    static String strip(String s, String chars, boolean left, boolean right) {
+    public static String strip(String s, String chars, boolean left, boolean right) {
         int a = 0, b = s.length();
         while (left && a < b && (chars == null ? isSpace(s.charAt(a)) : chars.indexOf(s.charAt(a)) >= 0)) a++;
         while (right && b > a && (chars == null ? isSpace(s.charAt(b - 1)) : chars.indexOf(s.charAt(b - 1)) >= 0)) b--;

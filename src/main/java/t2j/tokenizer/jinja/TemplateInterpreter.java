@@ -1,7 +1,7 @@
-package t2j.tokenizer;
+package t2j.tokenizer.jinja;
 
-import static t2j.tokenizer.PyValues.*;
-import static t2j.tokenizer.TemplateAst.*;
+import static t2j.tokenizer.jinja.PyValues.*;
+import static t2j.tokenizer.jinja.TemplateAst.*;
 
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -69,13 +69,13 @@ final class TemplateInterpreter {
         return in.out.toString();
     }
 
-    private ChatTemplateException error(String what) {
-        return new ChatTemplateException(ChatTemplateException.Kind.RUNTIME, "chat template line " + line + ": " + what);
+    private TemplateException error(String what) {
+        return new TemplateException(TemplateException.Kind.RUNTIME, "chat template line " + line + ": " + what);
     }
 
     private void defineGlobals(Map<String, Object> g) {
         g.put("raise_exception", (Function) (args, kw) -> {
-            throw new ChatTemplateException(ChatTemplateException.Kind.RAISED, "chat template raised: " + (args.isEmpty() ? "" : str(args.get(0))));
+            throw new TemplateException(TemplateException.Kind.RAISED, "chat template raised: " + (args.isEmpty() ? "" : str(args.get(0))));
         });
         g.put("namespace", (Function) (args, kw) -> {
             Namespace ns = new Namespace();
@@ -379,8 +379,8 @@ final class TemplateInterpreter {
     private final JinjaFilters.Interpreter hooks = new JinjaFilters.Interpreter() {
         @Override public Object item(Object target, Object key) { return TemplateInterpreter.this.item(target, key); }
         @Override public Object add(Object a, Object b) { return binary(new Binary("+", new Const(a), new Const(b)), null); }
-        @Override public ChatTemplateException unsupported(String what) {
-            return new ChatTemplateException(ChatTemplateException.Kind.UNSUPPORTED, "chat template line " + line + ": unsupported Jinja construct: " + what);
+        @Override public TemplateException unsupported(String what) {
+            return new TemplateException(TemplateException.Kind.UNSUPPORTED, "chat template line " + line + ": unsupported Jinja construct: " + what);
         }
     };
 
@@ -419,7 +419,7 @@ final class TemplateInterpreter {
                 case 'p': pattern = "a"; break;
                 case 'j': pattern = "DDD"; break;
                 case '%': b.append('%'); continue;
-                default: throw new ChatTemplateException(ChatTemplateException.Kind.UNSUPPORTED, "chat template: unsupported strftime directive %" + d);
+                default: throw new TemplateException(TemplateException.Kind.UNSUPPORTED, "chat template: unsupported strftime directive %" + d);
             }
             b.append(java.time.format.DateTimeFormatter.ofPattern(pattern, Locale.ENGLISH).format(t));
         }

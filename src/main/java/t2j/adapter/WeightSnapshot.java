@@ -1,4 +1,4 @@
-package t2j.train;
+package t2j.adapter;
 
 import java.util.LinkedHashMap;
 import java.util.List;

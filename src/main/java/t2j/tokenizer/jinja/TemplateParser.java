@@ -1,15 +1,15 @@
-package t2j.tokenizer;
+package t2j.tokenizer.jinja;
 
-import static t2j.tokenizer.TemplateAst.*;
+import static t2j.tokenizer.jinja.TemplateAst.*;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import t2j.tokenizer.TemplateLexer.Chunk;
-import t2j.tokenizer.TemplateLexer.ChunkKind;
-import t2j.tokenizer.TemplateLexer.Token;
-import t2j.tokenizer.TemplateLexer.TokenKind;
+import t2j.tokenizer.jinja.TemplateLexer.Chunk;
+import t2j.tokenizer.jinja.TemplateLexer.ChunkKind;
+import t2j.tokenizer.jinja.TemplateLexer.Token;
+import t2j.tokenizer.jinja.TemplateLexer.TokenKind;
 
 /**
  * Parses the Jinja subset that Hugging Face chat templates use into a {@link TemplateAst}, with Jinja's operator
@@ -463,12 +463,12 @@ final class TemplateParser {
         if (peek().kind != TokenKind.END) throw syntax("unexpected " + peek());
     }
 
-    private ChatTemplateException syntax(String what) {
-        return new ChatTemplateException(ChatTemplateException.Kind.SYNTAX, "chat template line " + line + ": " + what);
+    private TemplateException syntax(String what) {
+        return new TemplateException(TemplateException.Kind.SYNTAX, "chat template line " + line + ": " + what);
     }
 
-    private ChatTemplateException unsupported(String what) {
-        return new ChatTemplateException(ChatTemplateException.Kind.UNSUPPORTED,
+    private TemplateException unsupported(String what) {
+        return new TemplateException(TemplateException.Kind.UNSUPPORTED,
                 "chat template line " + line + ": unsupported Jinja construct: " + what);
     }
 }

@@ -1,4 +1,4 @@
-package t2j.tokenizer;
+package t2j.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import t2j.json.Json;
+import t2j.tokenizer.Tokenizer;
+import t2j.tokenizer.TokenizerException;
 
 /**
  * {@code t2j tokenize}: prints the token ids of a text as a JSON array, so our tokenizer can be checked against

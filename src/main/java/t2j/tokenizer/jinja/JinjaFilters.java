@@ -1,6 +1,6 @@
-package t2j.tokenizer;
+package t2j.tokenizer.jinja;
 
-import static t2j.tokenizer.PyValues.*;
+import static t2j.tokenizer.jinja.PyValues.*;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,7 +34,7 @@ final class JinjaFilters {
         /** Python's {@code a + b}. */
         Object add(Object a, Object b);
 
-        ChatTemplateException unsupported(String what);
+        TemplateException unsupported(String what);
     }
 
     private JinjaFilters() {}

@@ -1,4 +1,4 @@
-package t2j.tokenizer;
+package t2j.tiny;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import t2j.json.Json;
+import t2j.tokenizer.ByteLevel;
 
 /**
  * Writes the character-level tokenizers of the bundled tiny models as ordinary Hugging Face files, in the two

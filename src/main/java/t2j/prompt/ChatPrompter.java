@@ -1,4 +1,4 @@
-package t2j.train;
+package t2j.prompt;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package t2j.tokenizer;
+package t2j.tokenizer.jinja;
 
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
-package t2j.tokenizer;
+package t2j.tokenizer.jinja;
 
-import static t2j.tokenizer.PyValues.*;
-import static t2j.tokenizer.TemplateAst.*;
+import static t2j.tokenizer.jinja.PyValues.*;
+import static t2j.tokenizer.jinja.TemplateAst.*;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
