@@ -3,10 +3,11 @@ package t2j.tiny;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import t2j.adapt.ExpertPool;
+import t2j.adapt.Scope;
 import t2j.model.Transformer;
 import t2j.svf.Decomposition;
 import t2j.svf.Expert;
-import t2j.svf.SvfAdapter;
 import t2j.svf.Targets;
 import t2j.task.Split;
 import t2j.task.Task;
@@ -45,22 +46,19 @@ public final class ExpertMatrix {
         double[][] acc = new double[rows.size()][tasks.size()];
         Evaluator ev = new Evaluator(model, prompter, maxNewTokens);
         Decomposition dec = experts.isEmpty() ? null : Decomposition.compute(model.weights(), Targets.MLP, progress);
-        SvfAdapter svf = dec == null ? null : new SvfAdapter(model, dec, experts.values().iterator().next().parametrization(), 0);
-        try {
+        ExpertPool pool = dec == null ? null : ExpertPool.withoutExperts(model, dec, experts.values().iterator().next().parametrization());
+        try (Scope scope = pool == null ? null : pool.use()) {
             for (int r = 0; r < rows.size(); r++) {
                 if (r > 0) {
                     Expert e = experts.get(rows.get(r));
                     e.checkFits(dec);
-                    svf.setZ(e.z());
-                    svf.apply();
+                    scope.composeZ(e.z());
                 }
                 for (int c = 0; c < tasks.size(); c++) {
                     Task t = Tasks.builtin(tasks.get(c), TinyRecipe.TASK_SEED);
                     acc[r][c] = ev.evaluate(t, t.examples(split), progress).accuracy();
                 }
             }
-        } finally {
-            if (svf != null) svf.restore();
         }
         return new Table(rows, tasks, acc, split);
     }
