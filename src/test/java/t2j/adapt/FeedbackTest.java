@@ -58,9 +58,11 @@ class FeedbackTest {
         assertEquals(1, fl.current("hi"));
         byte[] v1 = Files.readAllBytes(fl.file("hi", 1));
         String fp1 = f.pool.fingerprint("hi");
-        answerAndJudge(fl, false);
-        assertEquals(48, fl.pending("hi").size());
-        FeedbackLearner.Update u = fl.update("hi", hi, heldOut);
+        fl.updateEvery(48, "hi", hi, heldOut);
+        answerAndJudge(fl, false); // the 48th verdict starts the update
+        assertEquals(1, fl.updates().size());
+        FeedbackLearner.Update u = fl.updates().get(0);
+        assertEquals(48, u.feedbacks());
         assertEquals(u.after().accuracy() >= u.before().accuracy(), u.kept(), u.reason());
         assertEquals(2, u.to());
         assertArrayEquals(v1, Files.readAllBytes(fl.file("hi", 1)), "version 1 is never rewritten");

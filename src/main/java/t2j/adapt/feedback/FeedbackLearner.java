@@ -54,6 +54,10 @@ public final class FeedbackLearner {
     private final TrainingConfig cfg;
     private final Map<String, List<Feedback>> pending = new LinkedHashMap<>();
     private final Map<String, Integer> active = new LinkedHashMap<>();
+    private final Map<String, Auto> auto = new LinkedHashMap<>();
+    private final List<Update> updates = new ArrayList<>();
+
+    private record Auto(int every, Task task, List<Example> heldOut) {}
 
     /** @param cfg REINFORCE settings of each update; its answer length should be the context's */
     public FeedbackLearner(AdaptContext ctx, Path versionsDir, TrainingConfig cfg) {
@@ -93,9 +97,25 @@ public final class FeedbackLearner {
         feedback(new Feedback(expert, e.id(), e.system(), e.prompt(), answer.completion(), reward));
     }
 
+    /** Records a verdict; when {@link #updateEvery} asked for it, the expert is updated once enough have come in. */
     public synchronized void feedback(Feedback f) {
         ctx.pool().expert(f.expert());
         pending.computeIfAbsent(f.expert(), k -> new ArrayList<>()).add(f);
+        Auto a = auto.get(f.expert());
+        if (a != null && pending.get(f.expert()).size() >= a.every()) update(f.expert(), a.task(), a.heldOut());
+    }
+
+    /** Updates {@code expert} by itself after every {@code n} verdicts, checked on {@code heldOut} of {@code task}. */
+    public synchronized FeedbackLearner updateEvery(int n, String expert, Task task, List<Example> heldOut) {
+        if (n <= 0) throw new IllegalArgumentException("update every n verdicts needs n > 0, got " + n);
+        ctx.pool().expert(expert);
+        auto.put(expert, new Auto(n, task, List.copyOf(heldOut)));
+        return this;
+    }
+
+    /** Every update this learner made, kept or rolled back, oldest first. */
+    public synchronized List<Update> updates() {
+        return List.copyOf(updates);
     }
 
     /** Feedback collected for {@code expert} since its last update. */
@@ -108,7 +128,12 @@ public final class FeedbackLearner {
      * {@code heldOut} (verified by {@code task}) is not below the current version's. The pending feedback is used up
      * either way.
      */
-    public synchronized Update update(String expert, Task task, List<Example> heldOut) {
+    public Update update(String expert, Task task, List<Example> heldOut) {
+        return update(expert, task, heldOut, cfg);
+    }
+
+    /** {@link #update(String, Task, List)} with other REINFORCE settings for this update only. */
+    public synchronized Update update(String expert, Task task, List<Example> heldOut, TrainingConfig cfg) {
         List<Feedback> items = pending(expert);
         if (items.isEmpty()) throw new IllegalStateException("no feedback collected for expert '" + expert + "' since its last update");
         if (heldOut.isEmpty()) throw new IllegalArgumentException("the held-out check needs examples");
@@ -172,7 +197,9 @@ public final class FeedbackLearner {
             reason = "rolled back: v" + to + " falls below v" + from + " on the held-out check, v" + from + " stays; " + numbers;
             record("rollback", expert, reason);
         }
-        return new Update(expert, from, to, keep, items.size(), before, after, diff, reason);
+        Update u = new Update(expert, from, to, keep, items.size(), before, after, diff, reason);
+        updates.add(u);
+        return u;
     }
 
     private static boolean[] correct(Evaluator.Evaluation e) {
