@@ -82,38 +82,41 @@ public final class Log implements Renderable {
                 "compose ms", "pass 2 ms"), rows);
     }
 
-    /** Each entry at its time (seconds since the first), on the row of its mixture, coloured by purpose. */
+    /**
+     * Each entry at its time (seconds since the first), one row and one colour per mixture, so the chart shows which
+     * weights the model held when; purposes other than answering are named in the legend.
+     */
     public XYChart timeline() {
         if (entries.isEmpty()) throw new IllegalStateException("the log '" + title + "' has no entries to draw");
         List<String> rows = new ArrayList<>();
-        for (LogEntry e : entries) if (!rows.contains(e.mixture())) rows.add(e.mixture());
+        for (LogEntry e : entries) if (!rows.contains(row(e))) rows.add(row(e));
         Instant t0 = Instant.parse(entries.get(0).time());
-        Map<String, List<double[]>> byPurpose = new LinkedHashMap<>();
+        Map<String, List<double[]>> byRow = new LinkedHashMap<>();
         for (LogEntry e : entries) {
             double x = (Instant.parse(e.time()).toEpochMilli() - t0.toEpochMilli()) / 1e3;
-            byPurpose.computeIfAbsent(e.purpose(), k -> new ArrayList<>()).add(new double[] {x, rows.indexOf(e.mixture())});
+            byRow.computeIfAbsent(row(e), k -> new ArrayList<>()).add(new double[] {x, rows.size() - 1 - rows.indexOf(row(e))});
         }
-        XYChart c = new XYChartBuilder().width(Charts.WIDTH).height(Math.max(Charts.HEIGHT / 2, 60 + 28 * rows.size()))
+        XYChart c = new XYChartBuilder().width(Charts.WIDTH).height(Math.max(Charts.HEIGHT / 2, 120 + 30 * rows.size()))
                 .title(title + ": compositions over time").xAxisTitle("seconds since the first composition").yAxisTitle("").build();
         Charts.style(c);
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setMarkerSize(9);
         c.getStyler().setYAxisMin(-0.5);
         c.getStyler().setYAxisMax(rows.size() - 0.5);
-        c.getStyler().setYAxisTickMarkSpacingHint(20);
-        c.setCustomYAxisTickLabelsFormatter(y -> {
-            long i = Math.round(y);
-            return Math.abs(y - i) < 1e-6 && i >= 0 && i < rows.size() ? rows.get((int) i) : " ";
-        });
-        byPurpose.forEach((p, pts) -> {
+        c.getStyler().setYAxisTicksVisible(false);
+        byRow.forEach((r, pts) -> {
             double[] xs = new double[pts.size()], ys = new double[pts.size()];
             for (int i = 0; i < xs.length; i++) {
                 xs[i] = pts.get(i)[0];
                 ys[i] = pts.get(i)[1];
             }
-            c.addSeries(p + " (" + pts.size() + ")", xs, ys);
+            c.addSeries(r + " (" + pts.size() + ")", xs, ys);
         });
         return c;
+    }
+
+    private static String row(LogEntry e) {
+        return e.purpose().equals("answer") ? e.mixture() : e.mixture() + ", " + e.purpose();
     }
 
     @Override
