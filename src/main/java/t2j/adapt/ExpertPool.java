@@ -194,7 +194,6 @@ public final class ExpertPool {
 
     /** Opens this model's adaptation scope with {@code mixture} composed. */
     public Scope use(Mixture mixture) {
-        masks(mixture); // a bad mixture fails before the scope holds the model
         Scope s = Scope.open(this);
         try {
             s.compose(mixture);

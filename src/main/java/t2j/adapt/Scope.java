@@ -167,10 +167,10 @@ public final class Scope implements AutoCloseable {
         if (closed) return;
         closed = true;
         try {
-            flush();
             if (changed) pool.writeBase();
         } finally {
             OPEN.remove(pool.model(), this);
+            flush(); // after the base weights are back: a log that cannot be written must not leave the model adapted
         }
     }
 }
