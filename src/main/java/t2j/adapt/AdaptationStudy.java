@@ -223,7 +223,8 @@ public final class AdaptationStudy {
                 for (int i = 0; i < ok.length; i++) {
                     TwoPass.Answer a = run.answers().get(i);
                     ok[i] = task.verify(a.example(), a.completion()).correct();
-                    if (col.getKey().equals(PROMPT) || col.getKey().equals(CLASSIFIER) || col.getKey().equals(WRONG_ROUTER)
+                    if (col.getKey().equals(PROMPT) || col.getKey().equals(CLASSIFIER) || col.getKey()
+                            .equals(WRONG_ROUTER)
                             || custom.containsKey(col.getKey()))
                         routed.computeIfAbsent(col.getKey(), k -> new ArrayList<>())
                                 .add(new ConfusionMatrix.Pair(task.category(a.example()), a.decision().label()));

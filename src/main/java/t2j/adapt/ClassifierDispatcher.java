@@ -26,7 +26,8 @@ public final class ClassifierDispatcher implements Dispatcher {
         return classifier;
     }
 
-    /** The same dispatcher whose decisions carry the probability of its pass-1 answer ({@link PromptDispatcher#withConfidence}). */
+    /** The same dispatcher whose decisions carry the probability of its pass-1 answer ({@link
+     * PromptDispatcher#withConfidence}). */
     public ClassifierDispatcher withConfidence() {
         return new ClassifierDispatcher(classifier, prompt.withConfidence());
     }

@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * experts, cap the strength, restrict the adapted matrices to some layers or kinds, and fall back when pass 1 is
  * unsure. {@link #NONE} changes nothing, bit for bit.
  *
- * <p>Strength {@code s} interpolates every mask toward 1: {@code m′ = 1 + s·(m − 1)}. A constant mask of 1 is the base
- * weights under both parametrizations, so {@code s = 0} is the base model and {@code s = 1} the expert as composed.
+ * <p>Strength {@code s} interpolates every mask toward 1: {@code m′ = 1 + s·(m − 1)}. A constant mask of 1 is the
+ * base weights under both parametrizations, so {@code s = 0} is the base model and {@code s = 1} the expert as
+ * composed.
  *
  * <pre>{@code
  * Controls c = Controls.NONE.forbid("code").strength(0.5).layers(0, 1).fallback(0.6, "base");
@@ -42,13 +43,15 @@ public record Controls(String pin, Set<String> forbid, double strength, Set<Inte
     public Controls {
         forbid = Collections.unmodifiableSet(new TreeSet<>(forbid == null ? Set.of() : forbid));
         if (!(strength >= 0 && strength <= 1))
-            throw new IllegalArgumentException("strength must be in [0, 1] (0: base weights, 1: as composed), got " + strength);
+            throw new IllegalArgumentException("strength must be in [0, 1] (0: base weights, 1: as composed), got "
+                    + strength);
         if (!(minConfidence >= 0 && minConfidence <= 1))
             throw new IllegalArgumentException("the confidence threshold must be in [0, 1], got " + minConfidence);
         layers = layers == null ? null : Collections.unmodifiableSet(new TreeSet<>(layers));
         kinds = kinds == null ? null : Collections.unmodifiableSet(new TreeSet<>(kinds));
         fallback = fallback == null ? Decision.BASE : fallback;
-        if (pin != null && forbid.contains(pin)) throw new IllegalArgumentException("expert '" + pin + "' is both pinned and forbidden");
+        if (pin != null && forbid.contains(pin)) throw new IllegalArgumentException("expert '" + pin
+                + "' is both pinned and forbidden");
         if (forbid.contains(fallback))
             throw new IllegalArgumentException("the fallback expert '" + fallback + "' is forbidden");
     }
@@ -98,13 +101,15 @@ public record Controls(String pin, Set<String> forbid, double strength, Set<Inte
      * experts removed. The reason says what changed and what pass 1 had said.
      */
     public Decision decide(Decision d) {
-        if (pin != null) return choose(pin, "pinned by the user (pass 1: " + d.label() + ", " + d.reason() + ")", d.confidence());
+        if (pin != null) return choose(pin, "pinned by the user (pass 1: " + d.label() + ", " + d.reason() + ")",
+                d.confidence());
         if (minConfidence > 0) {
             if (Double.isNaN(d.confidence()))
-                throw new IllegalStateException("a confidence threshold needs a dispatcher that reports its confidence; decision '"
-                        + d.label() + "' (" + d.reason() + ") has none (PromptDispatcher.withConfidence() gives one)");
+                throw new IllegalStateException("a confidence threshold needs a dispatcher that reports its "
+                        + "confidence; decision '" + d.label() + "' (" + d.reason() + ") has none (PromptDispatcher.withConfidence() gives one)");
             if (d.confidence() < minConfidence)
-                return choose(fallback, String.format(Locale.ROOT, "pass 1 unsure (confidence %.2f < %.2f, it said %s): fallback",
+                return choose(fallback, String.format(Locale.ROOT,
+                        "pass 1 unsure (confidence %.2f < %.2f, it said %s): fallback",
                         d.confidence(), minConfidence, d.label()), d.confidence());
         }
         Mixture allowed = allowed(d.mixture());
@@ -187,7 +192,8 @@ public record Controls(String pin, Set<String> forbid, double strength, Set<Inte
                 for (Object o : (Collection<?>) m.get("layers")) layers.add(((Number) o).intValue());
             }
             Set<String> kinds = m.get("kinds") == null ? null : new TreeSet<>(strings(m.get("kinds")));
-            return new Controls((String) m.get("pin"), new TreeSet<>(strings(m.get("forbid"))), ((Number) m.get("strength")).doubleValue(),
+            return new Controls((String) m.get("pin"), new TreeSet<>(strings(m.get("forbid"))),
+                    ((Number) m.get("strength")).doubleValue(),
                     layers, kinds, ((Number) m.get("min_confidence")).doubleValue(), (String) m.get("fallback"));
         } catch (ClassCastException | NullPointerException e) {
             throw new IllegalArgumentException(where + ": controls are malformed (" + e.getMessage() + "): " + m, e);

@@ -3,7 +3,8 @@ package t2j.adapt;
 /**
  * What the first pass decided for one request: a label (an expert's name, {@code base}, {@code other} or
  * {@code mixture}), the mixture composed for the second pass, a short human-readable reason, and how sure the
- * dispatcher is (a probability in [0, 1], or NaN when it does not say; {@link Controls} can fall back below a threshold).
+ * dispatcher is (a probability in [0, 1], or NaN when it does not say; {@link Controls} can fall back below a
+ * threshold).
  *
  * <p>{@code other} (the request fits no expert category, or the classifier's answer could not be parsed) uses the
  * base weights, as the paper says (the released code kept whichever expert was loaded last).

@@ -139,10 +139,12 @@ public final class ExpertPool {
      */
     public void replace(String name, Expert e) {
         expert(name);
-        if (Scope.isOpen(model)) throw new IllegalStateException("cannot replace expert '" + name + "' while an adaptation scope is open on the model");
+        if (Scope.isOpen(model)) throw new IllegalStateException("cannot replace expert '" + name
+                + "' while an adaptation scope is open on the model");
         e.checkFits(dec);
         if (e.parametrization() != param)
-            throw new IllegalArgumentException("expert '" + name + "' uses parametrization " + e.parametrization().id() + ", the pool " + param.id());
+            throw new IllegalArgumentException("expert '" + name + "' uses parametrization " + e.parametrization().id()
+                    + ", the pool " + param.id());
         experts.put(name, e);
         fingerprints.remove(name);
     }
@@ -183,7 +185,8 @@ public final class ExpertPool {
             }
             return "z:" + java.util.HexFormat.of().formatHex(md.digest());
         } catch (java.io.IOException | java.security.NoSuchAlgorithmException x) {
-            throw new IllegalStateException("cannot fingerprint expert " + e.info().getOrDefault("source", e.task()) + ": " + x.getMessage(), x);
+            throw new IllegalStateException("cannot fingerprint expert " + e.info().getOrDefault("source", e.task())
+                    + ": " + x.getMessage(), x);
         }
     }
 
@@ -210,7 +213,8 @@ public final class ExpertPool {
 
     void writeZ(Map<String, float[]> z) {
         for (String name : dec.names())
-            if (!z.containsKey(name)) throw new IllegalArgumentException("z-vectors lack '" + name + "', a decomposed matrix");
+            if (!z.containsKey(name)) throw new IllegalArgumentException("z-vectors lack '" + name
+                    + "', a decomposed matrix");
         svf.setZ(z);
         svf.apply();
     }

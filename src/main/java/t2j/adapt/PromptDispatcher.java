@@ -87,7 +87,8 @@ public final class PromptDispatcher implements Dispatcher {
         return decideAll(List.of(request), ctx).get(0);
     }
 
-    /** Classifies on the base weights (a scope of its own, so one left open elsewhere is an error, not a silent expert). */
+    /** Classifies on the base weights (a scope of its own, so one left open elsewhere is an error, not a silent
+     * expert). */
     @Override
     public List<Decision> decideAll(List<Example> requests, AdaptContext ctx) {
         try (Scope base = ctx.pool().use()) {
@@ -100,7 +101,8 @@ public final class PromptDispatcher implements Dispatcher {
         List<Example> prompts = new ArrayList<>(requests.size());
         for (Example r : requests) prompts.add(classificationPrompt(r));
         List<Decision> out = new ArrayList<>(requests.size());
-        List<Completions.Row> rows = Completions.greedy(ctx.model(), ctx.prompter(), prompts, maxNewTokens, ctx.batchSize(), "dispatch");
+        List<Completions.Row> rows = Completions.greedy(ctx.model(), ctx.prompter(), prompts, maxNewTokens,
+                ctx.batchSize(), "dispatch");
         for (Completions.Row row : rows) out.add(parse(row.text(), ctx.pool()));
         if (!scored) return out;
         for (int i = 0; i < rows.size(); i++) {

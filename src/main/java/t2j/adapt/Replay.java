@@ -21,15 +21,18 @@ public final class Replay {
     /** The completion of answer {@code index} of {@code entry}, generated again. */
     public static String answer(LogEntry entry, int index, AdaptContext ctx) {
         if (index < 0 || index >= entry.answers().size())
-            throw new IllegalArgumentException("log entry " + entry.seq() + " has " + entry.answers().size() + " answers; asked for number " + index);
+            throw new IllegalArgumentException("log entry " + entry.seq() + " has " + entry.answers().size()
+                    + " answers; asked for number " + index);
         ExpertPool pool = ctx.pool();
         if (!pool.decomposition().fingerprint().equals(entry.baseFingerprint()))
-            throw new IllegalStateException("log entry " + entry.seq() + " was made on base weights " + entry.baseFingerprint()
+            throw new IllegalStateException("log entry " + entry.seq() + " was made on base weights "
+                    + entry.baseFingerprint()
                     + ", this model's are " + pool.decomposition().fingerprint());
         for (Map.Entry<String, String> e : entry.experts().entrySet()) {
             String now = pool.fingerprint(e.getKey());
             if (!now.equals(e.getValue()))
-                throw new IllegalStateException("log entry " + entry.seq() + " composed expert '" + e.getKey() + "' with fingerprint " + e.getValue()
+                throw new IllegalStateException("log entry " + entry.seq() + " composed expert '" + e.getKey()
+                        + "' with fingerprint " + e.getValue()
                         + "; the pool's is " + now + " (another version of the expert?)");
         }
         Controls controls = Controls.fromJson(entry.controls(), "log entry " + entry.seq());
@@ -37,7 +40,8 @@ public final class Replay {
         try (Scope scope = pool.use()) {
             scope.compose(new Mixture(entry.alpha()), controls, "replay");
             Example request = new Example(a.id(), a.system(), a.prompt(), null, null);
-            return Completions.greedy(ctx.model(), ctx.prompter(), List.of(request), entry.maxNewTokens(), 1, "replay").get(0).text();
+            return Completions.greedy(ctx.model(), ctx.prompter(), List.of(request), entry.maxNewTokens(), 1, "replay")
+                    .get(0).text();
         }
     }
 }

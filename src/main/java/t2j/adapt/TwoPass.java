@@ -88,11 +88,13 @@ public final class TwoPass {
         List<Decision> decisions = new ArrayList<>(dispatcher.decideAll(requests, ctx));
         double pass1 = (System.nanoTime() - t0) / 1e9;
         if (decisions.size() != n)
-            throw new IllegalStateException("dispatcher '" + dispatcher.name() + "' returned " + decisions.size() + " decisions for " + n + " requests");
+            throw new IllegalStateException("dispatcher '" + dispatcher.name() + "' returned " + decisions.size()
+                    + " decisions for " + n + " requests");
         Map<Mixture, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             Decision d = decisions.get(i);
-            if (d == null) throw new IllegalStateException("dispatcher '" + dispatcher.name() + "' returned no decision for " + requests.get(i).id());
+            if (d == null) throw new IllegalStateException("dispatcher '" + dispatcher.name()
+                    + "' returned no decision for " + requests.get(i).id());
             if (!controls.isNone()) {
                 d = controls.decide(d);
                 decisions.set(i, d);
@@ -122,7 +124,8 @@ public final class TwoPass {
                     Decision d = decisions.get(i);
                     Example r = requests.get(i);
                     answers[i] = new Answer(r, d, rows.get(j).text(), new Timing(pass1 / n, c / size, p2 / size));
-                    logged.add(new LogEntry.Answer(r.id(), r.system(), r.prompt(), rows.get(j).text(), d.label(), d.reason(), d.confidence()));
+                    logged.add(new LogEntry.Answer(r.id(), r.system(), r.prompt(), rows.get(j).text(), d.label(),
+                            d.reason(), d.confidence()));
                 }
                 scope.answered(logged, pass1 * size / n, p2, ctx.maxNewTokens());
                 done += size;

@@ -36,7 +36,8 @@ public final class Main {
     private static final Map<String, String> HELPS = Map.ofEntries(Map.entry("generate", GenerateCommand.HELP),
             Map.entry("logits", LogitsCommand.HELP), Map.entry("decompose", DecomposeCommand.HELP), Map.entry("train", TrainCommand.HELP),
             Map.entry("eval", EvalCommand.HELP), Map.entry("pretrain", PretrainCommand.HELP), Map.entry("matrix", MatrixCommand.HELP),
-            Map.entry("adapt", AdaptCommand.HELP), Map.entry("transfer", TransferCommand.HELP), Map.entry("bench", BenchCommand.HELP),
+            Map.entry("adapt", AdaptCommand.HELP), Map.entry("transfer", TransferCommand.HELP), Map.entry("bench",
+                    BenchCommand.HELP),
             Map.entry("log", LogCommand.HELP), Map.entry("feedback", FeedbackCommand.HELP));
 
     private Main() {}

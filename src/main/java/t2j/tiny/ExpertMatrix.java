@@ -46,7 +46,8 @@ public final class ExpertMatrix {
         double[][] acc = new double[rows.size()][tasks.size()];
         Evaluator ev = new Evaluator(model, prompter, maxNewTokens);
         Decomposition dec = experts.isEmpty() ? null : Decomposition.compute(model.weights(), Targets.MLP, progress);
-        ExpertPool pool = dec == null ? null : ExpertPool.withoutExperts(model, dec, experts.values().iterator().next().parametrization());
+        ExpertPool pool = dec == null ? null : ExpertPool.withoutExperts(model, dec, experts.values().iterator().next()
+                .parametrization());
         try (Scope scope = pool == null ? null : pool.use()) {
             for (int r = 0; r < rows.size(); r++) {
                 if (r > 0) {

@@ -25,7 +25,8 @@ class ControlsTest {
     @Test
     void noControlsChangeNothingBitForBit() {
         TwoPass.Run plain = new TwoPass(f.ctx, f.promptDispatcher()).answerAll(requests, Progress.NONE);
-        TwoPass.Run none = new TwoPass(f.ctx, f.promptDispatcher()).withControls(Controls.NONE).answerAll(requests, Progress.NONE);
+        TwoPass.Run none = new TwoPass(f.ctx, f.promptDispatcher()).withControls(Controls.NONE).answerAll(requests,
+                Progress.NONE);
         for (int i = 0; i < requests.size(); i++) {
             assertEquals(plain.answers().get(i).completion(), none.answers().get(i).completion());
             assertEquals(plain.answers().get(i).decision(), none.answers().get(i).decision());
@@ -48,10 +49,12 @@ class ControlsTest {
             s.compose(Mixture.of("hi"), c, "direct");
             assertEquals(base, f.model.weights().fingerprint());
         }
-        for (TwoPass.Answer a : run.answers()) assertFalse(a.decision().mixture().alpha().containsKey("hi"), a.decision().toString());
+        for (TwoPass.Answer a : run.answers()) assertFalse(a.decision().mixture().alpha().containsKey("hi"),
+                a.decision().toString());
         assertTrue(labels.contains("hi"));
         assertTrue(run.answers().stream().anyMatch(a -> a.decision().reason().contains("forbidden by the user: hi")));
-        for (TwoPass.Answer a : mixed.answers()) assertEquals(Mixture.perExpert(Map.of("lo", 0.5)), a.decision().mixture());
+        for (TwoPass.Answer a : mixed.answers()) assertEquals(Mixture.perExpert(Map.of("lo", 0.5)), a.decision()
+                .mixture());
         assertFalse(log.entries().isEmpty());
         for (LogEntry e : log.entries()) {
             assertFalse(e.alpha().containsKey("hi"), e.toString());
@@ -112,13 +115,15 @@ class ControlsTest {
 
     @Test
     void pinAndConfidenceFallbackOverrideAndExplainPassOne() {
-        TwoPass.Run pinned = new TwoPass(f.ctx, f.promptDispatcher()).withControls(Controls.NONE.pin("lo")).answerAll(requests, Progress.NONE);
+        TwoPass.Run pinned = new TwoPass(f.ctx, f.promptDispatcher()).withControls(Controls.NONE.pin("lo"))
+                .answerAll(requests, Progress.NONE);
         for (TwoPass.Answer a : pinned.answers()) {
             assertEquals(Mixture.of("lo"), a.decision().mixture());
             assertTrue(a.decision().reason().startsWith("pinned by the user (pass 1: "), a.decision().reason());
         }
         String m = assertThrows(IllegalStateException.class,
-                () -> new TwoPass(f.ctx, f.promptDispatcher()).withControls(Controls.NONE.fallback(0.5, "base")).answerAll(requests, Progress.NONE))
+                () -> new TwoPass(f.ctx, f.promptDispatcher()).withControls(Controls.NONE.fallback(0.5, "base"))
+                        .answerAll(requests, Progress.NONE))
                 .getMessage();
         assertTrue(m.contains("withConfidence"), m);
         PromptDispatcher sure = f.promptDispatcher().withConfidence();
@@ -126,7 +131,8 @@ class ControlsTest {
         double[] conf = scored.answers().stream().mapToDouble(a -> a.decision().confidence()).toArray();
         for (double p : conf) assertTrue(p >= 0 && p <= 1, "confidence " + p);
         double cut = java.util.Arrays.stream(conf).sorted().toArray()[conf.length / 2];
-        TwoPass.Run fallback = new TwoPass(f.ctx, sure).withControls(Controls.NONE.fallback(cut, "mid")).answerAll(requests, Progress.NONE);
+        TwoPass.Run fallback = new TwoPass(f.ctx, sure).withControls(Controls.NONE.fallback(cut, "mid"))
+                .answerAll(requests, Progress.NONE);
         int fell = 0;
         for (int i = 0; i < conf.length; i++) {
             Decision d = fallback.answers().get(i).decision();
@@ -138,7 +144,8 @@ class ControlsTest {
         }
         assertTrue(fell > 0);
         assertThrows(IllegalArgumentException.class, () -> Controls.NONE.forbid("hi").pin("hi"));
-        assertThrows(IllegalArgumentException.class, () -> new TwoPass(f.ctx, sure).withControls(Controls.NONE.forbid("nope")));
+        assertThrows(IllegalArgumentException.class, () -> new TwoPass(f.ctx, sure)
+                .withControls(Controls.NONE.forbid("nope")));
         assertThrows(IllegalArgumentException.class, () -> Controls.NONE.strength(1.5));
     }
 }

@@ -29,7 +29,8 @@ class FeedbackTest {
     private final WorldFixture f = new WorldFixture();
     private final Task hi = f.world.task("hi");
     private final List<Example> heldOut = hi.examples(Split.TEST).subList(0, 60);
-    private final TrainingConfig cfg = TrainingConfig.reinforce().toBuilder().iterations(12).batchSize(16).learningRate(5e-2)
+    private final TrainingConfig cfg = TrainingConfig.reinforce().toBuilder().iterations(12).batchSize(16)
+            .learningRate(5e-2)
             .maxNewTokens(2).evalEvery(4, 100).seed(3).build();
     /** Strong enough to fit the feedback it is given, harmful or not. */
     private final TrainingConfig strong = cfg.toBuilder().iterations(30).learningRate(0.2).build();
@@ -37,7 +38,8 @@ class FeedbackTest {
     /** Answers the hi requests with the hi expert and gives each answer the verifier's verdict (inverted if asked). */
     private List<TwoPass.Answer> answerAndJudge(FeedbackLearner fl, boolean invert) {
         List<Example> asked = hi.examples(Split.TRAIN).subList(0, 48);
-        TwoPass.Run run = new TwoPass(f.ctx, Dispatcher.fixed("hi", Decision.expert("hi", "test"))).answerAll(asked, Progress.NONE);
+        TwoPass.Run run = new TwoPass(f.ctx, Dispatcher.fixed("hi", Decision.expert("hi", "test"))).answerAll(asked,
+                Progress.NONE);
         for (TwoPass.Answer a : run.answers()) {
             boolean ok = hi.verify(a.example(), a.completion()).correct();
             fl.feedback(a, ok != invert ? 1 : -1);
@@ -46,7 +48,8 @@ class FeedbackTest {
     }
 
     private List<String> answers(List<Example> requests) {
-        TwoPass.Run run = new TwoPass(f.ctx, Dispatcher.fixed("hi", Decision.expert("hi", "test"))).answerAll(requests, Progress.NONE);
+        TwoPass.Run run = new TwoPass(f.ctx, Dispatcher.fixed("hi", Decision.expert("hi", "test"))).answerAll(requests,
+                Progress.NONE);
         return run.answers().stream().map(TwoPass.Answer::completion).toList();
     }
 
@@ -95,7 +98,8 @@ class FeedbackTest {
         assertEquals(1, fl.current("hi"));
         LogEntry last = log.entries().get(log.entries().size() - 1);
         assertEquals("rollback", last.purpose());
-        assertTrue(last.note().startsWith("rolled back: v2 falls below v1") && last.note().contains("held-out"), last.note());
+        assertTrue(last.note().startsWith("rolled back: v2 falls below v1") && last.note().contains("held-out"),
+                last.note());
         assertEquals(before, f.pool.fingerprint("hi"));
         assertEquals(answersBefore, answers(heldOut));
     }
@@ -106,7 +110,8 @@ class FeedbackTest {
         List<String> v1 = answers(heldOut);
         answerAndJudge(fl, true);
         fl.update("hi", hi, heldOut);
-        assertTrue(fl.diff("hi", 1, 2).perMatrix().values().stream().anyMatch(d -> d[1] > 0), "the update changed the expert");
+        assertTrue(fl.diff("hi", 1, 2).perMatrix().values().stream().anyMatch(d -> d[1] > 0),
+                "the update changed the expert");
         fl.revert("hi", 2);
         assertEquals(2, fl.current("hi"));
         List<String> v2 = answers(heldOut);

@@ -73,7 +73,8 @@ class ScopeTest {
             s.composeZ(f.experts.get("mid").z());
             viaZ = f.model.logits(ids);
         }
-        for (int i = 0; i < ids.length; i++) org.junit.jupiter.api.Assertions.assertArrayEquals(viaMixture[i], viaZ[i], 0f);
+        for (int i = 0; i < ids.length; i++) org.junit.jupiter.api.Assertions.assertArrayEquals(viaMixture[i], viaZ[i],
+                0f);
         assertEquals(base, f.model.weights().fingerprint());
     }
 }

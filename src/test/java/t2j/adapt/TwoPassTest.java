@@ -85,7 +85,8 @@ class TwoPassTest {
                 }
             }
         };
-        assertThrows(CancellationException.class, () -> new TwoPass(f.ctx, scoped).answerAll(requests(), Progress.NONE));
+        assertThrows(CancellationException.class, () -> new TwoPass(f.ctx, scoped).answerAll(requests(),
+                Progress.NONE));
         Thread.interrupted();
         assertEquals(baseFingerprint, f.model.weights().fingerprint());
         // A dispatcher that forgets to close its scope: the second pass refuses to run on its weights, naming where
@@ -95,7 +96,8 @@ class TwoPassTest {
             if (leaked[0] == null) leaked[0] = ctx.pool().use(Mixture.of("mid"));
             return Decision.expert("hi", "leaks");
         };
-        String m = assertThrows(IllegalStateException.class, () -> new TwoPass(f.ctx, leaking).answerAll(requests(), Progress.NONE)).getMessage();
+        String m = assertThrows(IllegalStateException.class, () -> new TwoPass(f.ctx, leaking).answerAll(requests(),
+                Progress.NONE)).getMessage();
         assertTrue(m.contains("already open") && m.contains("TwoPassTest"), m);
         leaked[0].close();
         assertEquals(baseFingerprint, f.model.weights().fingerprint());

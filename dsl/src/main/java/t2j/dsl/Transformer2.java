@@ -112,7 +112,8 @@ public final class Transformer2 {
     /** Every composition this system's experts went through so far (shared by the systems derived from it). */
     public Log log() {
         AdaptationLog log = ctx.pool().log();
-        return new Log(log == null ? "no log" : "adaptation log of " + log.session(), log == null ? List.of() : log.entries());
+        return new Log(log == null ? "no log" : "adaptation log of " + log.session(), log == null ? List.of()
+                : log.entries());
     }
 
     /**
@@ -314,7 +315,8 @@ public final class Transformer2 {
 
     @Override
     public String toString() {
-        return "Transformer² on " + model.name() + " with experts " + String.join(", ", experts.names()) + ", dispatching by " + dispatcher.name()
+        return "Transformer² on " + model.name() + " with experts " + String.join(", ", experts.names())
+                + ", dispatching by " + dispatcher.name()
                 + (controls.isNone() ? "" : ", controls: " + controls);
     }
 

@@ -91,7 +91,8 @@ class Transformer2Test {
     }
 
     @Test
-    void theSessionLogRecordsControlledAnswersAndReplaysThemExactly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+    void theSessionLogRecordsControlledAnswersAndReplaysThemExactly(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
         Transformer2 t2 = Transformer2.of(llama, experts).logTo(tmp.resolve("session.jsonl"));
         String prompt = "Sam has 3 apples and buys 4 more. How many apples does Sam have?";
         Reply free = t2.answer(prompt);
@@ -109,7 +110,8 @@ class Transformer2Test {
         assertEquals(List.of(free.text(), forbidden.text(), capped.text()),
                 log.entries().stream().map(e -> e.answers().get(0).completion()).toList());
         String html = (String) log.mimeBundle().get("text/html");
-        assertTrue(html.contains("<img") && html.contains("strength 0.5"), html.substring(0, Math.min(400, html.length())));
+        assertTrue(html.contains("<img") && html.contains("strength 0.5"), html.substring(0, Math.min(400,
+                html.length())));
         assertEquals(3, log.timeline().getSeriesCollection().stream().mapToInt(x -> x.getXData().length).sum());
     }
 }

@@ -61,14 +61,16 @@ public final class FeedbackLearner {
 
     /** @param cfg REINFORCE settings of each update; its answer length should be the context's */
     public FeedbackLearner(AdaptContext ctx, Path versionsDir, TrainingConfig cfg) {
-        if (cfg.objective() != TrainingConfig.Objective.REINFORCE) throw new IllegalArgumentException("feedback updates use REINFORCE");
+        if (cfg.objective() != TrainingConfig.Objective.REINFORCE)
+            throw new IllegalArgumentException("feedback updates use REINFORCE");
         this.ctx = ctx;
         this.dir = versionsDir;
         this.cfg = cfg;
     }
 
     /** One version file of an expert. */
-    public record Version(String expert, int version, Path file, int parent, int feedbackCount, String status, String fingerprint) {}
+    public record Version(String expert, int version, Path file, int parent, int feedbackCount, String status,
+            String fingerprint) {}
 
     /**
      * What an update did: the version it started from, the one it wrote (kept or not), the held-out accuracy of both
@@ -80,7 +82,8 @@ public final class FeedbackLearner {
     /** Per-matrix change of the masks between two versions: mean and largest |Δmask|. */
     public record Diff(String expert, int a, int b, Map<String, double[]> perMatrix) {
         public String markdown() {
-            StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "| %s v%d → v%d | mean abs Δmask | max abs Δmask |%n|---|---:|---:|%n", expert, a, b));
+            StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                    "| %s v%d → v%d | mean abs Δmask | max abs Δmask |%n|---|---:|---:|%n", expert, a, b));
             perMatrix.forEach((k, v) -> s.append(String.format(Locale.ROOT, "| %s | %.2e | %.2e |%n", k, v[0], v[1])));
             return s.toString();
         }
@@ -90,7 +93,8 @@ public final class FeedbackLearner {
     public void feedback(TwoPass.Answer answer, double reward) {
         Decision d = answer.decision();
         if (d.mixture().alpha().size() != 1 || !ctx.pool().has(d.mixture().alpha().keySet().iterator().next()))
-            throw new IllegalArgumentException("the answer to " + answer.example().id() + " was composed from " + d.mixture()
+            throw new IllegalArgumentException("the answer to " + answer.example().id() + " was composed from "
+                    + d.mixture()
                     + ", not one expert: there is no expert to update from this feedback");
         String expert = d.mixture().alpha().keySet().iterator().next();
         Example e = answer.example();
@@ -135,7 +139,8 @@ public final class FeedbackLearner {
     /** {@link #update(String, Task, List)} with other REINFORCE settings for this update only. */
     public synchronized Update update(String expert, Task task, List<Example> heldOut, TrainingConfig cfg) {
         List<Feedback> items = pending(expert);
-        if (items.isEmpty()) throw new IllegalStateException("no feedback collected for expert '" + expert + "' since its last update");
+        if (items.isEmpty()) throw new IllegalStateException("no feedback collected for expert '" + expert
+                + "' since its last update");
         if (heldOut.isEmpty()) throw new IllegalArgumentException("the held-out check needs examples");
         ExpertPool pool = ctx.pool();
         int from = current(expert);
@@ -149,7 +154,8 @@ public final class FeedbackLearner {
             svf.setZ(old.z());
             hold.composeZ(old.z());
             try {
-                z = new Trainer(ctx.model(), svf, new FeedbackTask(expert, items), ctx.prompter(), cfg).train(new Trainer.Listener() {}).best();
+                z = new Trainer(ctx.model(), svf, new FeedbackTask(expert, items), ctx.prompter(), cfg)
+                        .train(new Trainer.Listener() {}).best();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -180,13 +186,16 @@ public final class FeedbackLearner {
         info.put("parent_held_out_accuracy", Double.toString(before.accuracy()));
         Path file = file(expert, to);
         try {
-            if (Files.exists(file)) throw new IllegalStateException(file + " exists already; versions are never overwritten");
+            if (Files.exists(file)) throw new IllegalStateException(file
+                    + " exists already; versions are never overwritten");
             new Expert(z, info).save(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write expert version " + file, e);
         }
-        String numbers = String.format(Locale.ROOT, "held-out %s %.3f vs v%d %.3f (n=%d, paired Δ %+.3f [%+.3f, %+.3f], McNemar p=%.3g)",
-                "v" + to, after.accuracy(), from, before.accuracy(), heldOut.size(), diff.delta(), diff.lo(), diff.hi(), diff.p());
+        String numbers = String.format(Locale.ROOT,
+                "held-out %s %.3f vs v%d %.3f (n=%d, paired Δ %+.3f [%+.3f, %+.3f], McNemar p=%.3g)",
+                "v" + to, after.accuracy(), from, before.accuracy(), heldOut.size(), diff.delta(), diff.lo(), diff.hi(),
+                        diff.p());
         String reason;
         if (keep) {
             pool.replace(expert, load(file));
@@ -194,7 +203,8 @@ public final class FeedbackLearner {
             reason = "kept v" + to + " (parent v" + from + ", " + items.size() + " feedbacks): " + numbers;
             record("update", expert, reason);
         } else {
-            reason = "rolled back: v" + to + " falls below v" + from + " on the held-out check, v" + from + " stays; " + numbers;
+            reason = "rolled back: v" + to + " falls below v" + from + " on the held-out check, v" + from + " stays; "
+                    + numbers;
             record("rollback", expert, reason);
         }
         Update u = new Update(expert, from, to, keep, items.size(), before, after, diff, reason);
@@ -208,7 +218,8 @@ public final class FeedbackLearner {
         return ok;
     }
 
-    /** Every version file of {@code expert}, oldest first (version 1 is the expert as the pool first held it), rejected ones too. */
+    /** Every version file of {@code expert}, oldest first (version 1 is the expert as the pool first held it),
+     * rejected ones too. */
     public List<Version> versions(String expert) {
         current(expert);
         List<Version> out = new ArrayList<>();
@@ -249,7 +260,8 @@ public final class FeedbackLearner {
     public synchronized void revert(String expert, int version) {
         current(expert);
         Path f = file(expert, version);
-        if (!Files.exists(f)) throw new IllegalArgumentException("expert '" + expert + "' has no version " + version + " (" + f + " not found)");
+        if (!Files.exists(f)) throw new IllegalArgumentException("expert '" + expert + "' has no version " + version
+                + " (" + f + " not found)");
         ctx.pool().replace(expert, load(f));
         int was = active.put(expert, version);
         record("revert", expert, "reverted by hand from v" + was + " to v" + version);
@@ -260,7 +272,8 @@ public final class FeedbackLearner {
         Expert ea = load(file(expert, a)), eb = load(file(expert, b));
         Map<String, double[]> per = new LinkedHashMap<>();
         for (String m : ctx.pool().matrices()) {
-            float[] ma = ctx.pool().parametrization().masks(ea.z().get(m)), mb = ctx.pool().parametrization().masks(eb.z().get(m));
+            float[] ma = ctx.pool().parametrization().masks(ea.z().get(m)), mb = ctx.pool().parametrization()
+                    .masks(eb.z().get(m));
             double sum = 0, max = 0;
             for (int i = 0; i < ma.length; i++) {
                 double d = Math.abs(ma[i] - mb[i]);
@@ -295,7 +308,8 @@ public final class FeedbackLearner {
         Path f = file(expert, v);
         Expert e = load(f);
         return new Version(expert, v, f, Integer.parseInt(e.info().getOrDefault("parent_version", "0")),
-                Integer.parseInt(e.info().getOrDefault("feedback_count", "0")), e.info().getOrDefault("status", "kept"), ExpertPool.fingerprintOf(e));
+                Integer.parseInt(e.info().getOrDefault("feedback_count", "0")), e.info().getOrDefault("status", "kept"),
+                        ExpertPool.fingerprintOf(e));
     }
 
     private static Expert load(Path f) {
@@ -310,7 +324,8 @@ public final class FeedbackLearner {
         AdaptationLog log = ctx.pool().log();
         if (log == null) return;
         log.append(new LogEntry(0, Instant.now().toString(), log.session(), purpose, Map.of(expert, List.of(1.0)),
-                Map.of(expert, ctx.pool().fingerprint(expert)), ctx.pool().matrices(), ctx.pool().decomposition().fingerprint(),
+                Map.of(expert, ctx.pool().fingerprint(expert)), ctx.pool().matrices(), ctx.pool().decomposition()
+                        .fingerprint(),
                 Controls.NONE.toJson(), 0, 0, 0, 0, List.of(), note));
     }
 }

@@ -84,7 +84,8 @@ public final class AdaptationLog {
             try {
                 out.add(LogEntry.fromJson(Json.parseObject(lines[i], where + ":" + (i + 1))));
             } catch (JsonException | ClassCastException | NullPointerException e) {
-                throw new IllegalArgumentException(where + ": line " + (i + 1) + " is not a log entry (" + e.getMessage() + ")", e);
+                throw new IllegalArgumentException(where + ": line " + (i + 1) + " is not a log entry ("
+                        + e.getMessage() + ")", e);
             }
         }
         return out;
@@ -104,7 +105,8 @@ public final class AdaptationLog {
         LogEntry numbered = e.withSeq(entries.isEmpty() ? 1 : entries.get(entries.size() - 1).seq() + 1);
         if (file != null) {
             byte[] line = (Json.write(numbered.toJson()) + "\n").getBytes(StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND)) {
                 ByteBuffer b = ByteBuffer.wrap(line);
                 while (b.hasRemaining()) ch.write(b);
                 ch.force(false);
@@ -137,11 +139,13 @@ public final class AdaptationLog {
 
     /** A markdown table: one row per entry with its mixture, matrices, controls, answers and timings. */
     public static String table(List<LogEntry> entries) {
-        StringBuilder b = new StringBuilder("| # | time | purpose | mixture | matrices | controls | answers | labels | compose ms | pass 2 ms |\n");
+        StringBuilder b = new StringBuilder("| # | time | purpose | mixture | matrices | controls | answers | labels "
+                + "| compose ms | pass 2 ms |\n");
         b.append("|---:|---|---|---|---:|---|---:|---|---:|---:|\n");
         for (LogEntry e : entries) {
             List<String> labels = e.answers().stream().map(LogEntry.Answer::label).distinct().toList();
-            b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %d | %s | %d | %s | %.1f | %.1f |%n", e.seq(), e.time(), e.purpose(),
+            b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %d | %s | %d | %s | %.1f | %.1f |%n", e.seq(),
+                    e.time(), e.purpose(),
                     e.mixture(), e.matrices().size(), controlsText(e), e.answers().size(), String.join(", ", labels),
                     1e3 * e.composeSeconds(), 1e3 * e.pass2Seconds()));
         }

@@ -26,8 +26,10 @@ import java.util.Map;
  * @param note            what happened besides composing (an expert update kept or rolled back and why), or null
  */
 public record LogEntry(long seq, String time, String session, String purpose, Map<String, List<Double>> alpha,
-                       Map<String, String> experts, List<String> matrices, String baseFingerprint, Map<String, Object> controls,
-                       double composeSeconds, double pass1Seconds, double pass2Seconds, int maxNewTokens, List<Answer> answers,
+                       Map<String, String> experts, List<String> matrices, String baseFingerprint, Map<String,
+                               Object> controls,
+                       double composeSeconds, double pass1Seconds, double pass2Seconds, int maxNewTokens,
+                               List<Answer> answers,
                        String note) {
 
     /** One request answered with the entry's weights, and what pass 1 had decided for it. */
@@ -44,15 +46,19 @@ public record LogEntry(long seq, String time, String session, String purpose, Ma
 
     /** An entry without a note. */
     public LogEntry(long seq, String time, String session, String purpose, Map<String, List<Double>> alpha,
-                    Map<String, String> experts, List<String> matrices, String baseFingerprint, Map<String, Object> controls,
-                    double composeSeconds, double pass1Seconds, double pass2Seconds, int maxNewTokens, List<Answer> answers) {
-        this(seq, time, session, purpose, alpha, experts, matrices, baseFingerprint, controls, composeSeconds, pass1Seconds, pass2Seconds,
+                    Map<String, String> experts, List<String> matrices, String baseFingerprint, Map<String,
+                            Object> controls,
+                    double composeSeconds, double pass1Seconds, double pass2Seconds, int maxNewTokens,
+                            List<Answer> answers) {
+        this(seq, time, session, purpose, alpha, experts, matrices, baseFingerprint, controls, composeSeconds,
+                pass1Seconds, pass2Seconds,
                 maxNewTokens, answers, null);
     }
 
     /** This entry numbered {@code n} in its log. */
     public LogEntry withSeq(long n) {
-        return new LogEntry(n, time, session, purpose, alpha, experts, matrices, baseFingerprint, controls, composeSeconds, pass1Seconds,
+        return new LogEntry(n, time, session, purpose, alpha, experts, matrices, baseFingerprint, controls,
+                composeSeconds, pass1Seconds,
                 pass2Seconds, maxNewTokens, answers, note);
     }
 
@@ -60,7 +66,8 @@ public record LogEntry(long seq, String time, String session, String purpose, Ma
     public LogEntry withAnswers(List<Answer> more, double pass1, double pass2, int maxNew) {
         List<Answer> all = new ArrayList<>(answers);
         all.addAll(more);
-        return new LogEntry(seq, time, session, purpose, alpha, experts, matrices, baseFingerprint, controls, composeSeconds,
+        return new LogEntry(seq, time, session, purpose, alpha, experts, matrices, baseFingerprint, controls,
+                composeSeconds,
                 pass1Seconds + pass1, pass2Seconds + pass2, maxNew, all, note);
     }
 
@@ -74,7 +81,8 @@ public record LogEntry(long seq, String time, String session, String purpose, Ma
         if (alpha.isEmpty()) return "base";
         StringBuilder b = new StringBuilder();
         alpha.forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append('=')
-                .append(String.format(java.util.Locale.ROOT, "%.2f", v.stream().mapToDouble(Double::doubleValue).average().orElse(0))));
+                .append(String.format(java.util.Locale.ROOT, "%.2f", v.stream().mapToDouble(Double::doubleValue)
+                        .average().orElse(0))));
         return b.toString();
     }
 
@@ -127,12 +135,16 @@ public record LogEntry(long seq, String time, String session, String purpose, Ma
         for (Object o : (List<?>) m.get("answers")) {
             Map<String, Object> x = (Map<String, Object>) o;
             Object c = x.get("confidence");
-            answers.add(new Answer((String) x.get("id"), (String) x.get("system"), (String) x.get("prompt"), (String) x.get("completion"),
-                    (String) x.get("label"), (String) x.get("reason"), c == null ? Double.NaN : ((Number) c).doubleValue()));
+            answers.add(new Answer((String) x.get("id"), (String) x.get("system"), (String) x.get("prompt"),
+                    (String) x.get("completion"),
+                    (String) x.get("label"), (String) x.get("reason"), c == null ? Double.NaN : ((Number) c)
+                            .doubleValue()));
         }
-        return new LogEntry(((Number) m.get("seq")).longValue(), (String) m.get("time"), (String) m.get("session"), (String) m.get("purpose"),
+        return new LogEntry(((Number) m.get("seq")).longValue(), (String) m.get("time"), (String) m.get("session"),
+                (String) m.get("purpose"),
                 alpha, experts, matrices, (String) m.get("base_fingerprint"), (Map<String, Object>) m.get("controls"),
-                num(m, "compose_s"), num(m, "pass1_s"), num(m, "pass2_s"), ((Number) m.get("max_new_tokens")).intValue(), answers,
+                num(m, "compose_s"), num(m, "pass1_s"), num(m, "pass2_s"), ((Number) m.get("max_new_tokens"))
+                        .intValue(), answers,
                 (String) m.get("note"));
     }
 

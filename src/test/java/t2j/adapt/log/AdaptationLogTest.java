@@ -23,9 +23,11 @@ class AdaptationLogTest {
         if (expert != null) a.put(expert, List.of(alpha));
         Map<String, Object> controls = new LinkedHashMap<>();
         controls.put("strength", 0.5);
-        return new LogEntry(0, "2026-12-06T06:00:00Z", "s", "answer", a, expert == null ? Map.of() : Map.of(expert, "abc"),
+        return new LogEntry(0, "2026-12-06T06:00:00Z", "s", "answer", a, expert == null ? Map.of() : Map.of(expert,
+                "abc"),
                 List.of("model.layers.0.mlp.up_proj.weight"), "fp", controls, 0.01, 0.02, 0.03, 16,
-                List.of(new LogEntry.Answer("r1", null, "2+2 \"quoted\"\nline", completion, expert == null ? "base" : expert, "why", Double.NaN)));
+                List.of(new LogEntry.Answer("r1", null, "2+2 \"quoted\"\nline", completion, expert == null ? "base"
+                        : expert, "why", Double.NaN)));
     }
 
     @Test
