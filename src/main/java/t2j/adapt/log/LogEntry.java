@@ -71,14 +71,18 @@ public record LogEntry(long seq, String time, String session, String purpose, Ma
                 pass1Seconds + pass1, pass2Seconds + pass2, maxNew, all, note);
     }
 
-    /** Whether the entry composed the base weights (no expert). */
+    /** Whether the entry composed the base weights (no expert, no hand-made masks or z-vectors). */
     public boolean isBase() {
-        return alpha.isEmpty();
+        return alpha.isEmpty() && matrices.isEmpty();
     }
 
-    /** Experts with their mean α, e.g. {@code math=1.00 code=0.30}, or {@code base}. */
+    /**
+     * Experts with their mean α, e.g. {@code math=1.00 code=0.30}; {@code base}; or, for weights written from
+     * z-vectors or masks rather than a mixture (training's view of an expert, a truncation), {@code z-vectors} or
+     * {@code masks}.
+     */
     public String mixture() {
-        if (alpha.isEmpty()) return "base";
+        if (alpha.isEmpty()) return matrices.isEmpty() ? "base" : purpose.equals("z") ? "z-vectors" : "masks";
         StringBuilder b = new StringBuilder();
         alpha.forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append('=')
                 .append(String.format(java.util.Locale.ROOT, "%.2f", v.stream().mapToDouble(Double::doubleValue)
