@@ -182,59 +182,56 @@ public final class AdaptationStudy {
         boolean classifier = ctx.pool().has(cfg.classifier());
         if (cfg.strategies().contains(CLASSIFIER) && !classifier) notes.add("classifier skipped: no expert named '" + cfg.classifier() + "'");
         if (cfg.strategies().contains(FEW_SHOT) && experts.isEmpty()) notes.add("few-shot skipped: no category experts");
-        try {
-            for (Task task : tasks) {
-                List<Example> all = task.examples(cfg.split());
-                List<Example> requests = all.subList(0, Math.min(cfg.limit(), all.size()));
-                Map<String, Dispatcher> columns = new LinkedHashMap<>();
-                for (String s : cfg.strategies()) {
-                    switch (s) {
-                        case BASE -> columns.put(BASE, Dispatcher.fixed(BASE, Decision.base("baseline")));
-                        case EXPERTS -> {
-                            for (String e : experts) columns.put(e, Dispatcher.fixed(e, Decision.expert(e, "baseline")));
-                        }
-                        case PROMPT -> columns.put(PROMPT, prompt);
-                        case CLASSIFIER -> {
-                            if (classifier) columns.put(CLASSIFIER, new ClassifierDispatcher(cfg.classifier(), prompt));
-                        }
-                        case FEW_SHOT -> {
-                            if (experts.isEmpty()) break;
-                            List<Example> pool = task.examples(Split.TRANSFER);
-                            if (pool.isEmpty()) {
-                                notes.add("few-shot skipped on " + task.name() + ": it has no transfer examples");
-                                break;
-                            }
-                            List<Example> shots = pool.subList(0, Math.min(cfg.shots(), pool.size()));
-                            FewShotCem.Result r = new FewShotCem(cfg.cem()).search(task, shots, ctx, experts, progress);
-                            cem.put(task.name(), r);
-                            columns.put(FEW_SHOT, r.dispatcher());
-                        }
-                        case ORACLE -> columns.put(ORACLE, oracle(task));
-                        case WRONG_ROUTER -> {
-                            if (experts.size() >= 2) columns.put(WRONG_ROUTER, wrongRouter(task, experts));
-                            else notes.add("wrong-router skipped: it needs two category experts");
-                        }
-                        default -> throw new IllegalStateException(s);
+        for (Task task : tasks) {
+            List<Example> all = task.examples(cfg.split());
+            List<Example> requests = all.subList(0, Math.min(cfg.limit(), all.size()));
+            Map<String, Dispatcher> columns = new LinkedHashMap<>();
+            for (String s : cfg.strategies()) {
+                switch (s) {
+                    case BASE -> columns.put(BASE, Dispatcher.fixed(BASE, Decision.base("baseline")));
+                    case EXPERTS -> {
+                        for (String e : experts) columns.put(e, Dispatcher.fixed(e, Decision.expert(e, "baseline")));
                     }
-                }
-                columns.putAll(custom);
-                for (Map.Entry<String, Dispatcher> col : columns.entrySet()) {
-                    TwoPass.Run run = new TwoPass(ctx, col.getValue()).answerAll(requests, progress);
-                    boolean[] ok = new boolean[requests.size()];
-                    for (int i = 0; i < ok.length; i++) {
-                        TwoPass.Answer a = run.answers().get(i);
-                        ok[i] = task.verify(a.example(), a.completion()).correct();
-                        if (col.getKey().equals(PROMPT) || col.getKey().equals(CLASSIFIER) || col.getKey().equals(WRONG_ROUTER)
-                                || custom.containsKey(col.getKey()))
-                            routed.computeIfAbsent(col.getKey(), k -> new ArrayList<>())
-                                    .add(new ConfusionMatrix.Pair(task.category(a.example()), a.decision().label()));
+                    case PROMPT -> columns.put(PROMPT, prompt);
+                    case CLASSIFIER -> {
+                        if (classifier) columns.put(CLASSIFIER, new ClassifierDispatcher(cfg.classifier(), prompt));
                     }
-                    cells.add(AccuracyTable.Cell.of(task.name(), col.getKey(), ok));
-                    timing.add(TimingSummary.of(task.name(), col.getKey(), run));
+                    case FEW_SHOT -> {
+                        if (experts.isEmpty()) break;
+                        List<Example> pool = task.examples(Split.TRANSFER);
+                        if (pool.isEmpty()) {
+                            notes.add("few-shot skipped on " + task.name() + ": it has no transfer examples");
+                            break;
+                        }
+                        List<Example> shots = pool.subList(0, Math.min(cfg.shots(), pool.size()));
+                        FewShotCem.Result r = new FewShotCem(cfg.cem()).search(task, shots, ctx, experts, progress);
+                        cem.put(task.name(), r);
+                        columns.put(FEW_SHOT, r.dispatcher());
+                    }
+                    case ORACLE -> columns.put(ORACLE, oracle(task));
+                    case WRONG_ROUTER -> {
+                        if (experts.size() >= 2) columns.put(WRONG_ROUTER, wrongRouter(task, experts));
+                        else notes.add("wrong-router skipped: it needs two category experts");
+                    }
+                    default -> throw new IllegalStateException(s);
                 }
             }
-        } finally {
-            ctx.pool().restore();
+            columns.putAll(custom);
+            for (Map.Entry<String, Dispatcher> col : columns.entrySet()) {
+                TwoPass.Run run = new TwoPass(ctx, col.getValue()).answerAll(requests, progress);
+                boolean[] ok = new boolean[requests.size()];
+                for (int i = 0; i < ok.length; i++) {
+                    TwoPass.Answer a = run.answers().get(i);
+                    ok[i] = task.verify(a.example(), a.completion()).correct();
+                    if (col.getKey().equals(PROMPT) || col.getKey().equals(CLASSIFIER) || col.getKey()
+                            .equals(WRONG_ROUTER)
+                            || custom.containsKey(col.getKey()))
+                        routed.computeIfAbsent(col.getKey(), k -> new ArrayList<>())
+                                .add(new ConfusionMatrix.Pair(task.category(a.example()), a.decision().label()));
+                }
+                cells.add(AccuracyTable.Cell.of(task.name(), col.getKey(), ok));
+                timing.add(TimingSummary.of(task.name(), col.getKey(), run));
+            }
         }
         List<ConfusionMatrix> confusion = new ArrayList<>();
         routed.forEach((k, v) -> confusion.add(ConfusionMatrix.of(k, cfg.categories(), v)));

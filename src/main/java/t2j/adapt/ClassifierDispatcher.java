@@ -26,6 +26,12 @@ public final class ClassifierDispatcher implements Dispatcher {
         return classifier;
     }
 
+    /** The same dispatcher whose decisions carry the probability of its pass-1 answer ({@link
+     * PromptDispatcher#withConfidence}). */
+    public ClassifierDispatcher withConfidence() {
+        return new ClassifierDispatcher(classifier, prompt.withConfidence());
+    }
+
     @Override
     public Decision decide(Example request, AdaptContext ctx) {
         return decideAll(List.of(request), ctx).get(0);
@@ -34,11 +40,9 @@ public final class ClassifierDispatcher implements Dispatcher {
     @Override
     public List<Decision> decideAll(List<Example> requests, AdaptContext ctx) {
         ctx.pool().expert(classifier); // a clear error when it is missing
-        try {
-            ctx.pool().compose(Mixture.of(classifier));
+        try (Scope s = ctx.pool().use()) {
+            s.compose(Mixture.of(classifier), Controls.NONE, "dispatch");
             return prompt.classify(requests, ctx);
-        } finally {
-            ctx.pool().restore();
         }
     }
 

@@ -9,8 +9,8 @@ import t2j.util.Progress;
  * The first pass of Transformer²: decides, per request, which expert (or mixture, or the base weights) the second
  * pass uses. Implement it as a lambda in a notebook cell, or override {@link #decideAll} to batch the work.
  *
- * <p>A dispatcher may change the model's weights while it decides (the classification expert does); the caller
- * restores the base weights afterwards.
+ * <p>A dispatcher that changes the model's weights while it decides (the classification expert does) does so in a
+ * {@link Scope} of its own, closed before it returns; the second pass opens its scope after.
  *
  * <pre>{@code
  * Dispatcher d = (req, ctx) -> req.prompt().contains("=") ? Decision.expert("math", "has '='") : Decision.other("no '='");

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import t2j.adapt.log.AdaptationLog;
 import t2j.model.Transformer;
 import t2j.svf.Decomposition;
 import t2j.svf.Expert;
@@ -20,10 +21,12 @@ import t2j.svf.SvfAdapter;
  *
  * <pre>{@code
  * ExpertPool pool = new ExpertPool(model, dec, Map.of("math", math, "code", code));
- * pool.compose(Mixture.perExpert(Map.of("math", 0.5, "code", 0.5)));
- * ...
- * pool.restore();   // exact base weights
+ * try (Scope s = pool.use(Mixture.perExpert(Map.of("math", 0.5, "code", 0.5)))) {
+ *     ...
+ * }   // exact base weights
  * }</pre>
+ *
+ * <p>Weights change only inside a {@link Scope}; the pool itself has no public way to write them.
  */
 public final class ExpertPool {
     private final Transformer model;
@@ -31,12 +34,26 @@ public final class ExpertPool {
     private final Map<String, Expert> experts;
     private final Parametrization param;
     private final SvfAdapter svf;
+    private final Map<String, String> fingerprints = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile AdaptationLog log;
 
     /** Must be built while the model holds its base weights (the decomposition's). */
     public ExpertPool(Transformer model, Decomposition dec, Map<String, Expert> experts) {
+        this(model, dec, experts, null);
+    }
+
+    /**
+     * A pool without experts whose scopes compose hand-made masks or z-vectors under {@code param} (truncations,
+     * an expert's z applied alone).
+     */
+    public static ExpertPool withoutExperts(Transformer model, Decomposition dec, Parametrization param) {
+        return new ExpertPool(model, dec, Map.of(), param);
+    }
+
+    private ExpertPool(Transformer model, Decomposition dec, Map<String, Expert> experts, Parametrization forced) {
         this.model = model;
         this.dec = dec;
-        this.experts = Collections.unmodifiableMap(new LinkedHashMap<>(experts));
+        this.experts = Collections.synchronizedMap(new LinkedHashMap<>(experts));
         Parametrization p = null;
         for (Map.Entry<String, Expert> e : this.experts.entrySet()) {
             e.getValue().checkFits(dec);
@@ -46,7 +63,7 @@ public final class ExpertPool {
                         + "; experts can only be mixed under one parametrization");
             p = ep;
         }
-        this.param = p == null ? Parametrization.SIGMOID_MASK : p;
+        this.param = forced != null ? forced : p == null ? Parametrization.SIGMOID_MASK : p;
         this.svf = new SvfAdapter(model, dec, param, 0);
     }
 
@@ -116,14 +133,93 @@ public final class ExpertPool {
         return out;
     }
 
-    /** Writes the mixture's weights into the model (the base weights for {@link Mixture#isBase()}). */
-    public void compose(Mixture mixture) {
-        if (mixture.isBase()) restore();
-        else svf.applyMasks(masks(mixture));
+    /**
+     * Puts another version of an expert in the pool under the same name (a feedback update, a revert). Refused while
+     * a scope is open on the model, and for an expert that does not fit or uses another parametrization.
+     */
+    public void replace(String name, Expert e) {
+        expert(name);
+        if (Scope.isOpen(model)) throw new IllegalStateException("cannot replace expert '" + name
+                + "' while an adaptation scope is open on the model");
+        e.checkFits(dec);
+        if (e.parametrization() != param)
+            throw new IllegalArgumentException("expert '" + name + "' uses parametrization " + e.parametrization().id()
+                    + ", the pool " + param.id());
+        experts.put(name, e);
+        fingerprints.remove(name);
     }
 
-    /** Writes the base weights back, exactly. */
-    public void restore() {
+    /** Records every composition of this pool's scopes in {@code log} from now on (null: stop recording). */
+    public void logTo(AdaptationLog log) {
+        this.log = log;
+    }
+
+    /** The log compositions go to, or null. */
+    public AdaptationLog log() {
+        return log;
+    }
+
+    /**
+     * SHA-256 of the expert's file (hex), which identifies exactly what was composed; for an expert that was never
+     * saved, {@code z:} and the SHA-256 of its z-vectors' names and float bits.
+     */
+    public String fingerprint(String name) {
+        Expert e = expert(name);
+        return fingerprints.computeIfAbsent(name, k -> fingerprintOf(e));
+    }
+
+    /** {@link #fingerprint} of an expert outside any pool. */
+    public static String fingerprintOf(Expert e) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            String src = e.info().get("source");
+            if (src != null && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(src))) {
+                md.update(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(src)));
+                return java.util.HexFormat.of().formatHex(md.digest());
+            }
+            for (Map.Entry<String, float[]> z : e.z().entrySet()) {
+                md.update(z.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * z.getValue().length);
+                for (float f : z.getValue()) b.putInt(Float.floatToRawIntBits(f));
+                md.update(b.array());
+            }
+            return "z:" + java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException x) {
+            throw new IllegalStateException("cannot fingerprint expert " + e.info().getOrDefault("source", e.task())
+                    + ": " + x.getMessage(), x);
+        }
+    }
+
+    /** Opens this model's adaptation scope on the base weights (see {@link Scope}). */
+    public Scope use() {
+        return Scope.open(this);
+    }
+
+    /** Opens this model's adaptation scope with {@code mixture} composed. */
+    public Scope use(Mixture mixture) {
+        Scope s = Scope.open(this);
+        try {
+            s.compose(mixture);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    void writeMasks(Map<String, float[]> masks) {
+        svf.applyMasks(masks);
+    }
+
+    void writeZ(Map<String, float[]> z) {
+        for (String name : dec.names())
+            if (!z.containsKey(name)) throw new IllegalArgumentException("z-vectors lack '" + name
+                    + "', a decomposed matrix");
+        svf.setZ(z);
+        svf.apply();
+    }
+
+    void writeBase() {
         svf.restore();
     }
 }

@@ -157,7 +157,7 @@ public final class FewShotCem {
         SplittableRandom rnd = new SplittableRandom(cfg.seed());
         List<Iteration> history = new ArrayList<>();
         int evaluations = 0;
-        try {
+        try (Scope scope = ctx.pool().use()) {
             for (int it = 1; it <= cfg.iterations(); it++) {
                 double[][] pop = new double[cfg.population()][];
                 pop[0] = best.clone();
@@ -168,7 +168,7 @@ public final class FewShotCem {
                 Fitness[] fit = new Fitness[pop.length];
                 for (int j = 0; j < pop.length; j++) {
                     Progress.checkInterrupted("few-shot search");
-                    fit[j] = fitness(task, shots, ctx, mixture(experts, pop[j], per));
+                    fit[j] = fitness(task, shots, ctx, scope, mixture(experts, pop[j], per));
                     evaluations++;
                     progress.update("CEM " + task.name(), (long) (it - 1) * pop.length + j + 1, (long) cfg.iterations() * pop.length);
                 }
@@ -196,8 +196,6 @@ public final class FewShotCem {
                 for (int i = 0; i < e; i++) eliteAcc += fit[order[i]].accuracy();
                 history.add(new Iteration(it, boxed(mean), boxed(std), boxed(best), bestFit, popAcc / pop.length, eliteAcc / e));
             }
-        } finally {
-            ctx.pool().restore();
         }
         return new Result(task.name(), List.copyOf(experts), ctx.pool().matrices(), cfg.perMatrix(), mixture(experts, best, per), bestFit,
                 Collections.unmodifiableList(history), evaluations, shots.size(), (System.nanoTime() - t0) / 1e9);
@@ -208,16 +206,14 @@ public final class FewShotCem {
      * its correct generations. The model is left at its base weights.
      */
     public static Fitness evaluate(Task task, List<Example> shots, AdaptContext ctx, Mixture m) {
-        try {
-            return fitness(task, shots, ctx, m);
-        } finally {
-            ctx.pool().restore();
+        try (Scope scope = ctx.pool().use()) {
+            return fitness(task, shots, ctx, scope, m);
         }
     }
 
-    /** As {@link #evaluate}, leaving the mixture composed (the search restores once at the end). */
-    private static Fitness fitness(Task task, List<Example> shots, AdaptContext ctx, Mixture m) {
-        ctx.pool().compose(m);
+    /** As {@link #evaluate}, composing through the caller's scope (the search restores once at the end). */
+    private static Fitness fitness(Task task, List<Example> shots, AdaptContext ctx, Scope scope, Mixture m) {
+        scope.compose(m, Controls.NONE, "search");
         List<Completions.Row> rows = Completions.greedy(ctx.model(), ctx.prompter(), shots, ctx.maxNewTokens(), ctx.batchSize(), "few-shot search");
         List<int[]> prompts = new ArrayList<>(), conts = new ArrayList<>();
         int correct = 0;

@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * Mixture m = Mixture.perExpert(Map.of("math", 0.7, "code", 0.3));
- * pool.compose(m);
+ * try (Scope s = pool.use(m)) { ... }   // base weights again after the block
  * }</pre>
  *
  * @param alpha weights by expert name, in insertion order; each list has length 1 or the number of matrices

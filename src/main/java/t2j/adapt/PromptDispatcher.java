@@ -23,6 +23,7 @@ public final class PromptDispatcher implements Dispatcher {
     private final List<String> categories;
     private final String system;
     private final int maxNewTokens;
+    private final boolean scored;
 
     /** The built-in classification format for these categories; answers of at most 32 tokens. */
     public PromptDispatcher(List<String> categories) {
@@ -30,11 +31,24 @@ public final class PromptDispatcher implements Dispatcher {
     }
 
     public PromptDispatcher(List<String> categories, String system, int maxNewTokens) {
+        this(categories, system, maxNewTokens, false);
+    }
+
+    private PromptDispatcher(List<String> categories, String system, int maxNewTokens, boolean scored) {
         if (categories.isEmpty()) throw new IllegalArgumentException("prompt dispatch needs at least one category");
         if (maxNewTokens <= 0) throw new IllegalArgumentException("max new tokens must be > 0");
         this.categories = List.copyOf(categories);
         this.system = system;
         this.maxNewTokens = maxNewTokens;
+        this.scored = scored;
+    }
+
+    /**
+     * The same dispatcher, whose decisions carry a confidence: the probability the model gives its whole pass-1
+     * answer (one more forward pass over prompt and answer, so pass 1 costs a little more).
+     */
+    public PromptDispatcher withConfidence() {
+        return new PromptDispatcher(categories, system, maxNewTokens, true);
     }
 
     /** "Classify the request as a, b or c. Reply \boxed{label}." (the built-in classification task's wording). */
@@ -73,11 +87,13 @@ public final class PromptDispatcher implements Dispatcher {
         return decideAll(List.of(request), ctx).get(0);
     }
 
-    /** Classifies on the base weights. */
+    /** Classifies on the base weights (a scope of its own, so one left open elsewhere is an error, not a silent
+     * expert). */
     @Override
     public List<Decision> decideAll(List<Example> requests, AdaptContext ctx) {
-        ctx.pool().restore();
-        return classify(requests, ctx);
+        try (Scope base = ctx.pool().use()) {
+            return classify(requests, ctx);
+        }
     }
 
     /** Classifies with the model's weights as they are now (the classifier dispatcher composes its expert first). */
@@ -85,8 +101,21 @@ public final class PromptDispatcher implements Dispatcher {
         List<Example> prompts = new ArrayList<>(requests.size());
         for (Example r : requests) prompts.add(classificationPrompt(r));
         List<Decision> out = new ArrayList<>(requests.size());
-        for (Completions.Row row : Completions.greedy(ctx.model(), ctx.prompter(), prompts, maxNewTokens, ctx.batchSize(), "dispatch"))
-            out.add(parse(row.text(), ctx.pool()));
+        List<Completions.Row> rows = Completions.greedy(ctx.model(), ctx.prompter(), prompts, maxNewTokens,
+                ctx.batchSize(), "dispatch");
+        for (Completions.Row row : rows) out.add(parse(row.text(), ctx.pool()));
+        if (!scored) return out;
+        for (int i = 0; i < rows.size(); i++) {
+            Completions.Row row = rows.get(i);
+            double p = 0;
+            if (row.tokens().length > 0) {
+                float[][] lp = ctx.model().continuationLogProbs(new int[][] {row.prompt()}, new int[][] {row.tokens()});
+                double sum = 0;
+                for (float x : lp[0]) sum += x;
+                p = Math.min(1, Math.exp(sum));
+            }
+            out.set(i, out.get(i).withConfidence(p));
+        }
         return out;
     }
 

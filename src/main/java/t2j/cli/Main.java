@@ -23,6 +23,8 @@ public final class Main {
             "  adapt      two-pass self-adaptation (prompt, classifier, few-shot CEM) against base, experts, a wrong router and the oracle",
             "  transfer   apply one model's experts to another, against the target's base and own experts",
             "  bench      benchmarks against PyTorch measured in the same run: 'bench forward', 'bench svf', 'bench train'",
+            "  log        show an adaptation log file (every composition of weights, its controls, updates), filtered",
+            "  feedback   apply a file of verdicts to an expert: a new version, kept only if a held-out check holds",
             "",
             "Notebooks (commands of the ./t2j launcher):",
             "  lab        JupyterLab (or the classic notebook) with the t2j Java kernel, opened at notebooks/",
@@ -34,7 +36,9 @@ public final class Main {
     private static final Map<String, String> HELPS = Map.ofEntries(Map.entry("generate", GenerateCommand.HELP),
             Map.entry("logits", LogitsCommand.HELP), Map.entry("decompose", DecomposeCommand.HELP), Map.entry("train", TrainCommand.HELP),
             Map.entry("eval", EvalCommand.HELP), Map.entry("pretrain", PretrainCommand.HELP), Map.entry("matrix", MatrixCommand.HELP),
-            Map.entry("adapt", AdaptCommand.HELP), Map.entry("transfer", TransferCommand.HELP), Map.entry("bench", BenchCommand.HELP));
+            Map.entry("adapt", AdaptCommand.HELP), Map.entry("transfer", TransferCommand.HELP), Map.entry("bench",
+                    BenchCommand.HELP),
+            Map.entry("log", LogCommand.HELP), Map.entry("feedback", FeedbackCommand.HELP));
 
     private Main() {}
 
@@ -74,6 +78,8 @@ public final class Main {
                 case "matrix": return MatrixCommand.run(rest, out, err);
                 case "adapt": return AdaptCommand.run(rest, out, err);
                 case "transfer": return TransferCommand.run(rest, out, err);
+                case "log": return LogCommand.run(rest, out, err);
+                case "feedback": return FeedbackCommand.run(rest, out, err);
                 default:
                     err.println("t2j: unknown command '" + args[0] + "'");
                     err.print(HELP);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import t2j.adapt.ExpertPool;
 import t2j.adapt.Mixture;
+import t2j.adapt.Scope;
 import t2j.model.Transformer;
 import t2j.svf.Decomposition;
 import t2j.svf.Expert;
@@ -48,16 +49,14 @@ public final class ExpertMatrix {
         Decomposition dec = experts.isEmpty() ? null : Decomposition.compute(model.weights(), Targets.MLP, progress);
         // The experts join a pool as every other user of them does (a one-hot mixture is each expert bit for bit).
         ExpertPool pool = dec == null ? null : new ExpertPool(model, dec, experts);
-        try {
+        try (Scope scope = pool == null ? null : pool.use()) {
             for (int r = 0; r < rows.size(); r++) {
-                if (r > 0) pool.compose(Mixture.of(rows.get(r)));
+                if (r > 0) scope.compose(Mixture.of(rows.get(r)));
                 for (int c = 0; c < tasks.size(); c++) {
                     Task t = Tasks.builtin(tasks.get(c), TinyRecipe.TASK_SEED);
                     acc[r][c] = ev.evaluate(t, t.examples(split), progress).accuracy();
                 }
             }
-        } finally {
-            if (pool != null) pool.restore();
         }
         return new Table(rows, tasks, acc, split);
     }

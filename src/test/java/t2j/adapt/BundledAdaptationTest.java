@@ -1,6 +1,7 @@
 package t2j.adapt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -137,7 +138,10 @@ class BundledAdaptationTest {
         assertTrue(e.getMessage().toLowerCase().contains("transfer"), e.getMessage());
         Expert moved = Transfer.apply(llamaMath, mistral.dec(), "mistral", Transfer.Policy.AS_IS, 1);
         ExpertPool pool = new ExpertPool(mistral.model(), mistral.dec(), Map.of("math", moved));
-        pool.compose(Mixture.of("math"));
-        pool.restore();
+        String fp = mistral.model().weights().fingerprint();
+        try (Scope scope = pool.use(Mixture.of("math"))) {
+            assertFalse(fp.equals(mistral.model().weights().fingerprint()));
+        }
+        assertEquals(fp, mistral.model().weights().fingerprint());
     }
 }

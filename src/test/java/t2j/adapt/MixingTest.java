@@ -51,22 +51,23 @@ class MixingTest {
     void aOneHotMixtureReproducesTheExpertsLogitsExactly() {
         float[][] wantA = expertLogits(a), wantB = expertLogits(b);
         ExpertPool pool = pool();
-        pool.compose(Mixture.perExpert(Map.of("a", 1.0, "b", 0.0)));
-        assertSame2d(wantA, model.logits(ids));
-        pool.compose(Mixture.of("b"));
-        assertSame2d(wantB, model.logits(ids));
-        double[] one = new double[dec.names().size()], zero = new double[one.length];
-        java.util.Arrays.fill(one, 1);
-        Map<String, double[]> perMatrix = new LinkedHashMap<>();
-        perMatrix.put("a", zero);
-        perMatrix.put("b", one);
-        pool.compose(Mixture.perMatrix(perMatrix));
-        assertSame2d(wantB, model.logits(ids));
-        pool.restore();
+        try (Scope scope = pool.use(Mixture.perExpert(Map.of("a", 1.0, "b", 0.0)))) {
+            assertSame2d(wantA, model.logits(ids));
+            scope.compose(Mixture.of("b"));
+            assertSame2d(wantB, model.logits(ids));
+            double[] one = new double[dec.names().size()], zero = new double[one.length];
+            java.util.Arrays.fill(one, 1);
+            Map<String, double[]> perMatrix = new LinkedHashMap<>();
+            perMatrix.put("a", zero);
+            perMatrix.put("b", one);
+            scope.compose(Mixture.perMatrix(perMatrix));
+            assertSame2d(wantB, model.logits(ids));
+        }
         // And the mixture really differs from either expert when it is not one-hot.
-        pool.compose(Mixture.perExpert(Map.of("a", 0.5, "b", 0.5)));
-        float[][] mixed = model.logits(ids);
-        pool.restore();
+        float[][] mixed;
+        try (Scope scope = pool.use(Mixture.perExpert(Map.of("a", 0.5, "b", 0.5)))) {
+            mixed = model.logits(ids);
+        }
         assertFalse(java.util.Arrays.equals(mixed[3], wantA[3]) || java.util.Arrays.equals(mixed[3], wantB[3]));
     }
 
@@ -91,14 +92,16 @@ class MixingTest {
         float[][] base = model.logits(ids);
         String fp = model.weights().fingerprint();
         ExpertPool pool = pool();
-        pool.compose(Mixture.of("a"));
-        assertTrue(!fp.equals(model.weights().fingerprint()));
-        // The released code kept the last expert for "other"; here it is the base model.
-        pool.compose(Decision.other("no label").mixture());
-        assertSame2d(base, model.logits(ids));
-        assertEquals(fp, model.weights().fingerprint());
-        pool.compose(Mixture.perExpert(Map.of("a", 0.0, "b", 0.0)));
-        assertEquals(fp, model.weights().fingerprint());
+        try (Scope scope = pool.use(Mixture.of("a"))) {
+            assertTrue(!fp.equals(model.weights().fingerprint()));
+            // The released code kept the last expert for "other"; here it is the base model.
+            scope.compose(Decision.other("no label").mixture());
+            assertSame2d(base, model.logits(ids));
+            assertEquals(fp, model.weights().fingerprint());
+            scope.compose(Mixture.of("a"));
+            scope.compose(Mixture.perExpert(Map.of("a", 0.0, "b", 0.0)));
+            assertEquals(fp, model.weights().fingerprint());
+        }
         assertTrue(Decision.mixture(Mixture.perExpert(Map.of("a", 0.0)), "zero").usesBase());
     }
 
@@ -119,7 +122,7 @@ class MixingTest {
         ExpertPool pool = pool();
         String m = assertThrows(IllegalArgumentException.class, () -> pool.masks(Mixture.perMatrix(Map.of("a", new double[] {1, 2})))).getMessage();
         assertTrue(m.contains("expected 1 or one per adapted matrix"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> pool.compose(Mixture.of("nope"))).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> pool.use(Mixture.of("nope"))).getMessage();
         assertTrue(m.contains("no expert named 'nope'"), m);
         Map<String, String> info = new LinkedHashMap<>(a.info());
         info.put("parametrization", "plain-scale");

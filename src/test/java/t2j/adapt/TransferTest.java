@@ -44,9 +44,9 @@ class TransferTest {
         Expert back = Expert.load(tmp.resolve("m.safetensors"));
         ExpertPool pool = new ExpertPool(target, dec, Map.of("math", back));
         String fp = target.weights().fingerprint();
-        pool.compose(Mixture.of("math"));
-        assertFalse(fp.equals(target.weights().fingerprint()));
-        pool.restore();
+        try (Scope scope = pool.use(Mixture.of("math"))) {
+            assertFalse(fp.equals(target.weights().fingerprint()));
+        }
         assertEquals(fp, target.weights().fingerprint());
     }
 
@@ -88,7 +88,7 @@ class TransferTest {
             int common = Math.min(src.length, dst.length);
             assertArrayEquals(Arrays.copyOf(src, common), Arrays.copyOf(dst, common));
         }
-        new ExpertPool(mistral, dec, Map.of("math", cut)).restore();
+        new ExpertPool(mistral, dec, Map.of("math", cut)).use(Mixture.of("math")).close();
     }
 
     @Test

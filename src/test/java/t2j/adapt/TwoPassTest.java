@@ -74,17 +74,32 @@ class TwoPassTest {
         assertThrows(CancellationException.class, () -> new TwoPass(f.ctx, rotating).answerAll(requests(), interrupting));
         Thread.interrupted();
         assertEquals(baseFingerprint, f.model.weights().fingerprint());
-        // Interrupted inside a dispatcher that had changed the weights itself.
-        Dispatcher dirty = new Dispatcher() {
+        // Interrupted inside a dispatcher that changes the weights in a scope of its own.
+        Dispatcher scoped = new Dispatcher() {
             @Override
             public Decision decide(Example request, AdaptContext ctx) {
-                ctx.pool().compose(Mixture.of("mid"));
-                Thread.currentThread().interrupt();
-                return Decision.expert("hi", "dirty");
+                try (Scope s = ctx.pool().use(Mixture.of("mid"))) {
+                    Thread.currentThread().interrupt();
+                    Progress.checkInterrupted("test dispatcher");
+                    return Decision.expert("hi", "scoped");
+                }
             }
         };
-        assertThrows(CancellationException.class, () -> new TwoPass(f.ctx, dirty).answerAll(requests(), Progress.NONE));
+        assertThrows(CancellationException.class, () -> new TwoPass(f.ctx, scoped).answerAll(requests(),
+                Progress.NONE));
         Thread.interrupted();
+        assertEquals(baseFingerprint, f.model.weights().fingerprint());
+        // A dispatcher that forgets to close its scope: the second pass refuses to run on its weights, naming where
+        // the open scope came from, instead of answering with the leaked expert.
+        Scope[] leaked = new Scope[1];
+        Dispatcher leaking = (request, ctx) -> {
+            if (leaked[0] == null) leaked[0] = ctx.pool().use(Mixture.of("mid"));
+            return Decision.expert("hi", "leaks");
+        };
+        String m = assertThrows(IllegalStateException.class, () -> new TwoPass(f.ctx, leaking).answerAll(requests(),
+                Progress.NONE)).getMessage();
+        assertTrue(m.contains("already open") && m.contains("TwoPassTest"), m);
+        leaked[0].close();
         assertEquals(baseFingerprint, f.model.weights().fingerprint());
         // And a classifier dispatcher interrupted while its expert is applied.
         Thread.currentThread().interrupt();

@@ -7,9 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.knowm.xchart.XYChart;
+import t2j.adapt.ExpertPool;
+import t2j.adapt.Scope;
 import t2j.svf.Decomposition;
 import t2j.svf.Parametrization;
-import t2j.svf.SvfAdapter;
 import t2j.task.Example;
 import t2j.task.Split;
 import t2j.task.Task;
@@ -92,8 +93,8 @@ public final class Spectra implements Renderable {
         List<Example> examples = task.examples(Split.TEST);
         examples = examples.subList(0, Math.min(limit, examples.size()));
         double[] acc = new double[keep.length];
-        SvfAdapter svf = new SvfAdapter(model.transformer(), dec, Parametrization.PLAIN_SCALE, 0);
-        try (Live.Panel panel = Live.panel("truncation on " + task.name())) {
+        ExpertPool cut = ExpertPool.withoutExperts(model.transformer(), dec, Parametrization.PLAIN_SCALE);
+        try (Live.Panel panel = Live.panel("truncation on " + task.name()); Scope scope = cut.use()) {
             for (int i = 0; i < keep.length; i++) {
                 if (keep[i] < 0 || keep[i] > 1) throw new IllegalArgumentException("keep share must be in [0, 1], got " + keep[i]);
                 Map<String, float[]> masks = new LinkedHashMap<>();
@@ -103,12 +104,10 @@ public final class Spectra implements Renderable {
                     for (int j = 0; j < k; j++) m[j] = 1f;
                     masks.put(name, m);
                 }
-                svf.applyMasks(masks);
+                scope.composeMasks(masks);
                 acc[i] = new Evaluator(model.transformer(), model.prompter(), Model.MAX_NEW_TOKENS).evaluate(task, examples, t2j.util.Progress.NONE).accuracy();
                 panel.update("share kept " + keep[i], i + 1, keep.length);
             }
-        } finally {
-            svf.restore();
         }
         return new Sweep(model.name() + ": " + task.name() + " accuracy when only the largest singular values are kept", "share of singular values kept",
                 "accuracy", Map.of(task.name(), new double[][]{keep.clone(), acc}));

@@ -10,8 +10,13 @@ import t2j.adapt.ClassifierDispatcher;
 import t2j.adapt.Dispatcher;
 import t2j.adapt.ExpertPool;
 import t2j.adapt.FewShotCem;
+import t2j.adapt.Controls;
 import t2j.adapt.PromptDispatcher;
+import t2j.adapt.Replay;
+import t2j.adapt.Scope;
 import t2j.adapt.TwoPass;
+import t2j.adapt.log.AdaptationLog;
+import t2j.adapt.log.LogEntry;
 import t2j.task.Example;
 import t2j.task.Split;
 import t2j.task.Task;
@@ -39,12 +44,14 @@ public final class Transformer2 {
     private final Experts experts;
     private final AdaptContext ctx;
     private final Dispatcher dispatcher;
+    private final Controls controls;
 
-    private Transformer2(Model model, Experts experts, AdaptContext ctx, Dispatcher dispatcher) {
+    private Transformer2(Model model, Experts experts, AdaptContext ctx, Dispatcher dispatcher, Controls controls) {
         this.model = model;
         this.experts = experts;
         this.ctx = ctx;
         this.dispatcher = dispatcher;
+        this.controls = controls;
     }
 
     /** The model with these experts, dispatching by the classification prompt (the paper's first strategy). */
@@ -53,8 +60,9 @@ public final class Transformer2 {
             throw new IllegalArgumentException("these experts belong to " + experts.model().name() + ", not " + model.name()
                     + "; move them with experts.transferTo(model, policy) first");
         ExpertPool pool = new ExpertPool(model.transformer(), model.decompose(experts.targets()).decomposition(), experts.asMap());
+        pool.logTo(AdaptationLog.inMemory(model.name()));
         AdaptContext ctx = new AdaptContext(model.transformer(), model.prompter(), pool, Model.MAX_NEW_TOKENS);
-        return new Transformer2(model, experts, ctx, null).byPrompt();
+        return new Transformer2(model, experts, ctx, null, Controls.NONE).byPrompt();
     }
 
     /** The expert categories pass 1 chooses among: every expert but the classifier, in the built-in order (math, code, reasoning). */
@@ -78,7 +86,52 @@ public final class Transformer2 {
 
     /** Pass 1 is {@code d}: any {@link Dispatcher}, e.g. a lambda written in a cell, or {@code fewShot(...).dispatcher()}. */
     public Transformer2 by(Dispatcher d) {
-        return new Transformer2(model, experts, ctx, d);
+        return new Transformer2(model, experts, ctx, d, controls).withConfidenceIfNeeded();
+    }
+
+    /**
+     * This system with the user's controls on every answer: pinned or forbidden experts, a strength cap, a
+     * restricted scope, a fallback when pass 1 is unsure (the built-in dispatchers then report their confidence).
+     */
+    public Transformer2 controlled(Controls c) {
+        c.checkAgainst(ctx.pool());
+        return new Transformer2(model, experts, ctx, dispatcher, c).withConfidenceIfNeeded();
+    }
+
+    private Transformer2 withConfidenceIfNeeded() {
+        if (controls.minConfidence() <= 0 || dispatcher == null) return this;
+        Dispatcher d = dispatcher instanceof PromptDispatcher p ? p.withConfidence()
+                : dispatcher instanceof ClassifierDispatcher c ? c.withConfidence() : dispatcher;
+        return d == dispatcher ? this : new Transformer2(model, experts, ctx, d, controls);
+    }
+
+    public Controls controls() {
+        return controls;
+    }
+
+    /** Every composition this system's experts went through so far (shared by the systems derived from it). */
+    public Log log() {
+        AdaptationLog log = ctx.pool().log();
+        return new Log(log == null ? "no log" : "adaptation log of " + log.session(), log == null ? List.of()
+                : log.entries());
+    }
+
+    /**
+     * Sends the log to {@code file} from now on (JSON lines, appended, one forced line per composition; entries
+     * already in the file are kept and numbering continues after them).
+     */
+    public Transformer2 logTo(java.nio.file.Path file) {
+        try {
+            ctx.pool().logTo(AdaptationLog.appendingTo(file, model.name()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot open adaptation log " + file, e);
+        }
+        return this;
+    }
+
+    /** Replays answer {@code index} of log entry {@code entry}: the same text, bit for bit, when nothing changed. */
+    public String replay(LogEntry entry, int index) {
+        return Replay.answer(entry, index, ctx);
     }
 
     /** {@link #by(Dispatcher)} with a name for tables. */
@@ -110,7 +163,17 @@ public final class Transformer2 {
 
     /** Answers one request (e.g. {@code Model.request("code-hard", 0)}) with two-pass inference. */
     public Reply answer(Example request) {
-        TwoPass.Answer a = new TwoPass(ctx, dispatcher).answer(request);
+        return answer(request, controls);
+    }
+
+    /** Answers one prompt under controls for this request only. */
+    public Reply answer(String prompt, Controls c) {
+        return answer(new Example("ask", null, prompt, null, null), c);
+    }
+
+    /** Answers one request under controls for this request only. */
+    public Reply answer(Example request, Controls c) {
+        TwoPass.Answer a = controlled(c).twoPass().answer(request);
         return new Reply(request.prompt(), a.completion(), a.decision(), a.timing(), a.timing().totalSeconds());
     }
 
@@ -123,7 +186,7 @@ public final class Transformer2 {
     public Score evaluate(Task task, Split split, int limit) {
         List<Example> all = task.examples(split), req = all.subList(0, Math.min(limit, all.size()));
         try (Live.Panel panel = Live.panel(dispatcher.name() + " on " + task.name())) {
-            TwoPass.Run run = new TwoPass(ctx, dispatcher).answerAll(req, panel);
+            TwoPass.Run run = twoPass().answerAll(req, panel);
             List<Evaluator.Outcome> out = new ArrayList<>();
             for (TwoPass.Answer a : run.answers()) out.add(new Evaluator.Outcome(a.example(), a.completion(), task.verify(a.example(), a.completion())));
             return new Score(model.name(), task.name(), dispatcher.name(), new Evaluator.Evaluation(out));
@@ -175,15 +238,11 @@ public final class Transformer2 {
         Map<String, Dispatcher> checked = new LinkedHashMap<>();
         custom.forEach((name, d) -> checked.put(name, Dispatchers.checked(name, d)));
         // Fail fast: one decision per custom column on the first request of each task, before the built-in columns spend minutes.
-        try {
-            for (Map.Entry<String, Dispatcher> c : checked.entrySet())
-                for (Task t : ts) {
-                    List<Example> req = t.examples(cfg.split());
-                    if (!req.isEmpty()) c.getValue().decideAll(List.of(req.get(0)), ctx);
-                }
-        } finally {
-            ctx.pool().restore();
-        }
+        for (Map.Entry<String, Dispatcher> c : checked.entrySet())
+            for (Task t : ts) {
+                List<Example> req = t.examples(cfg.split());
+                if (!req.isEmpty()) c.getValue().decideAll(List.of(req.get(0)), ctx);
+            }
         AdaptationStudy study = new AdaptationStudy(ctx, cfg.withLimit(limit));
         for (Map.Entry<String, Dispatcher> c : checked.entrySet()) study = study.with(c.getKey(), c.getValue());
         try (Live.Panel panel = Live.panel("compare strategies on " + model.name())) {
@@ -208,15 +267,12 @@ public final class Transformer2 {
         }
         double[][] s = new double[cats.size()][];
         double[] base;
-        try {
-            ctx.pool().restore();
+        try (Scope scope = ctx.pool().use()) {
             base = meanLogProb(prompts, texts);
             for (int k = 0; k < cats.size(); k++) {
-                ctx.pool().compose(t2j.adapt.Mixture.of(cats.get(k)));
+                scope.compose(t2j.adapt.Mixture.of(cats.get(k)), t2j.adapt.Controls.NONE, "score");
                 s[k] = meanLogProb(prompts, texts);
             }
-        } finally {
-            ctx.pool().restore();
         }
         return new ExpertScores(cats, List.copyOf(requests), s, base);
     }
@@ -230,6 +286,10 @@ public final class Transformer2 {
             out[i] = sum / lp[i].length;
         }
         return out;
+    }
+
+    private TwoPass twoPass() {
+        return new TwoPass(ctx, dispatcher).withControls(controls);
     }
 
     private static boolean isBuiltIn(Dispatcher d) {
@@ -255,7 +315,9 @@ public final class Transformer2 {
 
     @Override
     public String toString() {
-        return "Transformer² on " + model.name() + " with experts " + String.join(", ", experts.names()) + ", dispatching by " + dispatcher.name();
+        return "Transformer² on " + model.name() + " with experts " + String.join(", ", experts.names())
+                + ", dispatching by " + dispatcher.name()
+                + (controls.isNone() ? "" : ", controls: " + controls);
     }
 
     /** The pool the experts are composed from (for researchers going below the DSL). */

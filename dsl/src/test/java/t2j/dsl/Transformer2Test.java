@@ -89,4 +89,29 @@ class Transformer2Test {
         Transformer2 t2 = Transformer2.of(mistral, moved).by(Dispatcher.fixed("math", Decision.expert("math", "always")));
         assertEquals("math", t2.answer("2 + 2").decision().label());
     }
+
+    @Test
+    void theSessionLogRecordsControlledAnswersAndReplaysThemExactly(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        Transformer2 t2 = Transformer2.of(llama, experts).logTo(tmp.resolve("session.jsonl"));
+        String prompt = "Sam has 3 apples and buys 4 more. How many apples does Sam have?";
+        Reply free = t2.answer(prompt);
+        Reply forbidden = t2.answer(prompt, t2j.adapt.Controls.NONE.forbid(free.decision().label()));
+        assertEquals("base", forbidden.decision().label(), forbidden.decision().reason());
+        Reply capped = t2.controlled(t2j.adapt.Controls.NONE.pin("math").strength(0.5).kinds("up_proj")).answer(prompt);
+        assertEquals("math", capped.decision().label());
+        Log log = t2.log().purpose("answer");
+        assertEquals(3, log.size());
+        assertEquals(log.entries(), Log.read(tmp.resolve("session.jsonl")).purpose("answer").entries());
+        assertTrue(log.entries().get(1).controls().get("forbid").toString().contains(free.decision().label()));
+        assertEquals(0.5, ((Number) log.entries().get(2).controls().get("strength")).doubleValue());
+        assertTrue(log.entries().get(2).matrices().stream().allMatch(m -> m.contains("up_proj")));
+        for (t2j.adapt.log.LogEntry e : log.entries()) assertEquals(e.answers().get(0).completion(), t2.replay(e, 0));
+        assertEquals(List.of(free.text(), forbidden.text(), capped.text()),
+                log.entries().stream().map(e -> e.answers().get(0).completion()).toList());
+        String html = (String) log.mimeBundle().get("text/html");
+        assertTrue(html.contains("<img") && html.contains("strength 0.5"), html.substring(0, Math.min(400,
+                html.length())));
+        assertEquals(3, log.timeline().getSeriesCollection().stream().mapToInt(x -> x.getXData().length).sum());
+    }
 }
