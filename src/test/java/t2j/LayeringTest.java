@@ -50,7 +50,9 @@ class LayeringTest {
             Map.entry("t2j.lora", 4),
             Map.entry("t2j.train", 5),
             Map.entry("t2j.adapt", 5),
+            Map.entry("t2j.adapt.log", 4),
             Map.entry("t2j.expert", 6),
+            Map.entry("t2j.expert.feedback", 7),
             Map.entry("t2j.tiny", 7),
             Map.entry("t2j.bench", 8),
             Map.entry("t2j.cli", 9));

@@ -62,7 +62,7 @@ public final class RoutingWorld extends t2j.train.CharPrompter {
 
     static final int STEPS = 120;
 
-    Task task(String category) {
+    public Task task(String category) {
         return tasks.get(category);
     }
 

@@ -15,19 +15,19 @@ import t2j.train.Evaluator;
 import t2j.util.Progress;
 
 /** A fresh copy of the routing world's model with experts hi, lo, mid (mild perturbations) and a classification expert. */
-final class WorldFixture {
-    final RoutingWorld world = RoutingWorld.INSTANCE;
-    final Transformer model = new Transformer(RoutingWorld.pretrained().copy());
-    final Decomposition dec = RoutingWorld.decompose(model);
-    final Map<String, Expert> experts = new LinkedHashMap<>();
-    final ExpertPool pool;
-    final AdaptContext ctx;
+public final class WorldFixture {
+    public final RoutingWorld world = RoutingWorld.INSTANCE;
+    public final Transformer model = new Transformer(RoutingWorld.pretrained().copy());
+    public final Decomposition dec = RoutingWorld.decompose(model);
+    public final Map<String, Expert> experts = new LinkedHashMap<>();
+    public final ExpertPool pool;
+    public final AdaptContext ctx;
 
-    WorldFixture() {
+    public WorldFixture() {
         this(0.5, 1.5);
     }
 
-    WorldFixture(double expertStd, double classifierStd) {
+    public WorldFixture(double expertStd, double classifierStd) {
         long seed = 20;
         for (String c : RoutingWorld.CATEGORIES) experts.put(c, RoutingWorld.expert(dec, c, 0.0, expertStd, seed++));
         experts.put("classification", RoutingWorld.expert(dec, "classification", 0.0, classifierStd, 99));

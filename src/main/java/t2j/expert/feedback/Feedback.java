@@ -1,4 +1,4 @@
-package t2j.adapt.feedback;
+package t2j.expert.feedback;
 
 /**
  * A user's (or a verifier's) verdict on one answer that was routed to one expert: the request, the answer given,

@@ -1,4 +1,4 @@
-package t2j.adapt.feedback;
+package t2j.expert.feedback;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package t2j.adapt;
+package t2j.expert.feedback;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import t2j.adapt.feedback.FeedbackLearner;
+import t2j.adapt.*;
 import t2j.adapt.log.AdaptationLog;
 import t2j.adapt.log.LogEntry;
 import t2j.svf.Expert;

@@ -1,4 +1,4 @@
-package t2j.adapt.feedback;
+package t2j.expert.feedback;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
