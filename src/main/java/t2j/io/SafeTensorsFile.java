@@ -288,6 +288,21 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Tensor {@code name}'s bytes, mapped read-only once and kept: the page cache holds them (neither heap nor direct
+     * memory), and they stay readable after this file is closed.
+     *
+     * @throws CheckpointFormatException unknown tensor, a dtype that does not convert to float, or over 2 GiB of bytes
+     */
+    public MappedTensor mapTensor(String name) {
+        TensorInfo t = info(name);
+        if (!t.dtype().toFloat())
+            throw bad(path, "tensor '" + name + "' has dtype " + t.dtype() + ", which does not convert to float32 (F32, F16 and BF16 do)");
+        if (t.byteLength() > Integer.MAX_VALUE)
+            throw bad(path, "tensor '" + name + "' has " + t.byteLength() + " bytes, more than one mapping holds (2 GiB)");
+        return new MappedTensor(path, t, map(t, 0, (int) t.byteLength()));
+    }
+
     /** Convenience for small tensors: the values as a new float array. */
     public float[] readFloats(String name) {
         long n = info(name).numel();
@@ -313,7 +328,8 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
     }
 
-    private static void convert(DType dtype, ByteBuffer src, FloatBuffer dst, int at, int n) {
+    /** The one conversion every read uses, so that reading the same bytes twice gives the same bits. */
+    static void convert(DType dtype, ByteBuffer src, FloatBuffer dst, int at, int n) {
         if (dtype == DType.F32) {
             dst.put(at, src.asFloatBuffer(), 0, n); // bulk copy; a memcpy when byte orders agree
             return;

@@ -56,7 +56,7 @@ public final class LoraAdapter implements Adapter {
     public void apply() {
         for (String name : targets) {
             Matrix w = model.weights().matrix(name);
-            w.copyFrom(base.get(name));
+            base.restore(name);
             FloatBuffer a = direct(params.get(name + ".lora_A")), b = direct(params.get(name + ".lora_B"));
             Blas.gemm(false, w.rows(), w.cols(), rank, scale, b, 0, rank, a, 0, w.cols(), 1f, w.blockOf(0), 0, w.cols());
         }

@@ -53,6 +53,7 @@ public final class ModelWeights {
     private final Matrix finalNorm;
     private final Matrix lmHead;
     private final Map<String, Matrix> byName = new LinkedHashMap<>();
+    private final Map<String, Path> sources = new LinkedHashMap<>();
 
     private ModelWeights(ModelConfig c) {
         this.config = c;
@@ -125,19 +126,44 @@ public final class ModelWeights {
         try {
             java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
             for (Map.Entry<String, Matrix> e : byName.entrySet()) {
-                Matrix m = e.getValue();
-                java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-                m.forEachBlock((first, count, data) -> {
-                    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(count * m.cols() * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                    bytes.asFloatBuffer().put(data.duplicate().position(0).limit(count * m.cols()));
-                    crc.update(bytes);
-                });
-                sha.update((e.getKey() + Arrays.toString(hfShape(e.getKey(), m)) + crc.getValue() + ";").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                long crc = crc32c(e.getValue());
+                sha.update((e.getKey() + Arrays.toString(hfShape(e.getKey(), e.getValue())) + crc + ";")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 32);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * CRC-32C of a matrix's float32 values as little-endian bytes, row-major. Streamed through a 4 MiB window: a
+     * whole-block copy (1 GiB for Llama-3.2-1B's embedding) does not fit the launcher's 2 GiB heap beside the rest.
+     */
+    public static long crc32c(Matrix m) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        int window = 1 << 20;
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(window * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        FloatBuffer asFloats = bytes.asFloatBuffer();
+        m.forEachBlock((first, count, data) -> {
+            long n = (long) count * m.cols();
+            for (long done = 0; done < n; done += window) {
+                int k = (int) Math.min(window, n - done);
+                asFloats.clear();
+                asFloats.put(data.duplicate().position((int) done).limit((int) done + k));
+                crc.update(bytes.clear().limit(k * 4));
+            }
+        });
+        return crc.getValue();
+    }
+
+    /**
+     * The safetensors file this weight was loaded from, or null when it was not loaded (random, or built in memory).
+     * Its values may have changed since; {@link t2j.train.WeightSnapshot} checks before relying on the file.
+     */
+    public Path sourceFile(String name) {
+        matrix(name);
+        return sources.get(name);
     }
 
     /** An independent copy (same config, same values), e.g. to adapt one model while keeping the base. */
@@ -151,6 +177,7 @@ public final class ModelWeights {
                 d.put(data.duplicate().position(0).limit(count * src.cols()));
             });
         }
+        w.sources.putAll(sources);
         return w;
     }
 
@@ -185,6 +212,7 @@ public final class ModelWeights {
                 throw new ModelFormatException(ckpt.fileOf(name) + ": tensor '" + name + "' has shape " + Arrays.toString(info.shape())
                         + " but config.json implies " + Arrays.toString(want));
             readInto(ckpt, name, dst);
+            w.sources.put(name, ckpt.fileOf(name).toAbsolutePath());
         }
         return w;
     }

@@ -24,7 +24,7 @@ public record Svd(Matrix u, float[] sigma, Matrix vt) {
     public static Svd of(Matrix w) {
         int m = w.rows(), n = w.cols(), r = Math.min(m, n);
         Matrix a = Matrix.zeros(m, n);
-        a.copyFrom(w.toArray()); // gesdd destroys its input
+        a.copyFrom(w); // gesdd destroys its input
         Matrix u = Matrix.zeros(m, r), vt = Matrix.zeros(r, n);
         FloatBuffer s = Matrix.allocate(r);
         int info = LAPACKE_sgesdd(LAPACK_ROW_MAJOR, (byte) 'S', m, n, a.blockOf(0), n, s, u.blockOf(0), r, vt.blockOf(0), n);

@@ -133,6 +133,20 @@ public final class Matrix {
         }
     }
 
+    /** Overwrites all values from {@code src}, a matrix of the same shape (a memcpy per block). */
+    public void copyFrom(Matrix src) {
+        if (src.rows != rows || src.cols != cols)
+            throw new IllegalArgumentException("copying a " + src.rows + "x" + src.cols + " matrix into a " + rows + "x" + cols + " one");
+        for (int r = 0; r < rows; ) {
+            int n = Math.min(blockRows - r % blockRows, src.blockRows - r % src.blockRows);
+            n = Math.min(n, rows - r);
+            FloatBuffer from = src.blockOf(r).duplicate();
+            from.position(src.offsetInBlock(r)).limit(src.offsetInBlock(r) + n * cols);
+            blockOf(r).duplicate().position(offsetInBlock(r)).put(from);
+            r += n;
+        }
+    }
+
     /** Visits each block as (first row, buffer holding that block's rows) — for loaders that fill a matrix in place. */
     public void forEachBlock(BlockVisitor v) {
         for (int b = 0; b < blocks.length; b++) v.visit(b * blockRows, Math.min(blockRows, rows - b * blockRows), blocks[b]);
