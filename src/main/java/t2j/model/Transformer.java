@@ -38,6 +38,7 @@ public final class Transformer {
     /** Loads {@code config.json} and the safetensors of a Hugging Face model folder. */
     public static Transformer load(Path dir) {
         ModelConfig config = ModelConfig.load(dir);
+        MemoryPlan.load(config, dir.toString()).check();
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
             return new Transformer(ModelWeights.load(config, ckpt));
         } catch (IOException e) {
@@ -55,6 +56,7 @@ public final class Transformer {
 
     /** An empty cache for {@code batch} rows of up to {@code capacity} slots (prompt, padding and new tokens). */
     public KVCache newCache(int batch, int capacity) {
+        MemoryPlan.kvCache(c, batch, capacity).check();
         return new KVCache(c, batch, capacity);
     }
 

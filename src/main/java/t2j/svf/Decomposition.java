@@ -39,6 +39,9 @@ public final class Decomposition {
     /** Decomposes every targeted matrix of {@code w}. */
     public static Decomposition compute(ModelWeights w, Targets targets, Progress progress) {
         List<String> names = targets.select(w);
+        List<int[]> shapes = new ArrayList<>();
+        for (String n : names) shapes.add(new int[] {w.matrix(n).rows(), w.matrix(n).cols()});
+        t2j.model.MemoryPlan.decomposition(shapes, 1).check();
         Map<String, Svd> svds = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
             Progress.checkInterrupted("decomposition");

@@ -246,6 +246,7 @@ public final class Trainer {
         float[] weights = rowWeights(rewards, completions, g, cfg.normalizeRewards(), cfg.rewardClip(), cfg.tokenMean());
         Backprop.TokenLoss loss = Backprop.weightedNll(weights);
         if (cfg.klCoefficient() > 0) loss = KlPenalty.add(loss, model, adapter, prompts, completions, cfg.klCoefficient() / n, cfg.tokenMean());
+        t2j.model.MemoryPlan.backprop(model.config(), prompts, completions).check();
         double l = backprop.lossAndGradients(prompts, completions, loss, adapter.gradientSink(grads));
         return new double[] {l, mean, (double) correct / n};
     }
@@ -292,6 +293,7 @@ public final class Trainer {
         }
         float[] w = new float[n];
         java.util.Arrays.fill(w, 1f / Math.max(1, tokens));
+        t2j.model.MemoryPlan.backprop(model.config(), prompts, refs).check();
         double l = backprop.lossAndGradients(prompts, refs, Backprop.weightedNll(w), adapter.gradientSink(grads));
         return new double[] {l, Double.NaN, Double.NaN};
     }
