@@ -27,6 +27,7 @@ final class AdaptCommand {
             "usage: t2j adapt --model DIR [--experts E1,E2,...] [--strategy prompt|classifier|wrong-router|fewshot|all] [--task NAME[,NAME...]]",
             "                 [--limit N] [--shots N] [--cem-iterations N] [--cem-population N] [--cem-elites R] [--per-matrix]",
             "                 [--classifier NAME] [--split test|validation] [--max-new-tokens N] [--seed S] [--cache FILE] [--record]",
+            "--dtype auto|float32|bf16: weights in memory; auto = bf16 for a bf16 checkpoint over 100 M parameters, else float32",
             "",
             "Answers each task's requests with two-pass inference and prints the accuracy per task and strategy (with a 95 %",
             "interval), beside the base model, every single expert, a deliberately wrong router (a fixed permutation of the",
@@ -54,9 +55,9 @@ final class AdaptCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("adapt", argv, Set.of("--model", "--experts", "--strategy", "--task", "--limit", "--shots", "--cem-iterations",
+        Args a = new Args("adapt", argv, Set.of("--dtype", "--model", "--experts", "--strategy", "--task", "--limit", "--shots", "--cem-iterations",
                 "--cem-population", "--cem-elites", "--classifier", "--split", "--max-new-tokens", "--seed", "--cache"), Set.of("--per-matrix", "--record"));
-        ModelDir md = ModelDir.load(Path.of(a.required("--model")));
+        ModelDir md = ModelDir.load(Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
         Map<String, Expert> experts = experts(md.dir(), a.has("--experts") ? a.get("--experts", "") : null, "adapt");
         if (experts.isEmpty()) throw new Args.UsageException("adapt: no experts in " + md.dir().resolve("experts") + " (name some with --experts)");
         String classifier = a.get("--classifier", "classification");

@@ -12,6 +12,7 @@ import t2j.svf.Targets;
 final class DecomposeCommand {
     static final String HELP = String.join("\n",
             "usage: t2j decompose --model DIR [--targets mlp|attention|all-linear|REGEX] [--cache FILE]",
+            "--dtype auto|float32|bf16: weights in memory; auto = bf16 for a bf16 checkpoint over 100 M parameters, else float32",
             "",
             "Decomposes each targeted weight W = U·diag(σ)·Vᵀ (LAPACK sgesdd), writes the cache (default",
             "$T2J_CACHE or ~/.cache/t2j/svd/<weights-fingerprint>-<targets>.safetensors) and prints per matrix its",
@@ -25,8 +26,8 @@ final class DecomposeCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("decompose", argv, Set.of("--model", "--targets", "--cache"), Set.of());
-        Transformer model = Transformer.load(Path.of(a.required("--model")));
+        Args a = new Args("decompose", argv, Set.of("--dtype", "--model", "--targets", "--cache"), Set.of());
+        Transformer model = Transformer.load(Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
         Targets targets = Targets.parse(a.get("--targets", "mlp"));
         Path cache = a.has("--cache") ? Path.of(a.get("--cache", "")) : Decomposition.defaultCacheFile(model.weights(), targets);
         long t0 = System.nanoTime();

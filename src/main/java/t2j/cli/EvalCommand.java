@@ -19,6 +19,7 @@ final class EvalCommand {
     static final String HELP = String.join("\n",
             "usage: t2j eval --model DIR --task NAME [--expert FILE] [--split test|validation|train|transfer]",
             "                [--limit N] [--show N] [--max-new-tokens N] [--seed S]",
+            "--dtype auto|float32|bf16: weights in memory; auto = bf16 for a bf16 checkpoint over 100 M parameters, else float32",
             "",
             "Prints the accuracy and, with --show, the first N completions with their verdicts.",
             "");
@@ -30,8 +31,8 @@ final class EvalCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("eval", argv, Set.of("--model", "--task", "--expert", "--split", "--limit", "--show", "--max-new-tokens", "--seed", "--cache"), Set.of());
-        ModelDir md = ModelDir.load(Path.of(a.required("--model")));
+        Args a = new Args("eval", argv, Set.of("--dtype", "--model", "--task", "--expert", "--split", "--limit", "--show", "--max-new-tokens", "--seed", "--cache"), Set.of());
+        ModelDir md = ModelDir.load(Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
         Task task = Tasks.builtin(a.required("--task"), a.integer("--seed", 42));
         Split split = Split.valueOf(a.get("--split", "test").toUpperCase());
         List<Example> examples = task.examples(split);

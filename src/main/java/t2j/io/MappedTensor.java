@@ -43,6 +43,17 @@ public final class MappedTensor {
         SafeTensorsFile.convert(info.dtype(), src, dst, dst.position(), count);
     }
 
+    /** Values {@code [first, first+count)} as bf16 into {@code dst} from its position; see {@link SafeTensorsFile#readRangeBf16}. */
+    public void readRangeBf16(long first, int count, ByteBuffer dst) {
+        if (first < 0 || count < 0 || first + count > info.numel())
+            throw new IllegalArgumentException(file + ": values [" + first + ", " + (first + count) + ") are outside tensor '"
+                    + info.name() + "' of " + info.numel() + " values");
+        int elem = info.dtype().bytes();
+        ByteBuffer src = bytes.duplicate().position((int) (first * elem)).limit((int) ((first + count) * elem)).slice()
+                .order(bytes.order());
+        SafeTensorsFile.toBf16(info.dtype(), src, dst, dst.position(), count);
+    }
+
     /** CRC-32C of the stored bytes (a hardware-accelerated pass over the mapping, no copy). */
     public long crc32c() {
         CRC32C crc = new CRC32C();

@@ -136,10 +136,15 @@ public final class MemoryPlan {
         return v * d + c.numHiddenLayers() * perLayer + d + (c.tieWordEmbeddings() ? 0 : v * d);
     }
 
-    /** Loading a checkpoint: the weights in float32. */
-    public static MemoryPlan load(ModelConfig c, String where) {
-        return step("loading " + where).direct(String.format(Locale.ROOT, "weights, %,d parameters in float32", parameterCount(c)),
-                parameterCount(c) * 4, "a smaller model (weights are held in float32, 4 bytes per parameter)");
+    /** Loading a checkpoint: the weights in float32 (norms always; the rest too unless {@code bf16}). */
+    public static MemoryPlan load(ModelConfig c, String where, boolean bf16) {
+        long params = parameterCount(c);
+        long norms = (2L * c.numHiddenLayers() + 1) * c.hiddenSize();
+        long bytes = bf16 ? (params - norms) * 2 + norms * 4 : params * 4;
+        String lever = bf16 ? "a smaller model (bf16 weights take 2 bytes per parameter)"
+                : "--dtype bf16 (2 bytes per parameter instead of 4), or a smaller model";
+        return step("loading " + where).direct(String.format(Locale.ROOT, "weights, %,d parameters in %s", params,
+                bf16 ? "bf16" : "float32"), bytes, lever);
     }
 
     /** A KV cache for {@code batch} rows of {@code capacity} positions. */

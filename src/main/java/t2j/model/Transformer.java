@@ -37,10 +37,16 @@ public final class Transformer {
 
     /** Loads {@code config.json} and the safetensors of a Hugging Face model folder. */
     public static Transformer load(Path dir) {
+        return load(dir, ModelWeights.Storage.AUTO);
+    }
+
+    /** {@link #load(Path)} with the weights held as {@code storage} says (bf16 halves their memory). */
+    public static Transformer load(Path dir, ModelWeights.Storage storage) {
         ModelConfig config = ModelConfig.load(dir);
-        MemoryPlan.load(config, dir.toString()).check();
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
-            return new Transformer(ModelWeights.load(config, ckpt));
+            boolean bf16 = ModelWeights.holdsBf16(config, ckpt, storage);
+            MemoryPlan.load(config, dir.toString(), bf16).check();
+            return new Transformer(ModelWeights.load(config, ckpt, bf16 ? ModelWeights.Storage.BF16 : ModelWeights.Storage.FLOAT32));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

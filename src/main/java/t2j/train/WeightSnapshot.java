@@ -16,8 +16,9 @@ import t2j.tensor.Matrix;
  * they were loaded from still holds them (an on-heap copy of Llama-3.2-1B's MLP alone is 3.2 GB).
  *
  * <p>Why restoring from the checkpoint is exact: loading turns each stored value into float32 by a pure function of
- * its bytes (F32 copied, BF16 shifted into the high half, F16 widened; every one exact), and {@link MappedTensor}
- * runs that same function on the same bytes, so it gives the same bits. Two things could break that, and both are
+ * its bytes (F32 copied, BF16 shifted into the high half, F16 widened; every one exact), or into bf16 (BF16 bytes
+ * copied, others rounded to nearest even), and {@link MappedTensor} runs that same function on the same bytes, so it
+ * gives the same bits. Two things could break that, and both are
  * checked: (1) the weights may no longer be what was loaded (a model trained or edited in memory), so the snapshot
  * compares the current values with the file's, bit for bit, and copies a weight that differs; (2) the file may be
  * rewritten in place later (a replacement by rename leaves the mapped old bytes intact), so the snapshot records
@@ -46,7 +47,7 @@ public final class WeightSnapshot {
         Matrix m = weights.matrix(name);
         MappedTensor mapped = mappedIfEqual(weights.sourceFile(name), name, m);
         if (mapped != null) return new FromCheckpoint(name, mapped, mapped.crc32c());
-        Matrix copy = Matrix.zeros(m.rows(), m.cols());
+        Matrix copy = m.zerosLike();
         copy.copyFrom(m);
         return new OffHeapCopy(copy);
     }
@@ -66,23 +67,19 @@ public final class WeightSnapshot {
         float[] mine = new float[window];
         float[] theirs = new float[window];
         FloatBuffer theirsBuf = FloatBuffer.wrap(theirs);
-        boolean[] equal = {true};
-        m.forEachBlock((first, count, data) -> {
-            long n = (long) count * m.cols();
-            long base = (long) first * m.cols();
-            for (long done = 0; done < n && equal[0]; done += window) {
-                int k = (int) Math.min(window, n - done);
-                data.get((int) done, mine, 0, k);
-                t.readRange(base + done, k, theirsBuf.clear());
-                for (int i = 0; i < k; i++) {
-                    if (Float.floatToRawIntBits(mine[i]) != Float.floatToRawIntBits(theirs[i])) {
-                        equal[0] = false;
-                        break;
-                    }
-                }
-            }
-        });
-        return equal[0] ? t : null;
+        java.nio.ByteBuffer halves = java.nio.ByteBuffer.allocate(2 * window).order(java.nio.ByteOrder.nativeOrder());
+        for (long at = 0; at < m.numel(); ) {
+            int k = (int) Math.min(window, m.valuesInBlockFrom(at));
+            m.getValues(at, mine, 0, k);
+            if (m.isBf16()) {
+                t.readRangeBf16(at, k, halves.clear());
+                for (int i = 0; i < k; i++) theirs[i] = t2j.tensor.Bf16.toFloat(halves.getShort(2 * i));
+            } else t.readRange(at, k, theirsBuf.clear());
+            for (int i = 0; i < k; i++)
+                if (Float.floatToRawIntBits(mine[i]) != Float.floatToRawIntBits(theirs[i])) return null;
+            at += k;
+        }
+        return t;
     }
 
     /** Writes the saved values back. */
@@ -110,6 +107,15 @@ public final class WeightSnapshot {
             if (mapped.crc32c() != crc)
                 throw new IllegalStateException(mapped.file() + ": tensor '" + name + "' changed on disk since the model was"
                         + " loaded, so its base weights cannot be restored from it; reload the model from its folder");
+            if (dst.isBf16()) {
+                for (int r = 0; r < dst.rows(); ) {
+                    int rowsHere = dst.valuesInBlockFrom((long) r * dst.cols()) / dst.cols();
+                    mapped.readRangeBf16((long) r * dst.cols(), rowsHere * dst.cols(),
+                            dst.halvesOf(r).duplicate().position(2 * dst.offsetInBlock(r)));
+                    r += rowsHere;
+                }
+                return;
+            }
             dst.forEachBlock((first, count, data) -> mapped.readRange((long) first * dst.cols(), count * dst.cols(),
                     data.duplicate().position(0)));
         }
@@ -128,7 +134,7 @@ public final class WeightSnapshot {
 
         @Override
         public long heldBytes() {
-            return copy.numel() * 4;
+            return copy.numel() * copy.bytesPerValue();
         }
     }
 }

@@ -39,8 +39,12 @@ class WeightSnapshotTest {
     Path tmp;
 
     private static ModelWeights load(Path dir) throws IOException {
+        return load(dir, ModelWeights.Storage.AUTO);
+    }
+
+    private static ModelWeights load(Path dir, ModelWeights.Storage storage) throws IOException {
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
-            return ModelWeights.load(ModelConfig.load(dir), ckpt);
+            return ModelWeights.load(ModelConfig.load(dir), ckpt, storage);
         }
     }
 
@@ -103,6 +107,37 @@ class WeightSnapshotTest {
         lora.apply(); // composes from the base again, not on top of the last composition
         lora.restore();
         assertBitIdentical(model.weights(), pristine, names, dtype + " LoRA restore");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "BF16"})
+    void weightsHeldInBf16AreRestoredBitForBitToo(DType fileType) throws IOException {
+        Path dir = TinyModels.write(tmp.resolve("m"), TinyModels.llama(), 8, fileType, 1L << 30);
+        Transformer model = new Transformer(load(dir, ModelWeights.Storage.BF16));
+        ModelWeights pristine = load(dir, ModelWeights.Storage.BF16);
+        assertTrue(model.weights().isBf16());
+        Decomposition dec = Decomposition.compute(model.weights(), Targets.MLP, Progress.NONE);
+        List<String> names = dec.names();
+        assertEquals(0, new WeightSnapshot(model.weights(), names).copiedBytes(), "bf16 weights come back from the file too");
+        SvfAdapter svf = new SvfAdapter(model, dec, Parametrization.SIGMOID_MASK, 7);
+        svf.parameters().values().forEach(z -> { for (int i = 0; i < z.length; i++) z[i] += 0.7f * ((i % 3) - 1); });
+        svf.apply();
+        assertTrue(anyDiffers(model.weights(), pristine, names));
+        svf.restore();
+        assertBitIdentical(model.weights(), pristine, names, fileType + " file, bf16 storage, SVF");
+        LoraAdapter lora = new LoraAdapter(model, names, 2, 4f, 0);
+        lora.parameters().values().forEach(p -> java.util.Arrays.fill(p, 0.3f));
+        lora.apply();
+        assertTrue(anyDiffers(model.weights(), pristine, names));
+        lora.restore();
+        assertBitIdentical(model.weights(), pristine, names, fileType + " file, bf16 storage, LoRA");
+        model.weights().matrix(names.get(0)).set(0, 0, 3f);
+        ModelWeights edited = model.weights().copy();
+        WeightSnapshot copied = new WeightSnapshot(model.weights(), names.subList(0, 1));
+        assertEquals(model.weights().matrix(names.get(0)).numel() * 2, copied.copiedBytes(), "a bf16 copy is 2 bytes a value");
+        model.weights().matrix(names.get(0)).set(1, 1, 3f);
+        copied.restore();
+        assertBitIdentical(model.weights(), edited, names.subList(0, 1), "bf16 off-heap copy");
     }
 
     @Test
