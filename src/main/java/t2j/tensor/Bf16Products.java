@@ -15,7 +15,9 @@ import java.util.concurrent.ForkJoinTask;
 public final class Bf16Products {
     /** Up to this many input rows a product streams W once per row; beyond, widening a panel once pays off. */
     static final int DIRECT_ROWS = 2;
-    private static final int PANEL_VALUES = 1 << 20;
+    /** 32 MiB of float32 per panel: thousands of rows, so each sgemm is large enough to run at speed. */
+    private static final int PANEL_VALUES = 1 << 23;
+    private static final ThreadLocal<FloatBuffer> SCRATCH = new ThreadLocal<>();
     private static final Bf16Kernel KERNEL = loadKernel();
     private static final int THREADS = threads();
     private static final ForkJoinPool POOL = new ForkJoinPool(THREADS);
@@ -64,7 +66,7 @@ public final class Bf16Products {
         }
         int cols = w.cols();
         int panelRows = Math.max(1, Math.min(w.rows(), PANEL_VALUES / cols));
-        FloatBuffer panel = Matrix.allocate((long) panelRows * cols);
+        FloatBuffer panel = scratch((long) panelRows * cols);
         for (int first = 0; first < w.rows(); first += panelRows) {
             int count = Math.min(panelRows, w.rows() - first);
             widenRows(w, first, count, panel);
@@ -76,12 +78,22 @@ public final class Bf16Products {
     public static void linearBackward(int n, FloatBuffer g, int gOff, int ldg, Matrix w, FloatBuffer out, int outOff, int ldo, float beta) {
         int cols = w.cols();
         int panelRows = Math.max(1, Math.min(w.rows(), PANEL_VALUES / cols));
-        FloatBuffer panel = Matrix.allocate((long) panelRows * cols);
+        FloatBuffer panel = scratch((long) panelRows * cols);
         for (int first = 0; first < w.rows(); first += panelRows) {
             int count = Math.min(panelRows, w.rows() - first);
             widenRows(w, first, count, panel);
             Blas.gemm(false, false, n, cols, count, 1f, g, gOff + first, ldg, panel, 0, cols, first == 0 ? beta : 1f, out, outOff, ldo);
         }
+    }
+
+    /** This thread's panel buffer, grown when needed: reused, since a prefill makes hundreds of products. */
+    private static FloatBuffer scratch(long floats) {
+        FloatBuffer b = SCRATCH.get();
+        if (b == null || b.capacity() < floats) {
+            b = Matrix.allocate(Math.max(floats, PANEL_VALUES));
+            SCRATCH.set(b);
+        }
+        return b;
     }
 
     /** One row: {@code y = W·x}, rows split across the threads. */
