@@ -54,6 +54,12 @@ public final class MappedTensor {
         SafeTensorsFile.toBf16(info.dtype(), src, dst, dst.position(), count);
     }
 
+    /** The values as a read-only float32 view of the mapping, or null when they are not F32 in this machine's byte order. */
+    public FloatBuffer asFloatBuffer() {
+        if (info.dtype() != DType.F32 || java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN) return null;
+        return bytes.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    }
+
     /** CRC-32C of the stored bytes (a hardware-accelerated pass over the mapping, no copy). */
     public long crc32c() {
         CRC32C crc = new CRC32C();

@@ -38,6 +38,19 @@ public final class Matrix {
         this.halves = halves;
     }
 
+    /**
+     * A matrix over {@code data}'s first rows×cols floats (row-major, one block, not copied): e.g. a read-only mapping
+     * of a cache file, which products read in place and any write refuses.
+     */
+    public static Matrix wrap(int rows, int cols, FloatBuffer data) {
+        if (rows <= 0 || cols <= 0) throw new IllegalArgumentException("matrix shape must be positive, got " + rows + "x" + cols);
+        if (!data.isDirect()) throw new IllegalArgumentException("OpenBLAS reads direct buffers only");
+        if (data.capacity() < (long) rows * cols)
+            throw new IllegalArgumentException("a " + rows + "x" + cols + " matrix needs " + (long) rows * cols + " floats, the buffer has "
+                    + data.capacity());
+        return new Matrix(rows, cols, rows, new FloatBuffer[] {data.duplicate().position(0).limit(rows * cols).slice()});
+    }
+
     /** A zero-filled bfloat16 matrix, in row blocks under 2 GiB like {@link #zeros}. */
     public static Matrix zerosBf16(int rows, int cols) {
         if (rows <= 0 || cols <= 0) throw new IllegalArgumentException("matrix shape must be positive, got " + rows + "x" + cols);
