@@ -176,8 +176,14 @@ public final class Matrix {
         int r = (int) (index / cols);
         int at = offsetInBlock(r) + (int) (index % cols);
         if (isBf16()) {
-            ByteBuffer h = halvesOf(r);
-            for (int i = 0; i < n; i++) dst[off + i] = Bf16.toFloat(h.getShort(2 * (at + i)));
+            // A bulk copy then a shift per value: a getShort per value costs several times more (bounds checks).
+            java.nio.ShortBuffer h = halvesOf(r).duplicate().order(ByteOrder.nativeOrder()).position(2 * at).asShortBuffer();
+            short[] chunk = new short[Math.min(n, 1 << 14)];
+            for (int done = 0; done < n; done += chunk.length) {
+                int k = Math.min(chunk.length, n - done);
+                h.get(chunk, 0, k);
+                for (int i = 0; i < k; i++) dst[off + done + i] = Bf16.toFloat(chunk[i]);
+            }
         } else blockOf(r).get(at, dst, off, n);
     }
 
