@@ -187,8 +187,9 @@ public final class ScaleBench {
         Decomposition dec = Decomposition.compute(model.weights(), layer0, Progress.NONE);
         double svd = (System.nanoTime() - t0) / 1e9;
         double worst = dec.reconstructionErrors(model.weights()).values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-        out.printf(Locale.ROOT, "SVD (sgesdd, full rank, one at a time): %d MLP matrices of layer 0 in %.1f s, worst ||W-USV'||/||W|| = %.1e;"
-                + " all %d MLP matrices about %.0f s (extrapolated)%n", dec.names().size(), svd, worst, 3 * depth, svd / 3 * 3 * depth);
+        out.printf(Locale.ROOT, "SVD (sgesdd, full rank, %d matrices at a time, 1 BLAS thread each): %d MLP matrices of layer 0 in %.1f s,"
+                        + " worst ||W-USV'||/||W|| = %.1e; all %d MLP matrices about %.0f s (extrapolated)%n",
+                Math.min(3, Decomposition.defaultWorkers()), dec.names().size(), svd, worst, 3 * depth, svd / 3 * 3 * depth);
 
         SvfAdapter svf = new SvfAdapter(model, dec, Parametrization.SIGMOID_MASK, 0);
         double compose = Double.MAX_VALUE;

@@ -43,7 +43,7 @@ public final class Decomposition {
     }
 
     /** BLAS threads OpenBLAS would use: {@code OPENBLAS_NUM_THREADS}, else every processor. */
-    static int defaultWorkers() {
+    public static int defaultWorkers() {
         String env = System.getenv("OPENBLAS_NUM_THREADS");
         try {
             if (env != null && Integer.parseInt(env.trim()) > 0) return Integer.parseInt(env.trim());
