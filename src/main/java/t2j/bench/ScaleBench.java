@@ -161,8 +161,8 @@ public final class ScaleBench {
             double[] s = forward(model, ids, decode, repeats);
             String note = "";
             if (partial) {
-                double hp = head(model, prefill, repeats), hd = head(model, 1, repeats);
-                s[0] = hp + depth * (s[0] - hp) / used;
+                double hd = head(model, 1, repeats); // prefill and each decode step compute one row of logits
+                s[0] = hd + depth * (s[0] - hd) / used;
                 s[1] = decode * hd + depth * (s[1] - decode * hd) / used;
                 note = "(extrapolated to " + depth + " layers)";
             }

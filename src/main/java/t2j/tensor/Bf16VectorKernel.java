@@ -30,16 +30,20 @@ final class Bf16VectorKernel implements Bf16Kernel {
     public void dotRows(ByteBuffer w, int byteOff, int rows, int cols, float[] x, float[] y, int yOff) {
         short[] row = new short[cols];
         ShortBuffer src = w.duplicate().order(w.order()).position(byteOff).asShortBuffer();
-        int vecEnd = cols - cols % (2 * LANES);
+        // Four independent sums: an FMA's latency is four cycles, and the widening adds more in between.
+        int vecEnd = cols - cols % (4 * LANES);
         for (int j = 0; j < rows; j++) {
             src.get(j * cols, row, 0, cols);
-            FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+            FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
             int i = 0;
-            for (; i < vecEnd; i += 2 * LANES) {
+            for (; i < vecEnd; i += 4 * LANES) {
                 a0 = load(row, i).fma(FloatVector.fromArray(F, x, i), a0);
                 a1 = load(row, i + LANES).fma(FloatVector.fromArray(F, x, i + LANES), a1);
+                a2 = load(row, i + 2 * LANES).fma(FloatVector.fromArray(F, x, i + 2 * LANES), a2);
+                a3 = load(row, i + 3 * LANES).fma(FloatVector.fromArray(F, x, i + 3 * LANES), a3);
             }
-            float sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+            for (; i + LANES <= cols; i += LANES) a0 = load(row, i).fma(FloatVector.fromArray(F, x, i), a0);
+            float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
             for (; i < cols; i++) sum += Bf16.toFloat(row[i]) * x[i];
             y[yOff + j] = sum;
         }
