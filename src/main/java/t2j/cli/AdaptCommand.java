@@ -34,6 +34,7 @@ final class AdaptCommand {
             "the base model (bootstrap interval, McNemar p, '≈' when within noise), the dispatch confusion matrices, the",
             "few-shot mixtures found, and where the time went (pass 1, composition, pass 2).",
             "",
+            "  --dtype auto|float32|bf16  weights in memory, default auto: bf16 for a bf16 checkpoint over 100 M parameters",
             "  --experts     expert names (DIR/experts/NAME.safetensors) or files; default every DIR/experts/*.safetensors.",
             "                An expert is named by its file name; all but the classifier are the dispatch categories.",
             "  --strategy    default all; one strategy runs beside the baselines",
@@ -59,9 +60,9 @@ final class AdaptCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("adapt", argv, Set.of("--model", "--experts", "--strategy", "--task", "--limit", "--shots", "--cem-iterations",
+        Args a = new Args("adapt", argv, Set.of("--dtype", "--model", "--experts", "--strategy", "--task", "--limit", "--shots", "--cem-iterations",
                 "--cem-population", "--cem-elites", "--classifier", "--split", "--max-new-tokens", "--seed", "--cache"), Set.of("--per-matrix", "--record"));
-        ModelDir md = ModelDir.load(Path.of(a.required("--model")));
+        ModelDir md = ModelDir.load(Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
         Map<String, Expert> experts = experts(md.dir(), a.has("--experts") ? a.get("--experts", "") : null, "adapt");
         if (experts.isEmpty()) throw new Args.UsageException("adapt: no experts in " + md.dir().resolve("experts") + " (name some with --experts)");
         String classifier = a.get("--classifier", "classification");

@@ -13,6 +13,7 @@ final class BenchCommand {
             "usage: t2j bench forward [--prefill N] [--decode N] [--repeats N]",
             "       t2j bench svf [--batch N] [--prompt N] [--new-tokens N] [--repeats N]",
             "       t2j bench train [--batch N] [--seq N] [--repeats N]",
+            "       t2j bench scale --shape llama-3.2-1b|llama-3-8b [--layers N] [--prefill N] [--decode N] [--repeats N] [--no-torch]",
             "",
             "  forward   prefill and decode tokens/s of a ~4M-parameter Llama-shaped model, beside the",
             "            PyTorch CPU reference (2 threads, /usr/bin/python3 with python3-torch) on the same weights",
@@ -20,6 +21,10 @@ final class BenchCommand {
             "            greedy rollouts, z-gradient (vs the same step in PyTorch autograd)",
             "  train     one full-parameter training step (forward, backward, clip, AdamW) of tiny-llama's shape,",
             "            batch 16 x 128 by default (vs the same step in PyTorch autograd)",
+            "  scale     a random bf16 checkpoint of a real shape (cached in $T2J_CACHE/scale or ~/.cache/t2j/scale):",
+            "            load time, RSS, prefill and decode tokens/s with float32 and bf16 weights, SVD and one SVF",
+            "            iteration on layer 0's MLP (extrapolated to all layers), beside PyTorch CPU float32 where memory allows;",
+            "            --layers N cuts the model to N layers and extrapolates (default: all for 1B, 2 for 8B)",
             "",
             "  --prefill N      (forward) prompt tokens, default 128",
             "  --decode N       (forward) generated tokens, default 64",
@@ -57,6 +62,14 @@ final class BenchCommand {
                 case "train": {
                     Args a = new Args("bench train", rest, Set.of("--batch", "--seq", "--repeats"), Set.of());
                     t2j.bench.TrainBench.run(a.integer("--batch", 16), a.integer("--seq", 128), a.integer("--repeats", 3), out);
+                    return 0;
+                }
+                case "scale": {
+                    Args a = new Args("bench scale", rest, Set.of("--shape", "--layers", "--prefill", "--decode", "--repeats"),
+                            Set.of("--no-torch"));
+                    String shape = a.required("--shape");
+                    t2j.bench.ScaleBench.run(shape, a.integer("--layers", shape.equals("llama-3-8b") ? 2 : 0), a.integer("--prefill", 64),
+                            a.integer("--decode", 16), a.integer("--repeats", 2), !a.has("--no-torch"), out);
                     return 0;
                 }
                 default:

@@ -16,6 +16,7 @@ final class DecomposeCommand {
             "Decomposes each targeted weight W = U·diag(σ)·Vᵀ (LAPACK sgesdd), writes the cache and prints per",
             "matrix its shape, largest and smallest σ and ‖W − UΣVᵀ‖/‖W‖.",
             "",
+            "  --dtype auto|float32|bf16  weights in memory, default auto: bf16 for a bf16 checkpoint over 100 M parameters",
             "  --targets T    which weights, default mlp",
             "  --cache FILE   default $T2J_CACHE/svd or ~/.cache/t2j/svd/<weights-fingerprint>-<targets>.safetensors",
             "");
@@ -27,8 +28,8 @@ final class DecomposeCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("decompose", argv, Set.of("--model", "--targets", "--cache"), Set.of());
-        Transformer model = Transformer.load(Path.of(a.required("--model")));
+        Args a = new Args("decompose", argv, Set.of("--dtype", "--model", "--targets", "--cache"), Set.of());
+        Transformer model = Transformer.load(Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
         Targets targets = Targets.parse(a.get("--targets", "mlp"));
         Path cache = a.has("--cache") ? Path.of(a.get("--cache", "")) : Decomposition.defaultCacheFile(model.weights(), targets);
         long t0 = System.nanoTime();

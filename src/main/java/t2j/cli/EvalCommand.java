@@ -22,6 +22,7 @@ final class EvalCommand {
             "",
             "Prints the accuracy and, with --show, the first N completions with their verdicts.",
             "",
+            "  --dtype auto|float32|bf16  weights in memory, default auto: bf16 for a bf16 checkpoint over 100 M parameters",
             "  --expert FILE        an SVF expert to apply, default none (the base model)",
             "  --split S            default test",
             "  --limit N            examples, default all of the split",
@@ -38,8 +39,8 @@ final class EvalCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("eval", argv, Set.of("--model", "--task", "--expert", "--split", "--limit", "--show", "--max-new-tokens", "--seed", "--cache"), Set.of());
-        ModelDir md = ModelDir.load(Path.of(a.required("--model")));
+        Args a = new Args("eval", argv, Set.of("--dtype", "--model", "--task", "--expert", "--split", "--limit", "--show", "--max-new-tokens", "--seed", "--cache"), Set.of());
+        ModelDir md = ModelDir.load(Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
         Task task = Tasks.builtin(a.required("--task"), a.integer("--seed", 42));
         Split split = Split.valueOf(a.get("--split", "test").toUpperCase());
         List<Example> examples = task.examples(split);

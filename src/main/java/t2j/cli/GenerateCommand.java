@@ -17,6 +17,7 @@ final class GenerateCommand {
     static final String HELP = String.join("\n",
             "usage: t2j generate --model DIR --prompt TEXT [options]",
             "",
+            "  --dtype auto|float32|bf16  weights in memory, default auto: bf16 for a bf16 checkpoint over 100 M parameters",
             "  --chat                 wrap the prompt as a user message in the model's chat format",
             "  --system TEXT          system message (with --chat), default none",
             "  --max-new-tokens N     default 128",
@@ -37,10 +38,10 @@ final class GenerateCommand {
             return 0;
         }
         Args a = new Args("generate", argv,
-                Set.of("--model", "--prompt", "--system", "--max-new-tokens", "--temperature", "--top-p", "--seed", "--stop"), Set.of("--chat"));
+                Set.of("--dtype", "--model", "--prompt", "--system", "--max-new-tokens", "--temperature", "--top-p", "--seed", "--stop"), Set.of("--chat"));
         Path dir = Path.of(a.required("--model"));
         String prompt = a.required("--prompt");
-        Transformer model = Transformer.load(dir);
+        Transformer model = Transformer.load(dir, t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
         Tokenizer tok = Tokenizer.load(dir);
         int[] ids;
         if (a.has("--chat")) {

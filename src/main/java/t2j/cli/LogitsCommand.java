@@ -19,6 +19,8 @@ final class LogitsCommand {
             "",
             "Runs the model on the given token ids (no BOS added) and writes",
             "{\"ids\":[...],\"logits\":[[...],...]} with one row of vocabulary logits per position.",
+            "",
+            "  --dtype auto|float32|bf16  weights in memory, default auto: bf16 for a bf16 checkpoint over 100 M parameters",
             "");
 
     private LogitsCommand() {}
@@ -28,8 +30,8 @@ final class LogitsCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("logits", argv, Set.of("--model", "--ids", "--out"), Set.of());
-        Transformer model = Transformer.load(Path.of(a.required("--model")));
+        Args a = new Args("logits", argv, Set.of("--dtype", "--model", "--ids", "--out"), Set.of());
+        Transformer model = Transformer.load(Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
         int[] ids = a.ids("--ids");
         float[][] logits = model.logits(ids);
         List<Object> rows = new ArrayList<>();

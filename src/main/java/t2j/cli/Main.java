@@ -88,6 +88,14 @@ public final class Main {
         } catch (Args.UsageException e) {
             err.println("t2j " + e.getMessage());
             return 2;
+        } catch (OutOfMemoryError e) {
+            // The memory plan checks each step's large allocations first; this is what it did not foresee.
+            boolean heap = String.valueOf(e.getMessage()).contains("heap");
+            err.println("t2j " + args[0] + ": out of " + (heap ? "Java heap" : "memory") + " (" + e.getMessage() + "). "
+                    + (heap ? "Raise the heap, e.g. T2J_JAVA_OPTS=\"-Xmx4g -XX:MaxDirectMemorySize=64g\" ./t2j ..."
+                    : "Raise the direct-memory limit (-XX:MaxDirectMemorySize in T2J_JAVA_OPTS) if the machine has the memory")
+                    + ", or use a smaller --batch or model.");
+            return 1;
         } catch (Exception e) {
             // Bad input (a malformed checkpoint, say) is reported as its message, which names the file and field.
             err.println("t2j " + args[0] + ": " + e.getMessage());

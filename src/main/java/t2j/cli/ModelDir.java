@@ -13,7 +13,12 @@ import t2j.util.Progress;
 /** A model folder as the commands use it: weights, tokenizer, chat prompter, and the SVD cache location. */
 record ModelDir(Path dir, Transformer model, Tokenizer tokenizer, ChatPrompter prompter) {
     static ModelDir load(Path dir) {
-        Transformer model = Transformer.load(dir);
+        return load(dir, t2j.model.ModelWeights.Storage.AUTO);
+    }
+
+    /** The model with weights held as {@code storage} says ({@code --dtype}). */
+    static ModelDir load(Path dir, t2j.model.ModelWeights.Storage storage) {
+        Transformer model = Transformer.load(dir, storage);
         Tokenizer tok = Tokenizer.load(dir);
         return new ModelDir(dir, model, tok, ChatPrompter.forModel(tok, model.config()));
     }

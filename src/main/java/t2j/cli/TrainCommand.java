@@ -25,6 +25,8 @@ final class TrainCommand {
             "usage: t2j train --task NAME --model DIR --out EXPERT.safetensors [options]",
             "       t2j train --method lora --task NAME --model DIR --out ADAPTER_DIR [options]",
             "",
+            "  --dtype auto|float32|bf16    weights in memory; default auto: bf16 for a bf16 checkpoint over 100 M",
+            "                               parameters, else float32",
             "  --method svf|lora            default svf; lora writes a PEFT adapter folder (adapter_config.json +",
             "                               adapter_model.safetensors) that PeftModel.from_pretrained loads",
             "  --objective reinforce|next-token   default reinforce (the paper); next-token = the ablation",
@@ -64,11 +66,11 @@ final class TrainCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("train", argv, Set.of("--task", "--model", "--out", "--method", "--objective", "--targets", "--parametrization",
+        Args a = new Args("train", argv, Set.of("--dtype", "--task", "--model", "--out", "--method", "--objective", "--targets", "--parametrization",
                 "--lora-rank", "--lora-alpha", "--iterations", "--batch", "--lr", "--clip", "--kl", "--temperature", "--max-new-tokens",
                 "--eval-every", "--validation", "--seed", "--cache", "--reward-clip", "--task-seed", "--samples-per-prompt",
                 "--selection-holdout", "--selection-z"), Set.of("--normalize-rewards", "--token-mean"));
-        ModelDir md = ModelDir.load(Path.of(a.required("--model")));
+        ModelDir md = ModelDir.load(Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
         int taskSeed = a.integer("--task-seed", a.integer("--seed", 42));
         Task task = Tasks.builtin(a.required("--task"), taskSeed);
         Path outFile = Path.of(a.required("--out"));

@@ -16,11 +16,11 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    interface Body {
+    public interface Body {
         void write(FileChannel out) throws IOException;
     }
 
-    static void write(Path file, Body body) throws IOException {
+    public static void write(Path file, Body body) throws IOException {
         // An interrupt (the notebook's stop button, say) would close the channel mid-write and lose the file; a
         // checkpoint is exactly what must survive it, so the interrupt is held back until the write is done.
         boolean interrupted = Thread.interrupted();
@@ -76,7 +76,7 @@ public final class AtomicFiles {
         write(file, out -> writeFully(out, java.nio.ByteBuffer.wrap(bytes)));
     }
 
-    static void writeFully(FileChannel out, java.nio.ByteBuffer b) throws IOException {
+    public static void writeFully(FileChannel out, java.nio.ByteBuffer b) throws IOException {
         while (b.hasRemaining()) out.write(b);
     }
 }

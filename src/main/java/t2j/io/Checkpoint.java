@@ -193,6 +193,11 @@ public final class Checkpoint implements AutoCloseable {
         file(name).readRange(name, first, count, dst);
     }
 
+    /** See {@link SafeTensorsFile#readRangeBf16}. */
+    public void readRangeBf16(String name, long first, int count, java.nio.ByteBuffer dst) {
+        file(name).readRangeBf16(name, first, count, dst);
+    }
+
     public float[] readFloats(String name) {
         return file(name).readFloats(name);
     }

@@ -288,6 +288,61 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Tensor {@code name}'s bytes, mapped read-only once and kept: the page cache holds them (neither heap nor direct
+     * memory), and they stay readable after this file is closed.
+     *
+     * @throws CheckpointFormatException unknown tensor, a dtype that does not convert to float, or over 2 GiB of bytes
+     */
+    public MappedTensor mapTensor(String name) {
+        TensorInfo t = info(name);
+        if (!t.dtype().toFloat())
+            throw bad(path, "tensor '" + name + "' has dtype " + t.dtype() + ", which does not convert to float32 (F32, F16 and BF16 do)");
+        if (t.byteLength() > Integer.MAX_VALUE)
+            throw bad(path, "tensor '" + name + "' has " + t.byteLength() + " bytes, more than one mapping holds (2 GiB)");
+        return new MappedTensor(path, t, map(t, 0, (int) t.byteLength()));
+    }
+
+    /**
+     * Values {@code [first, first+count)} of a tensor as bf16 into {@code dst} from its position (2 bytes each, native
+     * order): the stored bytes themselves for a BF16 tensor, float32 rounded to nearest even for F32 and F16 ones.
+     */
+    public void readRangeBf16(String name, long first, int count, ByteBuffer dst) {
+        TensorInfo t = info(name);
+        if (!t.dtype().toFloat())
+            throw bad(path, "tensor '" + name + "' has dtype " + t.dtype() + ", which does not convert to float32 (F32, F16 and BF16 do)");
+        if (first < 0 || count < 0 || first + count > t.numel())
+            throw new IllegalArgumentException(path + ": values [" + first + ", " + (first + count) + ") are outside tensor '" + name
+                    + "' of " + t.numel() + " values");
+        int elem = t.dtype().bytes();
+        int window = (WINDOW_BYTES / 4) * 4;
+        long startByte = first * elem, endByte = (first + count) * elem;
+        int at = dst.position();
+        for (long off = startByte; off < endByte; off += window) {
+            int len = (int) Math.min(window, endByte - off);
+            toBf16(t.dtype(), map(t, off, len), dst, at + (int) ((off - startByte) / elem) * 2, len / elem);
+        }
+    }
+
+    /** The one narrowing every bf16 read uses; BF16 bytes are copied unchanged. */
+    static void toBf16(DType dtype, ByteBuffer src, ByteBuffer dst, int atByte, int n) {
+        // Matrices hold bf16 in native order whatever order the caller's view of them says.
+        ByteBuffer out = dst.duplicate().order(ByteOrder.nativeOrder()).position(atByte);
+        if (dtype == DType.BF16 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+            out.put(src.duplicate().limit(2 * n));
+            return;
+        }
+        float[] chunk = new float[Math.min(n, CHUNK_VALUES)];
+        FloatBuffer wrap = FloatBuffer.wrap(chunk);
+        for (int done = 0; done < n; done += chunk.length) {
+            int k = Math.min(chunk.length, n - done);
+            ByteBuffer part = src.duplicate().position(done * dtype.bytes()).limit((done + k) * dtype.bytes()).slice()
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            convert(dtype, part, wrap, 0, k);
+            for (int i = 0; i < k; i++) out.putShort(t2j.tensor.Bf16.round(chunk[i]));
+        }
+    }
+
     /** Convenience for small tensors: the values as a new float array. */
     public float[] readFloats(String name) {
         long n = info(name).numel();
@@ -313,7 +368,8 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
     }
 
-    private static void convert(DType dtype, ByteBuffer src, FloatBuffer dst, int at, int n) {
+    /** The one conversion every read uses, so that reading the same bytes twice gives the same bits. */
+    static void convert(DType dtype, ByteBuffer src, FloatBuffer dst, int at, int n) {
         if (dtype == DType.F32) {
             dst.put(at, src.asFloatBuffer(), 0, n); // bulk copy; a memcpy when byte orders agree
             return;

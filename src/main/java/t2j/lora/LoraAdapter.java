@@ -56,9 +56,15 @@ public final class LoraAdapter implements Adapter {
     public void apply() {
         for (String name : targets) {
             Matrix w = model.weights().matrix(name);
-            w.copyFrom(base.get(name));
+            base.restore(name);
             FloatBuffer a = direct(params.get(name + ".lora_A")), b = direct(params.get(name + ".lora_B"));
-            Blas.gemm(false, w.rows(), w.cols(), rank, scale, b, 0, rank, a, 0, w.cols(), 1f, w.blockOf(0), 0, w.cols());
+            Matrix target = w;
+            if (w.isBf16()) { // W + s·B·A in float32, rounded once
+                target = Matrix.zeros(w.rows(), w.cols());
+                target.copyFrom(w);
+            }
+            Blas.gemm(false, w.rows(), w.cols(), rank, scale, b, 0, rank, a, 0, w.cols(), 1f, target.blockOf(0), 0, w.cols());
+            if (target != w) w.copyFrom(target);
         }
     }
 

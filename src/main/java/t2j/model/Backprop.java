@@ -86,6 +86,8 @@ public final class Backprop {
      * Returns the summed loss.
      */
     public double lossAndGradients(int[][] prompts, int[][] completions, TokenLoss loss, GradientSink sink) {
+        // Before any allocation: a step too big for the JVM's direct memory fails with the figure and the flag.
+        MemoryPlan.backprop(c, prompts, completions).check();
         int batch = prompts.length, t = 0, scored = 0;
         for (int b = 0; b < batch; b++) {
             if (prompts[b].length == 0) throw new IllegalArgumentException("row " + b + ": a prompt needs at least one token");
@@ -155,12 +157,11 @@ public final class Backprop {
 
     /** {@code out[n×w.cols] = g[n×w.rows] · W}: the input gradient of a linear layer. */
     private static void matmulByWeight(int n, FloatBuffer g, int ldg, Matrix weight, FloatBuffer out, int ldo) {
-        weight.forEachBlock((first, count, data) ->
-                Blas.gemm(false, false, n, weight.cols(), count, 1f, g, first, ldg, data, 0, weight.cols(), first == 0 ? 0f : 1f, out, 0, ldo));
+        Blas.linearBackward(n, g, 0, ldg, weight, out, 0, ldo, 0f);
     }
 
     private static void matmulByWeight(int n, FloatBuffer g, int gOff, int ldg, Matrix weight, FloatBuffer out, int ldo, float beta) {
-        Blas.gemm(false, false, n, weight.cols(), weight.rows(), 1f, g, gOff, ldg, weight.blockOf(0), 0, weight.cols(), beta, out, 0, ldo);
+        Blas.linearBackward(n, g, gOff, ldg, weight, out, 0, ldo, beta);
     }
 
     /** One decoder block forward on {@code x} in place, returning what its backward needs. */

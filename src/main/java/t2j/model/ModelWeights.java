@@ -18,7 +18,8 @@ import t2j.io.TensorInfo;
 import t2j.tensor.Matrix;
 
 /**
- * The parameters of a decoder in float32, off-heap, under their Hugging Face names.
+ * The parameters of a decoder off-heap, under their Hugging Face names: float32, or bf16 for the linear weights and
+ * the embedding of a large bf16 checkpoint ({@link Storage}).
  *
  * <p>Q/K/V are stored as one fused {@code [q+k+v, hidden]} matrix and gate/up as one {@code [2·ff, hidden]} matrix,
  * so each attention and MLP input costs one BLAS call instead of three or two; {@link #matrix(String)} still
@@ -36,14 +37,37 @@ public final class ModelWeights {
         public final Matrix gateUp;        // [2·ff, d]
         public final Matrix down;          // [d, ff]
 
-        Layer(ModelConfig c) {
+        Layer(ModelConfig c, boolean bf16) {
             int d = c.hiddenSize();
             inputNorm = Matrix.zeros(1, d);
-            qkv = Matrix.zeros(c.qDim() + 2 * c.kvDim(), d);
-            o = Matrix.zeros(d, c.qDim());
+            qkv = linear(c.qDim() + 2 * c.kvDim(), d, bf16);
+            o = linear(d, c.qDim(), bf16);
             postNorm = Matrix.zeros(1, d);
-            gateUp = Matrix.zeros(2 * c.intermediateSize(), d);
-            down = Matrix.zeros(d, c.intermediateSize());
+            gateUp = linear(2 * c.intermediateSize(), d, bf16);
+            down = linear(d, c.intermediateSize(), bf16);
+        }
+    }
+
+    /** Linear weights and the embedding take the chosen storage; norms stay float32 (a few KiB, read by plain loops). */
+    private static Matrix linear(int rows, int cols, boolean bf16) {
+        return bf16 ? Matrix.zerosBf16(rows, cols) : Matrix.zeros(rows, cols);
+    }
+
+    /** How weights are held in memory. */
+    public enum Storage {
+        /** bf16 for a checkpoint stored in bf16 with more than {@link #BF16_ABOVE_PARAMETERS} parameters, else float32. */
+        AUTO,
+        FLOAT32,
+        BF16;
+
+        /** Parse "auto", "float32"/"f32" or "bf16", as the {@code --dtype} flag takes them. */
+        public static Storage parse(String s) {
+            switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "auto": return AUTO;
+                case "float32": case "f32": return FLOAT32;
+                case "bf16": case "bfloat16": return BF16;
+                default: throw new IllegalArgumentException("dtype must be auto, float32 or bf16, got '" + s + "'");
+            }
         }
     }
 
@@ -53,14 +77,19 @@ public final class ModelWeights {
     private final Matrix finalNorm;
     private final Matrix lmHead;
     private final Map<String, Matrix> byName = new LinkedHashMap<>();
+    private final Map<String, Path> sources = new LinkedHashMap<>();
 
     private ModelWeights(ModelConfig c) {
+        this(c, false);
+    }
+
+    private ModelWeights(ModelConfig c, boolean bf16) {
         this.config = c;
-        embed = Matrix.zeros(c.vocabSize(), c.hiddenSize());
+        embed = linear(c.vocabSize(), c.hiddenSize(), bf16);
         layers = new Layer[c.numHiddenLayers()];
-        for (int i = 0; i < layers.length; i++) layers[i] = new Layer(c);
+        for (int i = 0; i < layers.length; i++) layers[i] = new Layer(c, bf16);
         finalNorm = Matrix.zeros(1, c.hiddenSize());
-        lmHead = c.tieWordEmbeddings() ? embed : Matrix.zeros(c.vocabSize(), c.hiddenSize());
+        lmHead = c.tieWordEmbeddings() ? embed : linear(c.vocabSize(), c.hiddenSize(), bf16);
         byName.put("model.embed_tokens.weight", embed);
         for (int i = 0; i < layers.length; i++) {
             Layer l = layers[i];
@@ -125,14 +154,9 @@ public final class ModelWeights {
         try {
             java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
             for (Map.Entry<String, Matrix> e : byName.entrySet()) {
-                Matrix m = e.getValue();
-                java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-                m.forEachBlock((first, count, data) -> {
-                    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(count * m.cols() * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                    bytes.asFloatBuffer().put(data.duplicate().position(0).limit(count * m.cols()));
-                    crc.update(bytes);
-                });
-                sha.update((e.getKey() + Arrays.toString(hfShape(e.getKey(), m)) + crc.getValue() + ";").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                long crc = crc32c(e.getValue());
+                sha.update((e.getKey() + Arrays.toString(hfShape(e.getKey(), e.getValue())) + crc + ";")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 32);
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -140,17 +164,53 @@ public final class ModelWeights {
         }
     }
 
+    /**
+     * CRC-32C of a matrix's float32 values as little-endian bytes, row-major. Streamed through a 4 MiB window: a
+     * whole-block copy (1 GiB for Llama-3.2-1B's embedding) does not fit the launcher's 2 GiB heap beside the rest.
+     */
+    public static long crc32c(Matrix m) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        int window = 1 << 20;
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(window * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        FloatBuffer asFloats = bytes.asFloatBuffer();
+        float[] values = new float[window];
+        for (long at = 0; at < m.numel(); ) {
+            int k = (int) Math.min(window, m.valuesInBlockFrom(at));
+            m.getValues(at, values, 0, k);
+            asFloats.clear();
+            asFloats.put(values, 0, k);
+            crc.update(bytes.clear().limit(k * 4));
+            at += k;
+        }
+        return crc.getValue();
+    }
+
+    /** Whether the big matrices are held as bf16. */
+    public boolean isBf16() {
+        return embed.isBf16();
+    }
+
+    /** Bytes the weights occupy in memory. */
+    public long bytes() {
+        long n = 0;
+        for (Matrix m : byName.values()) n += m.numel() * m.bytesPerValue();
+        return n;
+    }
+
+    /**
+     * The safetensors file this weight was loaded from, or null when it was not loaded (random, or built in memory).
+     * Its values may have changed since; {@link t2j.adapter.WeightSnapshot} checks before relying on the file.
+     */
+    public Path sourceFile(String name) {
+        matrix(name);
+        return sources.get(name);
+    }
+
     /** An independent copy (same config, same values), e.g. to adapt one model while keeping the base. */
     public ModelWeights copy() {
-        ModelWeights w = new ModelWeights(config);
-        for (Map.Entry<String, Matrix> e : byName.entrySet()) {
-            Matrix src = e.getValue(), dst = w.byName.get(e.getKey());
-            src.forEachBlock((first, count, data) -> {
-                FloatBuffer d = dst.blockOf(first).duplicate();
-                d.position(dst.offsetInBlock(first));
-                d.put(data.duplicate().position(0).limit(count * src.cols()));
-            });
-        }
+        ModelWeights w = new ModelWeights(config, isBf16());
+        for (Map.Entry<String, Matrix> e : byName.entrySet()) w.byName.get(e.getKey()).copyFrom(e.getValue());
+        w.sources.putAll(sources);
         return w;
     }
 
@@ -163,7 +223,23 @@ public final class ModelWeights {
 
     /** Loads the weights of {@code config} from a checkpoint folder, checking every tensor's presence and shape. */
     public static ModelWeights load(ModelConfig config, Checkpoint ckpt) {
-        ModelWeights w = new ModelWeights(config);
+        return load(config, ckpt, Storage.AUTO);
+    }
+
+    /** Parameters above which a bf16 checkpoint stays bf16 by default: the tiny models keep their float32 numbers. */
+    public static final long BF16_ABOVE_PARAMETERS = 100_000_000L;
+
+    /** Whether weights of {@code config} from {@code ckpt} are held as bf16 under {@code storage}. */
+    public static boolean holdsBf16(ModelConfig config, Checkpoint ckpt, Storage storage) {
+        if (storage != Storage.AUTO) return storage == Storage.BF16;
+        String probe = "model.embed_tokens.weight";
+        return MemoryPlan.parameterCount(config) > BF16_ABOVE_PARAMETERS && ckpt.contains(probe)
+                && ckpt.info(probe).dtype() == DType.BF16;
+    }
+
+    /** {@link #load(ModelConfig, Checkpoint)} holding the linear weights and embedding as {@code storage} says. */
+    public static ModelWeights load(ModelConfig config, Checkpoint ckpt, Storage storage) {
+        ModelWeights w = new ModelWeights(config, holdsBf16(config, ckpt, storage));
         for (String name : ckpt.names()) {
             Matcher m = LAYER_NAME.matcher(name);
             if (m.matches() && Integer.parseInt(m.group(1)) >= config.numHiddenLayers())
@@ -185,12 +261,22 @@ public final class ModelWeights {
                 throw new ModelFormatException(ckpt.fileOf(name) + ": tensor '" + name + "' has shape " + Arrays.toString(info.shape())
                         + " but config.json implies " + Arrays.toString(want));
             readInto(ckpt, name, dst);
+            w.sources.put(name, ckpt.fileOf(name).toAbsolutePath());
         }
         return w;
     }
 
     /** Fills {@code dst} block by block, so a tensor over 2 GiB in float32 never needs one buffer of its size. */
     private static void readInto(Checkpoint ckpt, String name, Matrix dst) {
+        if (dst.isBf16()) {
+            for (int r = 0; r < dst.rows(); ) {
+                int rowsHere = dst.valuesInBlockFrom((long) r * dst.cols()) / dst.cols();
+                ckpt.readRangeBf16(name, (long) r * dst.cols(), rowsHere * dst.cols(),
+                        dst.halvesOf(r).duplicate().position(2 * dst.offsetInBlock(r)));
+                r += rowsHere;
+            }
+            return;
+        }
         dst.forEachBlock((first, count, data) -> ckpt.readRange(name, (long) first * dst.cols(), count * dst.cols(), data.duplicate().position(0)));
     }
 
@@ -229,6 +315,11 @@ public final class ModelWeights {
         List<SafeTensorsWriter.Entry> entries = new ArrayList<>();
         for (Map.Entry<String, Matrix> e : byName.entrySet()) {
             Matrix m = e.getValue();
+            if (m.isBf16()) {
+                Matrix wide = Matrix.zeros(m.rows(), m.cols()); // exact; the writer narrows again when dtype is BF16
+                wide.copyFrom(m);
+                m = wide;
+            }
             if (!singleBlock(m)) throw new IOException("saving matrices over 2 GiB is not supported: " + e.getKey());
             FloatBuffer[] data = new FloatBuffer[1];
             m.forEachBlock((f, c, d) -> data[0] = d.duplicate().position(0));

@@ -37,9 +37,16 @@ public final class Transformer {
 
     /** Loads {@code config.json} and the safetensors of a Hugging Face model folder. */
     public static Transformer load(Path dir) {
+        return load(dir, ModelWeights.Storage.AUTO);
+    }
+
+    /** {@link #load(Path)} with the weights held as {@code storage} says (bf16 halves their memory). */
+    public static Transformer load(Path dir, ModelWeights.Storage storage) {
         ModelConfig config = ModelConfig.load(dir);
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
-            return new Transformer(ModelWeights.load(config, ckpt));
+            boolean bf16 = ModelWeights.holdsBf16(config, ckpt, storage);
+            MemoryPlan.load(config, dir.toString(), bf16).check();
+            return new Transformer(ModelWeights.load(config, ckpt, bf16 ? ModelWeights.Storage.BF16 : ModelWeights.Storage.FLOAT32));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -55,6 +62,7 @@ public final class Transformer {
 
     /** An empty cache for {@code batch} rows of up to {@code capacity} slots (prompt, padding and new tokens). */
     public KVCache newCache(int batch, int capacity) {
+        MemoryPlan.kvCache(c, batch, capacity).check();
         return new KVCache(c, batch, capacity);
     }
 

@@ -13,6 +13,7 @@ import t2j.io.SafeTensorsFile;
 import t2j.io.SafeTensorsWriter;
 import t2j.model.ModelWeights;
 import t2j.tensor.Matrix;
+import org.bytedeco.openblas.global.openblas_full;
 import t2j.util.Progress;
 
 /**
@@ -36,15 +37,76 @@ public final class Decomposition {
         this.svds = svds;
     }
 
-    /** Decomposes every targeted matrix of {@code w}. */
+    /** Decomposes every targeted matrix of {@code w}, as many at a time as there are BLAS threads. */
     public static Decomposition compute(ModelWeights w, Targets targets, Progress progress) {
-        List<String> names = targets.select(w);
-        Map<String, Svd> svds = new LinkedHashMap<>();
-        for (int i = 0; i < names.size(); i++) {
-            Progress.checkInterrupted("decomposition");
-            svds.put(names.get(i), Svd.of(w.matrix(names.get(i))));
-            progress.update("SVD", i + 1, names.size());
+        return compute(w, targets, progress, defaultWorkers());
+    }
+
+    /** BLAS threads OpenBLAS would use: {@code OPENBLAS_NUM_THREADS}, else every processor. */
+    public static int defaultWorkers() {
+        String env = System.getenv("OPENBLAS_NUM_THREADS");
+        try {
+            if (env != null && Integer.parseInt(env.trim()) > 0) return Integer.parseInt(env.trim());
+        } catch (NumberFormatException ignored) {
+            // OpenBLAS ignores it too
         }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * {@link #compute(ModelWeights, Targets, Progress)} with {@code workers} matrices decomposed at once, each by a
+     * single-threaded LAPACK: sgesdd's bidiagonalisation is half matrix-vector work that threads poorly, so whole
+     * matrices in parallel keep every core busy. OpenBLAS's thread count is process-wide; it is set to 1 for the
+     * duration and put back after.
+     */
+    public static Decomposition compute(ModelWeights w, Targets targets, Progress progress, int workers) {
+        List<String> names = targets.select(w);
+        List<int[]> shapes = new ArrayList<>();
+        for (String n : names) shapes.add(new int[] {w.matrix(n).rows(), w.matrix(n).cols()});
+        int parallel = Math.max(1, Math.min(workers, names.size()));
+        t2j.model.MemoryPlan.decomposition(shapes, parallel).check();
+        Svd[] out = new Svd[names.size()];
+        if (parallel == 1) {
+            for (int i = 0; i < names.size(); i++) {
+                Progress.checkInterrupted("decomposition");
+                out[i] = Svd.of(w.matrix(names.get(i)));
+                progress.update("SVD", i + 1, names.size());
+            }
+        } else {
+            int blasThreads = openblas_full.openblas_get_num_threads();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+            try {
+                openblas_full.openblas_set_num_threads(1);
+                java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+                List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+                for (int i = 0; i < names.size(); i++) {
+                    int k = i;
+                    futures.add(pool.submit(() -> {
+                        out[k] = Svd.of(w.matrix(names.get(k)));
+                        int finished = done.incrementAndGet();
+                        synchronized (progress) {
+                            progress.update("SVD", finished, names.size());
+                        }
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : futures) {
+                    Progress.checkInterrupted("decomposition");
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CancellationException("decomposition interrupted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                if (e.getCause() instanceof Error err) throw err;
+                throw new IllegalStateException(e.getCause());
+            } finally {
+                pool.shutdownNow();
+                openblas_full.openblas_set_num_threads(blasThreads);
+            }
+        }
+        Map<String, Svd> svds = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) svds.put(names.get(i), out[i]);
         return new Decomposition(w.fingerprint(), targets, svds);
     }
 
@@ -159,6 +221,10 @@ public final class Decomposition {
         long[] shape = f.info(name).shape();
         if (shape.length != 2 || shape[0] != rows || shape[1] != cols)
             throw new IllegalStateException(f.path() + ": " + name + " has shape " + java.util.Arrays.toString(shape) + ", expected [" + rows + ", " + cols + "]");
+        // Mapped, not copied: the factors (larger than the weights at full rank) stay in the page cache, shared and
+        // evictable, instead of in direct memory. A cache in another byte order or dtype is read into memory.
+        java.nio.FloatBuffer mapped = f.mapTensor(name).asFloatBuffer();
+        if (mapped != null) return Matrix.wrap(rows, cols, mapped);
         Matrix m = Matrix.zeros(rows, cols);
         f.readInto(name, m.blockOf(0).duplicate().position(0));
         return m;

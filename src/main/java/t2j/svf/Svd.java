@@ -24,7 +24,7 @@ public record Svd(Matrix u, float[] sigma, Matrix vt) {
     public static Svd of(Matrix w) {
         int m = w.rows(), n = w.cols(), r = Math.min(m, n);
         Matrix a = Matrix.zeros(m, n);
-        a.copyFrom(w.toArray()); // gesdd destroys its input
+        a.copyFrom(w); // gesdd destroys its input
         Matrix u = Matrix.zeros(m, r), vt = Matrix.zeros(r, n);
         FloatBuffer s = Matrix.allocate(r);
         int info = LAPACKE_sgesdd(LAPACK_ROW_MAJOR, (byte) 'S', m, n, a.blockOf(0), n, s, u.blockOf(0), r, vt.blockOf(0), n);
@@ -41,7 +41,10 @@ public record Svd(Matrix u, float[] sigma, Matrix vt) {
         FloatBuffer ub = u.blockOf(0), usb = us.blockOf(0);
         for (int i = 0; i < m; i++)
             for (int k = 0; k < r; k++) usb.put(i * r + k, ub.get(i * r + k) * scaled[k]);
-        t2j.tensor.Blas.gemm(false, m, n, r, 1f, usb, 0, r, vt.blockOf(0), 0, n, 0f, out.blockOf(0), 0, n);
+        // bf16 weights get the float32 product rounded once, as composing in float32 and casting would.
+        Matrix target = out.isBf16() ? Matrix.zeros(m, n) : out;
+        t2j.tensor.Blas.gemm(false, m, n, r, 1f, usb, 0, r, vt.blockOf(0), 0, n, 0f, target.blockOf(0), 0, n);
+        if (target != out) out.copyFrom(target);
     }
 
     /** ‖W − U·diag(σ)·Vᵀ‖_F / ‖W‖_F. */

@@ -84,7 +84,7 @@ public final class SvfAdapter implements Adapter {
      * without a mask keep their base weights.
      */
     public void applyMasks(Map<String, float[]> masks) {
-        for (String name : z.keySet()) if (!masks.containsKey(name)) model.weights().matrix(name).copyFrom(base.get(name));
+        for (String name : z.keySet()) if (!masks.containsKey(name)) base.restore(name);
         for (Map.Entry<String, float[]> e : masks.entrySet()) {
             Svd s = dec.get(e.getKey());
             s.compose(param.sigmaFromMask(s.sigma(), e.getValue()), model.weights().matrix(e.getKey()));

@@ -49,10 +49,28 @@ public final class Blas {
      * Row {@code i} of X starts at {@code xOff + i·ldx}; of Y at {@code yOff + i·ldy}.
      */
     public static void linear(int n, FloatBuffer x, int xOff, int ldx, Matrix w, FloatBuffer y, int yOff, int ldy, boolean accumulate) {
+        if (w.isBf16()) {
+            Bf16Products.linear(n, x, xOff, ldx, w, y, yOff, ldy, accumulate);
+            return;
+        }
         for (int blk = 0; blk < w.blockCount(); blk++) {
             int first = blk * w.blockRows();
             int count = Math.min(w.blockRows(), w.rows() - first);
             gemm(true, n, count, w.cols(), 1f, x, xOff, ldx, w.block(blk), 0, w.cols(), accumulate ? 1f : 0f, y, yOff + first, ldy);
+        }
+    }
+
+    /** {@code OUT[n×w.cols] = G[n×w.rows]·W + beta·OUT}: a linear layer's input gradient (W float32 or bf16). */
+    public static void linearBackward(int n, FloatBuffer g, int gOff, int ldg, Matrix w, FloatBuffer out, int outOff, int ldo, float beta) {
+        if (w.isBf16()) {
+            Bf16Products.linearBackward(n, g, gOff, ldg, w, out, outOff, ldo, beta);
+            return;
+        }
+        for (int blk = 0; blk < w.blockCount(); blk++) {
+            int first = blk * w.blockRows();
+            int count = Math.min(w.blockRows(), w.rows() - first);
+            gemm(false, false, n, w.cols(), count, 1f, g, gOff + first, ldg, w.block(blk), 0, w.cols(), first == 0 ? beta : 1f,
+                    out, outOff, ldo);
         }
     }
 

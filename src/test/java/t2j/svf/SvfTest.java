@@ -98,4 +98,28 @@ class SvfTest {
             assertEquals(1, files.count(), "no temp files may be left beside the cache");
         }
     }
+
+    @Test
+    void parallelDecompositionMatchesOneAtATimeAndPutsBlasThreadsBack() throws Exception {
+        ModelWeights w = ModelWeights.random(TinyModels.llama(), 21, 0.1);
+        int threads = org.bytedeco.openblas.global.openblas_full.openblas_get_num_threads();
+        Decomposition one = Decomposition.compute(w, Targets.ALL_LINEAR, Progress.NONE, 1);
+        java.util.concurrent.atomic.AtomicInteger last = new java.util.concurrent.atomic.AtomicInteger();
+        Decomposition three = Decomposition.compute(w, Targets.ALL_LINEAR, (what, done, total) -> last.accumulateAndGet((int) done, Math::max), 3);
+        assertEquals(threads, org.bytedeco.openblas.global.openblas_full.openblas_get_num_threads(), "OpenBLAS threads restored");
+        assertEquals(one.names(), three.names());
+        assertEquals(one.names().size(), last.get(), "progress reaches the total");
+        for (String n : one.names()) {
+            float[] a = one.get(n).sigma(), b = three.get(n).sigma();
+            for (int k = 0; k < a.length; k++) assertEquals(a[k], b[k], 1e-5f * a[0], n);
+            assertTrue(three.get(n).relativeError(w.matrix(n)) < 1e-5, n);
+        }
+        Path cache = tmp.resolve("par.safetensors");
+        three.save(cache);
+        Decomposition mapped = Decomposition.load(cache, w, Targets.ALL_LINEAR);
+        String n = one.names().get(0);
+        assertTrue(mapped.get(n).u().blockOf(0).isReadOnly(), "the cache is read memory-mapped, not copied");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(three.get(n).u().toArray(), mapped.get(n).u().toArray());
+        assertTrue(mapped.get(n).relativeError(w.matrix(n)) < 1e-5);
+    }
 }

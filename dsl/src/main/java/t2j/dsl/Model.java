@@ -60,8 +60,17 @@ public final class Model implements Renderable {
 
     /** Loads the model folder {@code dir} (a local Llama-3 or Mistral checkpoint works the same way as the tiny models). */
     public static Model load(Path dir) {
+        return load(dir, "auto");
+    }
+
+    /**
+     * {@link #load(Path)} with the weights held as {@code dtype} says: {@code "bf16"} (half the memory), {@code
+     * "float32"}, or {@code "auto"} (bf16 for a bf16 checkpoint over 100 M parameters, else float32).
+     */
+    public static Model load(Path dir, String dtype) {
+        t2j.model.ModelWeights.Storage storage = t2j.model.ModelWeights.Storage.parse(dtype);
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException("no model folder at " + dir.toAbsolutePath() + "; point at a folder with config.json");
-        Transformer t = Transformer.load(dir);
+        Transformer t = Transformer.load(dir, storage);
         Tokenizer tok = Tokenizer.load(dir);
         return new Model(dir.toAbsolutePath().normalize().getFileName().toString(), dir, t, tok);
     }
@@ -69,6 +78,11 @@ public final class Model implements Renderable {
     /** {@link #load(Path)} of a path string. */
     public static Model load(String dir) {
         return load(Path.of(dir));
+    }
+
+    /** {@link #load(Path, String)} of a path string. */
+    public static Model load(String dir, String dtype) {
+        return load(Path.of(dir), dtype);
     }
 
     /**

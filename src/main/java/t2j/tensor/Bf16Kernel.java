@@ -1,0 +1,15 @@
+package t2j.tensor;
+
+import java.nio.ByteBuffer;
+
+/** The two inner loops of products with bf16 weights; a Vector-API implementation when the JVM has the module. */
+interface Bf16Kernel {
+    /** {@code y[yOff+j] = Σ_i W[j,i]·x[i]} for {@code rows} rows of {@code cols} bf16 values from byte {@code byteOff}. */
+    void dotRows(ByteBuffer w, int byteOff, int rows, int cols, float[] x, float[] y, int yOff);
+
+    /** {@code dst[dstOff..+n) = float32(W[byteOff/2 ..+n))}. */
+    void widen(ByteBuffer w, int byteOff, int n, float[] dst, int dstOff);
+
+    /** A name for reports ("Vector API, 512-bit" or "scalar Java"). */
+    String describe();
+}

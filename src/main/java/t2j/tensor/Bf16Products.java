@@ -1,0 +1,146 @@
+package t2j.tensor;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+
+/**
+ * Products with bf16 weights, which OpenBLAS 0.3.31 as JavaCPP ships it cannot take (its library is built without
+ * {@code BUILD_BFLOAT16}: no {@code sbgemm}/{@code sbgemv} symbol). A decode step (one or two rows) is memory-bound,
+ * so it reads the bf16 rows directly, half float32's bytes, split across threads. More rows are compute-bound:
+ * panels of W are widened to float32 and handed to {@code sgemm}, so prefill keeps OpenBLAS's speed.
+ */
+public final class Bf16Products {
+    /** Up to this many input rows a product streams W once per row; beyond, widening a panel once pays off. */
+    static final int DIRECT_ROWS = 2;
+    /** 32 MiB of float32 per panel: thousands of rows, so each sgemm is large enough to run at speed. */
+    private static final int PANEL_VALUES = 1 << 23;
+    private static final ThreadLocal<FloatBuffer> SCRATCH = new ThreadLocal<>();
+    private static final Bf16Kernel KERNEL = loadKernel();
+    private static final int THREADS = threads();
+    private static final ForkJoinPool POOL = new ForkJoinPool(THREADS);
+
+    private Bf16Products() {}
+
+    /** Which inner loop runs: the Vector API's when the JVM has the module, else plain Java. */
+    public static String kernel() {
+        return KERNEL.describe() + ", " + THREADS + " thread(s)";
+    }
+
+    static Bf16Kernel loadKernel() {
+        Bf16Kernel scalar = new Bf16ScalarKernel();
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return scalar;
+        try {
+            Bf16Kernel v = (Bf16Kernel) Class.forName("t2j.tensor.Bf16VectorKernel").getDeclaredConstructor().newInstance();
+            // A JDK whose Vector API differs fails here, at the first call, rather than in a model's forward pass.
+            java.nio.ByteBuffer w = java.nio.ByteBuffer.allocateDirect(2 * 3 * 37).order(java.nio.ByteOrder.nativeOrder());
+            float[] x = new float[37], a = new float[3], b = new float[3];
+            for (int i = 0; i < 3 * 37; i++) w.putShort(2 * i, Bf16.round(i * 0.25f - 7));
+            for (int i = 0; i < 37; i++) x[i] = i % 5 - 2;
+            v.dotRows(w, 0, 3, 37, x, a, 0);
+            scalar.dotRows(w, 0, 3, 37, x, b, 0);
+            for (int j = 0; j < 3; j++) if (Math.abs(a[j] - b[j]) > 1e-3f * (1 + Math.abs(b[j]))) return scalar;
+            return v;
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException unusable) {
+            return scalar;
+        }
+    }
+
+    private static int threads() {
+        String env = System.getenv("OPENBLAS_NUM_THREADS");
+        try {
+            if (env != null && Integer.parseInt(env.trim()) > 0) return Integer.parseInt(env.trim());
+        } catch (NumberFormatException ignored) {
+            // an unparsable setting means OpenBLAS's default too: all processors
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** {@code Y[n×w.rows] = X[n×w.cols]·Wᵀ} (+ Y when {@code accumulate}) for a bf16 {@code w}; see {@link Blas#linear}. */
+    public static void linear(int n, FloatBuffer x, int xOff, int ldx, Matrix w, FloatBuffer y, int yOff, int ldy, boolean accumulate) {
+        if (n <= DIRECT_ROWS) {
+            for (int i = 0; i < n; i++) gemv(x, xOff + i * ldx, w, y, yOff + i * ldy, accumulate);
+            return;
+        }
+        int cols = w.cols();
+        int panelRows = Math.max(1, Math.min(w.rows(), PANEL_VALUES / cols));
+        FloatBuffer panel = scratch((long) panelRows * cols);
+        for (int first = 0; first < w.rows(); first += panelRows) {
+            int count = Math.min(panelRows, w.rows() - first);
+            widenRows(w, first, count, panel);
+            Blas.gemm(true, n, count, cols, 1f, x, xOff, ldx, panel, 0, cols, accumulate ? 1f : 0f, y, yOff + first, ldy);
+        }
+    }
+
+    /** {@code OUT[n×w.cols] = G[n×w.rows]·W + beta·OUT}: a linear layer's input gradient with bf16 weights. */
+    public static void linearBackward(int n, FloatBuffer g, int gOff, int ldg, Matrix w, FloatBuffer out, int outOff, int ldo, float beta) {
+        int cols = w.cols();
+        int panelRows = Math.max(1, Math.min(w.rows(), PANEL_VALUES / cols));
+        FloatBuffer panel = scratch((long) panelRows * cols);
+        for (int first = 0; first < w.rows(); first += panelRows) {
+            int count = Math.min(panelRows, w.rows() - first);
+            widenRows(w, first, count, panel);
+            Blas.gemm(false, false, n, cols, count, 1f, g, gOff + first, ldg, panel, 0, cols, first == 0 ? beta : 1f, out, outOff, ldo);
+        }
+    }
+
+    /** This thread's panel buffer, grown when needed: reused, since a prefill makes hundreds of products. */
+    private static FloatBuffer scratch(long floats) {
+        FloatBuffer b = SCRATCH.get();
+        if (b == null || b.capacity() < floats) {
+            b = Matrix.allocate(Math.max(floats, PANEL_VALUES));
+            SCRATCH.set(b);
+        }
+        return b;
+    }
+
+    /** One row: {@code y = W·x}, rows split across the threads. */
+    private static void gemv(FloatBuffer x, int xOff, Matrix w, FloatBuffer y, int yOff, boolean accumulate) {
+        int rows = w.rows(), cols = w.cols();
+        float[] xs = new float[cols];
+        x.get(xOff, xs);
+        float[] ys = new float[rows];
+        int chunks = rows >= 64 * THREADS ? THREADS : 1;
+        List<ForkJoinTask<?>> tasks = new ArrayList<>();
+        for (int c = 0; c < chunks; c++) {
+            int from = (int) ((long) rows * c / chunks), to = (int) ((long) rows * (c + 1) / chunks);
+            Runnable part = () -> dotRange(w, from, to, xs, ys);
+            if (chunks == 1) part.run();
+            else tasks.add(POOL.submit(part));
+        }
+        for (ForkJoinTask<?> t : tasks) t.join();
+        if (accumulate) for (int i = 0; i < rows; i++) y.put(yOff + i, y.get(yOff + i) + ys[i]);
+        else y.put(yOff, ys);
+    }
+
+    /** Rows {@code [from, to)} of W·x, block by block. */
+    private static void dotRange(Matrix w, int from, int to, float[] x, float[] y) {
+        for (int r = from; r < to; ) {
+            int inBlock = Math.min(to - r, w.valuesInBlockFrom((long) r * w.cols()) / w.cols());
+            KERNEL.dotRows(w.halvesOf(r), 2 * w.offsetInBlock(r), inBlock, w.cols(), x, y, r);
+            r += inBlock;
+        }
+    }
+
+    /** Rows {@code [first, first+count)} of W as float32 into {@code panel}, split across the threads. */
+    private static void widenRows(Matrix w, int first, int count, FloatBuffer panel) {
+        int cols = w.cols();
+        int chunks = count >= 16 * THREADS ? THREADS : 1;
+        List<ForkJoinTask<?>> tasks = new ArrayList<>();
+        for (int c = 0; c < chunks; c++) {
+            int from = first + (int) ((long) count * c / chunks), to = first + (int) ((long) count * (c + 1) / chunks);
+            Runnable part = () -> {
+                float[] buf = new float[cols];
+                for (int r = from; r < to; r++) {
+                    KERNEL.widen(w.halvesOf(r), 2 * w.offsetInBlock(r), cols, buf, 0);
+                    panel.put((r - first) * cols, buf);
+                }
+            };
+            if (chunks == 1) part.run();
+            else tasks.add(POOL.submit(part));
+        }
+        for (ForkJoinTask<?> t : tasks) t.join();
+    }
+}
