@@ -18,6 +18,33 @@ public interface Adapter {
     /** Writes the base weights back into the model, exactly. */
     void restore();
 
+    /**
+     * The adapted weights for the length of a try block: written now, and the base weights are back when it closes,
+     * however the block ends. Callers outside an adapter use this (or {@link #base()}) instead of pairing
+     * {@link #apply()} and {@link #restore()} by hand, so no path can leave a model adapted by mistake.
+     */
+    default Weights adapted() {
+        apply();
+        return this::restore;
+    }
+
+    /** The base weights for the length of a try block (e.g. a reference pass); the adapted weights are back after. */
+    default Weights base() {
+        restore();
+        return this::apply;
+    }
+
+    /** Whatever the block leaves, the base weights are back when it closes (a trainer that applies as it goes). */
+    default Weights restoringOnClose() {
+        return this::restore;
+    }
+
+    /** Weights held for a try block; closing cannot fail. */
+    interface Weights extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** A sink that adds dL/dparameter into {@code grads} (same names and lengths as {@link #parameters()}). */
     Backprop.GradientSink gradientSink(Map<String, float[]> grads);
 

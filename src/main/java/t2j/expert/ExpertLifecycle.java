@@ -77,10 +77,8 @@ public final class ExpertLifecycle {
         Trainer trainer = new Trainer(model, adapter, task, prompter, recipe.training());
         if (checkpoint != null) trainer.checkpointTo(checkpoint);
         Trainer.Result result;
-        try {
+        try (Adapter.Weights w = adapter.restoringOnClose()) {
             result = trainer.train(listener);
-        } finally {
-            adapter.restore();
         }
         return TrainedAdapter.label(model, recipe, adapter, result, baseFingerprint, task.name(), taskSeed);
     }

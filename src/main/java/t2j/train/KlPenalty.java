@@ -21,12 +21,9 @@ final class KlPenalty {
      */
     static Backprop.TokenLoss add(Backprop.TokenLoss loss, Transformer model, Adapter adapter, int[][] prompts, int[][] completions,
                                   double coefficient, boolean tokenMean) {
-        adapter.restore();
         float[][][] ref;
-        try {
+        try (Adapter.Weights base = adapter.base()) {
             ref = model.continuationLogits(prompts, completions);
-        } finally {
-            adapter.apply();
         }
         return (row, index, target, logits, dLogits) -> {
             double l = loss.apply(row, index, target, logits, dLogits);

@@ -125,15 +125,15 @@ public final class Trainer {
             baseValidation = c.baseValidation();
             bestIteration = c.bestIteration();
             if (cfg.selectionZ() > 0) {
-                adapter.restore();
-                baseOutcomes = evaluator.evaluate(task, valid, Progress.NONE);
-                adapter.apply();
+                try (Adapter.Weights base = adapter.base()) {
+                    baseOutcomes = evaluator.evaluate(task, valid, Progress.NONE);
+                }
             }
         } else {
-            adapter.restore();
-            baseOutcomes = evaluator.evaluate(task, valid, Progress.NONE);
-            baseValidation = baseOutcomes.accuracy();
-            adapter.apply();
+            try (Adapter.Weights base = adapter.base()) {
+                baseOutcomes = evaluator.evaluate(task, valid, Progress.NONE);
+                baseValidation = baseOutcomes.accuracy();
+            }
             bestValidation = evaluator.evaluate(task, valid, Progress.NONE).accuracy();
             Validation v0 = new Validation(0, bestValidation, true);
             validations.add(v0);

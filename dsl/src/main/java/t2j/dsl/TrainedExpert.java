@@ -109,12 +109,11 @@ public final class TrainedExpert implements Renderable {
     public Score evaluate(Task on, Split split, int limit) {
         List<Example> all = on.examples(split), some = all.subList(0, Math.min(limit, all.size()));
         result.best().forEach((name, v) -> System.arraycopy(v, 0, adapter.parameters().get(name), 0, v.length));
-        try (Live.Panel panel = Live.panel("evaluate " + method + " " + task() + " expert on " + on.name())) {
-            adapter.apply();
-            Evaluator.Evaluation ev = new Evaluator(model.transformer(), model.prompter(), Model.MAX_NEW_TOKENS).evaluate(on, some, panel);
+        try (Live.Panel panel = Live.panel("evaluate " + method + " " + task() + " expert on " + on.name());
+                Adapter.Weights adapted = adapter.adapted()) {
+            Evaluator.Evaluation ev =
+                    new Evaluator(model.transformer(), model.prompter(), Model.MAX_NEW_TOKENS).evaluate(on, some, panel);
             return new Score(model(), on.name(), method + " " + task(), ev);
-        } finally {
-            adapter.restore();
         }
     }
 
