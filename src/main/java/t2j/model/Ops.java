@@ -2,15 +2,32 @@ package t2j.model;
 
 import java.nio.FloatBuffer;
 import t2j.tensor.Matrix;
+import t2j.tensor.Parallel;
 
-/** The element-wise pieces of the decoder, shared by inference ({@link Transformer}) and training ({@link Backprop}). */
+/**
+ * The element-wise pieces of the decoder, shared by inference ({@link Transformer}) and training ({@link Backprop}).
+ * Rows are independent, so they are split across threads ({@link Parallel}) with every row computed as by one thread.
+ */
 final class Ops {
+    /** Fewest floats a thread's share of an element-wise loop should hold: below it the hand-off costs more. */
+    static final int MIN_FLOATS_PER_THREAD = 16_384;
+
     private Ops() {}
+
+    /** Rows per thread so that each share holds at least {@link #MIN_FLOATS_PER_THREAD} floats of width {@code d}. */
+    static int minRows(int d) {
+        return Math.max(1, MIN_FLOATS_PER_THREAD / Math.max(1, d));
+    }
 
     /** {@code out = x / sqrt(mean(x²) + eps) · weight} for {@code n} rows of width {@code d}; returns nothing, stores 1/rms per row in {@code invRms} when given. */
     static void rmsNorm(FloatBuffer x, FloatBuffer out, int n, int d, Matrix weight, float eps, float[] invRms) {
         FloatBuffer w = weight.blockOf(0);
-        for (int r = 0; r < n; r++) {
+        Parallel.forRange(n, minRows(d), (lo, hi, part) -> rmsNormRows(x, out, lo, hi, d, w, eps, invRms));
+    }
+
+    private static void rmsNormRows(FloatBuffer x, FloatBuffer out, int lo, int hi, int d, FloatBuffer w, float eps,
+                                    float[] invRms) {
+        for (int r = lo; r < hi; r++) {
             int o = r * d;
             float ss = 0;
             for (int i = 0; i < d; i++) {
@@ -39,7 +56,11 @@ final class Ops {
 
     /** {@code act = silu(gate) · up}, with gate and up side by side in each row of {@code gu}. */
     static void swiglu(FloatBuffer gu, FloatBuffer act, int n, int ff) {
-        for (int r = 0; r < n; r++) {
+        Parallel.forRange(n, minRows(2 * ff), (lo, hi, part) -> swigluRows(gu, act, lo, hi, ff));
+    }
+
+    private static void swigluRows(FloatBuffer gu, FloatBuffer act, int lo, int hi, int ff) {
+        for (int r = lo; r < hi; r++) {
             int g = r * 2 * ff, a = r * ff;
             for (int i = 0; i < ff; i++) {
                 float x = gu.get(g + i);

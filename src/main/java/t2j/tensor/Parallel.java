@@ -1,0 +1,119 @@
+package t2j.tensor;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.bytedeco.openblas.global.openblas;
+
+/**
+ * Splits the engine's loops over the machine's cores: {@code [0, n)} cut into one contiguous range per thread, the
+ * caller running the first. The ranges depend only on {@code n} and the thread count, never on timing, and callers
+ * split only work whose results do not depend on the split (rows, heads, batch rows, element ranges; reductions
+ * by column rather than by row), so a split computes the same bits as one thread.
+ *
+ * <p>Inside a split, OpenBLAS runs single-threaded: its threaded path on the small per-head products of attention
+ * costs 3× a single thread when the machine is idle and 20–100× when another process holds the other core (it
+ * spin-waits for a helper thread), and two callers would contend for its one server. OpenBLAS's threaded and
+ * single-threaded kernels give the same bits whenever the reduction fits one of its K blocks (256 floats on the
+ * Cooper Lake cores measured): true of every product made inside a split here up to 256 cached positions. Beyond
+ * that, a head's {@code P·V} product may differ from OpenBLAS's threaded one in the last bits; that threaded result
+ * itself depends on the number of cores, this one does not.
+ *
+ * <p>One small pool of daemon threads, sized by {@code availableProcessors()} (or {@code -Dt2j.threads=N}), and no
+ * work stealing: a nested split, or one from another thread while a split runs, runs on its caller alone.
+ */
+public final class Parallel {
+    private static final int CORES =
+            Math.max(1, Integer.getInteger("t2j.threads", Runtime.getRuntime().availableProcessors()));
+    private static final int MAX_THREADS = Math.max(2, CORES);
+    // Threads start on first use; a one-core machine still gets one, so tests can compare splits with one thread.
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(MAX_THREADS - 1, r -> {
+        Thread t = new Thread(r, "t2j-parallel");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final AtomicInteger BUSY = new AtomicInteger();
+    private static volatile int threads = CORES;
+
+    private Parallel() {}
+
+    /** Work on the range {@code [lo, hi)}, the {@code part}-th of the split (for per-part scratch memory). */
+    @FunctionalInterface
+    public interface Range {
+        void run(int lo, int hi, int part);
+    }
+
+    /** Most threads a split can ever use: the parts' scratch memory is sized for it. */
+    public static int maxThreads() {
+        return MAX_THREADS;
+    }
+
+    /** Threads a split uses (at most the pool's size plus the caller). */
+    public static int threads() {
+        return threads;
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} cut into {@code min(threads, n / minPerPart)} contiguous parts (at least
+     * one), part {@code p} covering {@code [n·p/parts, n·(p+1)/parts)}. Returns when every part is done; the first
+     * failure is rethrown.
+     */
+    public static void forRange(int n, int minPerPart, Range body) {
+        int parts = Math.max(1, Math.min(threads, n / Math.max(1, minPerPart)));
+        if (parts == 1 || !BUSY.compareAndSet(0, 1)) {
+            if (n > 0) body.run(0, n, 0);
+            return;
+        }
+        int blasThreads = openblas.blas_get_num_threads();
+        openblas.blas_set_num_threads(1);
+        try {
+            Future<?>[] others = new Future<?>[parts - 1];
+            for (int p = 1; p < parts; p++) {
+                int part = p;
+                others[p - 1] = POOL.submit(() -> body.run(bound(n, part, parts), bound(n, part + 1, parts), part));
+            }
+            Throwable failure = null;
+            try {
+                body.run(0, bound(n, 1, parts), 0);
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            }
+            for (Future<?> f : others) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (failure == null) failure = e.getCause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (failure == null) failure = e;
+                }
+            }
+            if (failure instanceof RuntimeException r) throw r;
+            if (failure instanceof Error e) throw e;
+            if (failure != null) throw new IllegalStateException(failure);
+        } finally {
+            openblas.blas_set_num_threads(blasThreads);
+            BUSY.set(0);
+        }
+    }
+
+    private static int bound(int n, int part, int parts) {
+        return (int) ((long) n * part / parts);
+    }
+
+    /** Runs {@code body} with splits of at most {@code count} threads: for checks that a split changes no result. */
+    public static <T> T withThreads(int count, Supplier<T> body) {
+        if (count < 1 || count > MAX_THREADS)
+            throw new IllegalArgumentException("threads must be in [1, " + MAX_THREADS + "], got " + count);
+        int before = threads;
+        threads = count;
+        try {
+            return body.get();
+        } finally {
+            threads = before;
+        }
+    }
+}
