@@ -1,12 +1,16 @@
 package t2j.tensor;
 
+import java.lang.reflect.Constructor;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas;
+import org.bytedeco.openblas.presets.openblas_nolapack;
 
 /**
  * Splits the engine's loops over the machine's cores: {@code [0, n)} cut into one contiguous range per thread, the
@@ -36,6 +40,7 @@ public final class Parallel {
         return t;
     });
     private static final AtomicInteger BUSY = new AtomicInteger();
+    private static final openblas_nolapack.SetNumThreads BLAS_THREADS = blasThreadSetter();
     private static volatile int threads = CORES;
 
     private Parallel() {}
@@ -67,8 +72,7 @@ public final class Parallel {
             if (n > 0) body.run(0, n, 0);
             return;
         }
-        int blasThreads = openblas.blas_get_num_threads();
-        openblas.blas_set_num_threads(1);
+        BLAS_THREADS.call(1);
         try {
             Future<?>[] others = new Future<?>[parts - 1];
             for (int p = 1; p < parts; p++) {
@@ -95,8 +99,26 @@ public final class Parallel {
             if (failure instanceof Error e) throw e;
             if (failure != null) throw new IllegalStateException(failure);
         } finally {
-            openblas.blas_set_num_threads(blasThreads);
+            BLAS_THREADS.call(0); // below 1: OpenBLAS's own count again (OPENBLAS_NUM_THREADS or the cores)
             BUSY.set(0);
+        }
+    }
+
+    /**
+     * {@code openblas_set_num_threads}, looked up once. The presets' {@code blas_set_num_threads} looks up four
+     * symbols and wraps a new function pointer on every call: 2 ms measured, more than a prefill's attention.
+     */
+    private static openblas_nolapack.SetNumThreads blasThreadSetter() {
+        Loader.load(openblas.class);
+        Pointer symbol = Loader.addressof("openblas_set_num_threads");
+        if (symbol == null) throw new IllegalStateException("the loaded OpenBLAS has no openblas_set_num_threads");
+        try {
+            // Its no-argument constructor, the one that allocates the pointer, is protected; the presets call it too.
+            Constructor<openblas_nolapack.SetNumThreads> c = openblas_nolapack.SetNumThreads.class.getDeclaredConstructor();
+            c.setAccessible(true);
+            return c.newInstance().put(symbol);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot bind openblas_set_num_threads", e);
         }
     }
 
