@@ -78,7 +78,7 @@ public final class Backprop {
 
     /** Activations of one layer kept for the backward pass. */
     private static final class LayerActs {
-        FloatBuffer xIn, h1, qkv, probs, attn, xMid, h2, gu, act;
+        FloatBuffer xIn, h1, qkv, probs, attn, xMid, h2, gu, act, expNegGate;
         float[] inv1, inv2;
     }
 
@@ -201,7 +201,8 @@ public final class Backprop {
         a.gu = Matrix.allocate((long) n * 2 * ff);
         Blas.linear(n, a.h2, 0, d, layer.gateUp, a.gu, 0, 2 * ff, false);
         a.act = Matrix.allocate((long) n * ff);
-        Ops.swiglu(a.gu, a.act, n, ff);
+        a.expNegGate = Matrix.allocate((long) n * ff);
+        Ops.swiglu(a.gu, a.act, n, ff, a.expNegGate);
         Blas.linear(n, a.act, 0, ff, layer.down, x, 0, d, true);
         return a;
     }
@@ -226,7 +227,7 @@ public final class Backprop {
         FloatBuffer gAct = Matrix.allocate((long) n * ff);
         matmulByWeight(n, gX, 0, d, layer.down, gAct, ff, 0f);
         FloatBuffer gGu = Matrix.allocate((long) n * 2 * ff);
-        Parallel.forRange(n, Ops.minRows(3 * ff), (lo, hi, part) -> swigluBackward(a.gu, gAct, gGu, lo, hi, ff));
+        Parallel.forRange(n, Ops.minRows(3 * ff), (lo, hi, part) -> swigluBackward(a, gAct, gGu, lo, hi, ff));
         sink.linear(p + "mlp.gate_proj.weight", n, a.h2, 0, d, gGu, 0, 2 * ff);
         sink.linear(p + "mlp.up_proj.weight", n, a.h2, 0, d, gGu, ff, 2 * ff);
         FloatBuffer gH = Matrix.allocate((long) n * d);
@@ -252,13 +253,13 @@ public final class Backprop {
         rmsNormBackward(gH, a.xIn, a.inv1, layer.inputNorm, gX, n, p + "input_layernorm.weight", sink);
     }
 
-    /** dL/d(gate, up) from dL/dact for rows {@code [lo, hi)}: act = silu(gate)·up. */
-    private static void swigluBackward(FloatBuffer gu, FloatBuffer gAct, FloatBuffer gGu, int lo, int hi, int ff) {
+    /** dL/d(gate, up) from dL/dact for rows {@code [lo, hi)}: act = silu(gate)·up, with exp(-gate) kept by forward. */
+    private static void swigluBackward(LayerActs a, FloatBuffer gAct, FloatBuffer gGu, int lo, int hi, int ff) {
         for (int r = lo; r < hi; r++) {
             int g = r * 2 * ff;
             for (int i = 0; i < ff; i++) {
-                float z = gu.get(g + i), up = gu.get(g + ff + i), ga = gAct.get(r * ff + i);
-                float sig = 1f / (1f + (float) Math.exp(-z));
+                float z = a.gu.get(g + i), up = a.gu.get(g + ff + i), ga = gAct.get(r * ff + i);
+                float sig = 1f / (1f + a.expNegGate.get(r * ff + i));
                 gGu.put(g + i, ga * up * sig * (1f + z * (1f - sig)));
                 gGu.put(g + ff + i, ga * z * sig);
             }

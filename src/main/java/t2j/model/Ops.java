@@ -56,15 +56,21 @@ final class Ops {
 
     /** {@code act = silu(gate) · up}, with gate and up side by side in each row of {@code gu}. */
     static void swiglu(FloatBuffer gu, FloatBuffer act, int n, int ff) {
-        Parallel.forRange(n, minRows(2 * ff), (lo, hi, part) -> swigluRows(gu, act, lo, hi, ff));
+        swiglu(gu, act, n, ff, null);
     }
 
-    private static void swigluRows(FloatBuffer gu, FloatBuffer act, int lo, int hi, int ff) {
+    /** As above, keeping {@code exp(-gate)} in {@code expNeg} when given: the backward pass needs it again. */
+    static void swiglu(FloatBuffer gu, FloatBuffer act, int n, int ff, FloatBuffer expNeg) {
+        Parallel.forRange(n, minRows(2 * ff), (lo, hi, part) -> swigluRows(gu, act, lo, hi, ff, expNeg));
+    }
+
+    private static void swigluRows(FloatBuffer gu, FloatBuffer act, int lo, int hi, int ff, FloatBuffer expNeg) {
         for (int r = lo; r < hi; r++) {
             int g = r * 2 * ff, a = r * ff;
             for (int i = 0; i < ff; i++) {
-                float x = gu.get(g + i);
-                act.put(a + i, x / (1f + (float) Math.exp(-x)) * gu.get(g + ff + i));
+                float x = gu.get(g + i), e = (float) Math.exp(-x);
+                if (expNeg != null) expNeg.put(a + i, e);
+                act.put(a + i, x / (1f + e) * gu.get(g + ff + i));
             }
         }
     }
