@@ -181,7 +181,8 @@ public final class Backprop {
         a.probs = Matrix.allocate((long) batch * heads * t * t);
         a.attn = Matrix.allocate((long) n * qDim);
         // (row, head) pairs are independent: each writes its own probabilities and its own columns of attn.
-        Parallel.forRange(batch * heads, 1, (lo, hi, part) -> {
+        int pairs = batch * heads;
+        Parallel.forRange(pairs, Ops.splitsExactly(t, hd) ? 1 : pairs, (lo, hi, part) -> {
             for (int bh = lo; bh < hi; bh++) {
                 int b = bh / heads, h = bh % heads;
                 int pOff = bh * t * t, qOff = b * t * qkvDim + h * hd;
@@ -242,7 +243,7 @@ public final class Backprop {
         // Split by batch row, not by head: heads sharing a KV group add into the same dK and dV columns, and one
         // thread walking a row's heads in order adds them in the order of a single thread.
         FloatBuffer gP = Matrix.allocate((long) Math.min(batch, Parallel.threads()) * t * t);
-        Parallel.forRange(batch, 1, (lo, hi, part) -> {
+        Parallel.forRange(batch, Ops.splitsExactly(t, hd) ? 1 : batch, (lo, hi, part) -> {
             for (int b = lo; b < hi; b++) attentionBackward(a, gAttn, gQkv, gP, part * t * t, b, t);
         });
         rotate(gQkv, batch, t, pad, true);

@@ -12,7 +12,21 @@ final class Ops {
     /** Fewest floats a thread's share of an element-wise loop should hold: below it the hand-off costs more. */
     static final int MIN_FLOATS_PER_THREAD = 16_384;
 
+    /**
+     * Longest reduction a product may have to be split over threads. Inside a split OpenBLAS runs single-threaded, and
+     * its single- and multi-threaded kernels cut a reduction longer than one K block (256 floats or more, by CPU)
+     * into different pieces: a 400-token prompt's P·V product differed in the last bits (measured on Cooper Lake).
+     * Attention whose products reduce over no more than this runs split, with the bits of one thread; longer runs
+     * head by head on OpenBLAS's threads, as before the split.
+     */
+    static final int MAX_SPLIT_REDUCTION = 256;
+
     private Ops() {}
+
+    /** Whether attention over {@code keys} slots with heads of {@code headDim} may be split (see above). */
+    static boolean splitsExactly(int keys, int headDim) {
+        return keys <= MAX_SPLIT_REDUCTION && headDim <= MAX_SPLIT_REDUCTION;
+    }
 
     /** Rows per thread so that each share holds at least {@link #MIN_FLOATS_PER_THREAD} floats of width {@code d}. */
     static int minRows(int d) {

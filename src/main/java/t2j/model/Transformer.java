@@ -228,11 +228,13 @@ public final class Transformer {
     /**
      * Grouped-query attention of the {@code t} new tokens of every row over all cached slots: per head,
      * S = Q·Kᵀ/√d (BLAS), mask and softmax (loops), O = S·V (BLAS). Heads are independent, so a prefill splits the
-     * (row, head) pairs across threads, each with its own block of scores; a decode step stays on one thread.
+     * (row, head) pairs across threads, each with its own block of scores, when that keeps the bits (see
+     * {@link Ops#MAX_SPLIT_REDUCTION}); a decode step stays on one thread.
      */
     private void attention(KVCache cache, KVCache.Workspace ws, int layer, int t, int past) {
         int heads = c.numAttentionHeads(), pairs = cache.batch * heads;
-        Parallel.forRange(pairs, t == 1 ? pairs : 1, (lo, hi, part) -> {
+        boolean split = t > 1 && Ops.splitsExactly(past + t, c.headDim());
+        Parallel.forRange(pairs, split ? 1 : pairs, (lo, hi, part) -> {
             for (int bh = lo; bh < hi; bh++) attendHead(cache, ws, layer, t, past, bh / heads, bh % heads, part);
         });
     }

@@ -20,11 +20,9 @@ import org.bytedeco.openblas.presets.openblas_nolapack;
  *
  * <p>Inside a split, OpenBLAS runs single-threaded: its threaded path on the small per-head products of attention
  * costs 3× a single thread when the machine is idle and 20–100× when another process holds the other core (it
- * spin-waits for a helper thread), and two callers would contend for its one server. OpenBLAS's threaded and
- * single-threaded kernels give the same bits whenever the reduction fits one of its K blocks (256 floats on the
- * Cooper Lake cores measured): true of every product made inside a split here up to 256 cached positions. Beyond
- * that, a head's {@code P·V} product may differ from OpenBLAS's threaded one in the last bits; that threaded result
- * itself depends on the number of cores, this one does not.
+ * spin-waits for a helper thread), and two callers would contend for its one server. Its single- and multi-threaded
+ * kernels agree bit for bit only while a product's reduction fits one K block, so callers split only such products
+ * (see {@code t2j.model.Ops.MAX_SPLIT_REDUCTION}).
  *
  * <p>One small pool of daemon threads, sized by {@code availableProcessors()} (or {@code -Dt2j.threads=N}), and no
  * work stealing: a nested split, or one from another thread while a split runs, runs on its caller alone.
@@ -85,16 +83,23 @@ public final class Parallel {
             } catch (RuntimeException | Error e) {
                 failure = e;
             }
+            // Every part must be finished before the buffers it writes are handed back, so an interrupt is kept for
+            // the caller's next check rather than obeyed here.
+            boolean interrupted = false;
             for (Future<?> f : others) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    if (failure == null) failure = e.getCause();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    if (failure == null) failure = e;
+                while (true) {
+                    try {
+                        f.get();
+                        break;
+                    } catch (ExecutionException e) {
+                        if (failure == null) failure = e.getCause();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
             }
+            if (interrupted) Thread.currentThread().interrupt();
             if (failure instanceof RuntimeException r) throw r;
             if (failure instanceof Error e) throw e;
             if (failure != null) throw new IllegalStateException(failure);
