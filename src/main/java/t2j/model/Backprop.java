@@ -270,7 +270,8 @@ public final class Backprop {
     /** One batch row's attention backward, head by head; {@code gP} at {@code gpOff} is this thread's t×t scratch. */
     private void attentionBackward(LayerActs a, FloatBuffer gAttn, FloatBuffer gQkv, FloatBuffer gP, int gpOff, int b,
                                    int t) {
-        int qDim = c.qDim(), kvDim = c.kvDim(), qkvDim = qDim + 2 * kvDim, hd = c.headDim(), heads = c.numAttentionHeads();
+        int qDim = c.qDim(), kvDim = c.kvDim(), qkvDim = qDim + 2 * kvDim;
+        int hd = c.headDim(), heads = c.numAttentionHeads();
         for (int h = 0; h < heads; h++) {
             int pOff = (b * heads + h) * t * t, qOff = b * t * qkvDim + h * hd;
             int kOff = b * t * qkvDim + qDim + (h / c.groupSize()) * hd, vOff = kOff + kvDim;
@@ -293,7 +294,8 @@ public final class Backprop {
 
     /** RoPE on the queries and keys of every row of {@code qkv} (its transpose for gradients), split by rows. */
     private void rotate(FloatBuffer qkv, int batch, int t, int[] pad, boolean transposed) {
-        int qDim = c.qDim(), qkvDim = qDim + 2 * c.kvDim(), heads = c.numAttentionHeads(), kvHeads = c.numKeyValueHeads();
+        int qDim = c.qDim(), qkvDim = qDim + 2 * c.kvDim();
+        int heads = c.numAttentionHeads(), kvHeads = c.numKeyValueHeads();
         Parallel.forRange(batch * t, Ops.minRows(qkvDim), (lo, hi, part) -> {
             for (int bs = lo; bs < hi; bs++) {
                 int b = bs / t, s = bs % t;

@@ -119,7 +119,8 @@ public final class Parallel {
         if (symbol == null) throw new IllegalStateException("the loaded OpenBLAS has no openblas_set_num_threads");
         try {
             // Its no-argument constructor, the one that allocates the pointer, is protected; the presets call it too.
-            Constructor<openblas_nolapack.SetNumThreads> c = openblas_nolapack.SetNumThreads.class.getDeclaredConstructor();
+            Constructor<openblas_nolapack.SetNumThreads> c =
+                    openblas_nolapack.SetNumThreads.class.getDeclaredConstructor();
             c.setAccessible(true);
             return c.newInstance().put(symbol);
         } catch (ReflectiveOperationException e) {
