@@ -3,6 +3,7 @@ package t2j.model;
 import java.nio.FloatBuffer;
 import t2j.tensor.Blas;
 import t2j.tensor.Matrix;
+import t2j.tensor.Parallel;
 
 /**
  * Gradients of a loss on scored tokens through the whole decoder, written by hand.
@@ -77,7 +78,7 @@ public final class Backprop {
 
     /** Activations of one layer kept for the backward pass. */
     private static final class LayerActs {
-        FloatBuffer xIn, h1, qkv, probs, attn, xMid, h2, gu, act;
+        FloatBuffer xIn, h1, qkv, probs, attn, xMid, h2, gu, act, expNegGate;
         float[] inv1, inv2;
     }
 
@@ -177,22 +178,23 @@ public final class Backprop {
         Ops.rmsNorm(x, a.h1, n, d, layer.inputNorm, eps, a.inv1);
         a.qkv = Matrix.allocate((long) n * qkvDim);
         Blas.linear(n, a.h1, 0, d, layer.qkv, a.qkv, 0, qkvDim, false);
-        for (int b = 0; b < batch; b++)
-            for (int s = 0; s < t; s++) {
-                int pos = Math.max(0, s - pad[b]), r = (b * t + s) * qkvDim;
-                rope.apply(a.qkv, r, heads, pos);
-                rope.apply(a.qkv, r + qDim, c.numKeyValueHeads(), pos);
-            }
+        rotate(a.qkv, batch, t, pad, false);
         a.probs = Matrix.allocate((long) batch * heads * t * t);
         a.attn = Matrix.allocate((long) n * qDim);
-        for (int b = 0; b < batch; b++)
-            for (int h = 0; h < heads; h++) {
-                int pOff = (b * heads + h) * t * t, qOff = b * t * qkvDim + h * hd;
+        // (row, head) pairs are independent: each writes its own probabilities and its own columns of attn.
+        int pairs = batch * heads;
+        Parallel.forRange(pairs, Ops.splitsExactly(t, hd) ? 1 : pairs, (lo, hi, part) -> {
+            for (int bh = lo; bh < hi; bh++) {
+                int b = bh / heads, h = bh % heads;
+                int pOff = bh * t * t, qOff = b * t * qkvDim + h * hd;
                 int kOff = b * t * qkvDim + qDim + (h / c.groupSize()) * hd, vOff = kOff + c.kvDim();
                 Blas.gemm(true, t, t, hd, attnScale, a.qkv, qOff, qkvDim, a.qkv, kOff, qkvDim, 0f, a.probs, pOff, t);
-                for (int i = 0; i < t; i++) Ops.softmaxRange(a.probs, pOff + i * t, t, Ops.firstVisible(i, pad[b], c.slidingWindow()), i);
-                Blas.gemm(false, t, hd, t, 1f, a.probs, pOff, t, a.qkv, vOff, qkvDim, 0f, a.attn, b * t * qDim + h * hd, qDim);
+                for (int i = 0; i < t; i++)
+                    Ops.softmaxRange(a.probs, pOff + i * t, t, Ops.firstVisible(i, pad[b], c.slidingWindow()), i);
+                Blas.gemm(false, t, hd, t, 1f, a.probs, pOff, t, a.qkv, vOff, qkvDim, 0f, a.attn,
+                        b * t * qDim + h * hd, qDim);
             }
+        });
         Blas.linear(n, a.attn, 0, qDim, layer.o, x, 0, d, true);
         a.xMid = copy(x, (long) n * d);
         a.h2 = Matrix.allocate((long) n * d);
@@ -201,7 +203,8 @@ public final class Backprop {
         a.gu = Matrix.allocate((long) n * 2 * ff);
         Blas.linear(n, a.h2, 0, d, layer.gateUp, a.gu, 0, 2 * ff, false);
         a.act = Matrix.allocate((long) n * ff);
-        Ops.swiglu(a.gu, a.act, n, ff);
+        a.expNegGate = Matrix.allocate((long) n * ff);
+        Ops.swiglu(a.gu, a.act, n, ff, a.expNegGate);
         Blas.linear(n, a.act, 0, ff, layer.down, x, 0, d, true);
         return a;
     }
@@ -226,15 +229,7 @@ public final class Backprop {
         FloatBuffer gAct = Matrix.allocate((long) n * ff);
         matmulByWeight(n, gX, 0, d, layer.down, gAct, ff, 0f);
         FloatBuffer gGu = Matrix.allocate((long) n * 2 * ff);
-        for (int r = 0; r < n; r++) {
-            int g = r * 2 * ff;
-            for (int i = 0; i < ff; i++) {
-                float z = a.gu.get(g + i), up = a.gu.get(g + ff + i), ga = gAct.get(r * ff + i);
-                float sig = 1f / (1f + (float) Math.exp(-z));
-                gGu.put(g + i, ga * up * sig * (1f + z * (1f - sig)));
-                gGu.put(g + ff + i, ga * z * sig);
-            }
-        }
+        Parallel.forRange(n, Ops.minRows(3 * ff), (lo, hi, part) -> swigluBackward(a, gAct, gGu, lo, hi, ff));
         sink.linear(p + "mlp.gate_proj.weight", n, a.h2, 0, d, gGu, 0, 2 * ff);
         sink.linear(p + "mlp.up_proj.weight", n, a.h2, 0, d, gGu, ff, 2 * ff);
         FloatBuffer gH = Matrix.allocate((long) n * d);
@@ -246,35 +241,75 @@ public final class Backprop {
         FloatBuffer gAttn = Matrix.allocate((long) n * qDim);
         matmulByWeight(n, gX, 0, d, layer.o, gAttn, qDim, 0f);
         FloatBuffer gQkv = Matrix.allocate((long) n * qkvDim);
-        FloatBuffer gP = Matrix.allocate((long) t * t);
-        for (int b = 0; b < batch; b++)
-            for (int h = 0; h < heads; h++) {
-                int pOff = (b * heads + h) * t * t, qOff = b * t * qkvDim + h * hd;
-                int kOff = b * t * qkvDim + qDim + (h / c.groupSize()) * hd, vOff = kOff + kvDim, oOff = b * t * qDim + h * hd;
-                // O = P·V:  dP = dO·Vᵀ, dV += Pᵀ·dO
-                Blas.gemm(false, true, t, t, hd, 1f, gAttn, oOff, qDim, a.qkv, vOff, qkvDim, 0f, gP, 0, t);
-                Blas.gemm(true, false, t, hd, t, 1f, a.probs, pOff, t, gAttn, oOff, qDim, 1f, gQkv, vOff, qkvDim);
-                // P = softmax(S): dS = P ⊙ (dP − rowsum(dP ⊙ P)); masked entries have P = 0.
-                for (int i = 0; i < t; i++) {
-                    float dot = 0;
-                    for (int j = 0; j <= i; j++) dot += gP.get(i * t + j) * a.probs.get(pOff + i * t + j);
-                    for (int j = 0; j < t; j++) gP.put(i * t + j, a.probs.get(pOff + i * t + j) * (gP.get(i * t + j) - dot));
-                }
-                // S = scale·Q·Kᵀ:  dQ = scale·dS·K, dK += scale·dSᵀ·Q
-                Blas.gemm(false, false, t, hd, t, attnScale, gP, 0, t, a.qkv, kOff, qkvDim, 0f, gQkv, qOff, qkvDim);
-                Blas.gemm(true, false, t, hd, t, attnScale, gP, 0, t, a.qkv, qOff, qkvDim, 1f, gQkv, kOff, qkvDim);
-            }
-        for (int b = 0; b < batch; b++)
-            for (int s = 0; s < t; s++) {
-                int pos = Math.max(0, s - pad[b]), r = (b * t + s) * qkvDim;
-                rope.applyTransposed(gQkv, r, heads, pos);
-                rope.applyTransposed(gQkv, r + qDim, c.numKeyValueHeads(), pos);
-            }
+        // Split by batch row, not by head: heads sharing a KV group add into the same dK and dV columns, and one
+        // thread walking a row's heads in order adds them in the order of a single thread.
+        FloatBuffer gP = Matrix.allocate((long) Math.min(batch, Parallel.threads()) * t * t);
+        Parallel.forRange(batch, Ops.splitsExactly(t, hd) ? 1 : batch, (lo, hi, part) -> {
+            for (int b = lo; b < hi; b++) attentionBackward(a, gAttn, gQkv, gP, part * t * t, b, t);
+        });
+        rotate(gQkv, batch, t, pad, true);
         sink.linear(p + "self_attn.q_proj.weight", n, a.h1, 0, d, gQkv, 0, qkvDim);
         sink.linear(p + "self_attn.k_proj.weight", n, a.h1, 0, d, gQkv, qDim, qkvDim);
         sink.linear(p + "self_attn.v_proj.weight", n, a.h1, 0, d, gQkv, qDim + kvDim, qkvDim);
         matmulByWeight(n, gQkv, 0, qkvDim, layer.qkv, gH, d, 0f);
         rmsNormBackward(gH, a.xIn, a.inv1, layer.inputNorm, gX, n, p + "input_layernorm.weight", sink);
+    }
+
+    /** dL/d(gate, up) from dL/dact for rows {@code [lo, hi)}: act = silu(gate)·up, with exp(-gate) kept by forward. */
+    private static void swigluBackward(LayerActs a, FloatBuffer gAct, FloatBuffer gGu, int lo, int hi, int ff) {
+        for (int r = lo; r < hi; r++) {
+            int g = r * 2 * ff;
+            for (int i = 0; i < ff; i++) {
+                float z = a.gu.get(g + i), up = a.gu.get(g + ff + i), ga = gAct.get(r * ff + i);
+                float sig = 1f / (1f + a.expNegGate.get(r * ff + i));
+                gGu.put(g + i, ga * up * sig * (1f + z * (1f - sig)));
+                gGu.put(g + ff + i, ga * z * sig);
+            }
+        }
+    }
+
+    /** One batch row's attention backward, head by head; {@code gP} at {@code gpOff} is this thread's t×t scratch. */
+    private void attentionBackward(LayerActs a, FloatBuffer gAttn, FloatBuffer gQkv, FloatBuffer gP, int gpOff, int b,
+                                   int t) {
+        int qDim = c.qDim(), kvDim = c.kvDim(), qkvDim = qDim + 2 * kvDim;
+        int hd = c.headDim(), heads = c.numAttentionHeads();
+        for (int h = 0; h < heads; h++) {
+            int pOff = (b * heads + h) * t * t, qOff = b * t * qkvDim + h * hd;
+            int kOff = b * t * qkvDim + qDim + (h / c.groupSize()) * hd, vOff = kOff + kvDim;
+            int oOff = b * t * qDim + h * hd;
+            // O = P·V:  dP = dO·Vᵀ, dV += Pᵀ·dO
+            Blas.gemm(false, true, t, t, hd, 1f, gAttn, oOff, qDim, a.qkv, vOff, qkvDim, 0f, gP, gpOff, t);
+            Blas.gemm(true, false, t, hd, t, 1f, a.probs, pOff, t, gAttn, oOff, qDim, 1f, gQkv, vOff, qkvDim);
+            // P = softmax(S): dS = P ⊙ (dP − rowsum(dP ⊙ P)); masked entries have P = 0.
+            for (int i = 0; i < t; i++) {
+                int gi = gpOff + i * t, pi = pOff + i * t;
+                float dot = 0;
+                for (int j = 0; j <= i; j++) dot += gP.get(gi + j) * a.probs.get(pi + j);
+                for (int j = 0; j < t; j++) gP.put(gi + j, a.probs.get(pi + j) * (gP.get(gi + j) - dot));
+            }
+            // S = scale·Q·Kᵀ:  dQ = scale·dS·K, dK += scale·dSᵀ·Q
+            Blas.gemm(false, false, t, hd, t, attnScale, gP, gpOff, t, a.qkv, kOff, qkvDim, 0f, gQkv, qOff, qkvDim);
+            Blas.gemm(true, false, t, hd, t, attnScale, gP, gpOff, t, a.qkv, qOff, qkvDim, 1f, gQkv, kOff, qkvDim);
+        }
+    }
+
+    /** RoPE on the queries and keys of every row of {@code qkv} (its transpose for gradients), split by rows. */
+    private void rotate(FloatBuffer qkv, int batch, int t, int[] pad, boolean transposed) {
+        int qDim = c.qDim(), qkvDim = qDim + 2 * c.kvDim();
+        int heads = c.numAttentionHeads(), kvHeads = c.numKeyValueHeads();
+        Parallel.forRange(batch * t, Ops.minRows(qkvDim), (lo, hi, part) -> {
+            for (int bs = lo; bs < hi; bs++) {
+                int b = bs / t, s = bs % t;
+                int pos = Math.max(0, s - pad[b]), r = bs * qkvDim;
+                if (transposed) {
+                    rope.applyTransposed(qkv, r, heads, pos);
+                    rope.applyTransposed(qkv, r + qDim, kvHeads, pos);
+                } else {
+                    rope.apply(qkv, r, heads, pos);
+                    rope.apply(qkv, r + qDim, kvHeads, pos);
+                }
+            }
+        });
     }
 
     /**
@@ -284,18 +319,27 @@ public final class Backprop {
     private void rmsNormBackward(FloatBuffer gH, FloatBuffer x, float[] inv, Matrix weight, FloatBuffer gX, int n, String name, GradientSink sink) {
         int d = c.hiddenSize();
         FloatBuffer wt = weight.blockOf(0);
-        float[] gW = sink.wantsAllParameters() ? new float[d] : null;
-        for (int r = 0; r < n; r++) {
-            int o = r * d;
-            float dot = 0;
-            for (int i = 0; i < d; i++) dot += gH.get(o + i) * wt.get(i) * x.get(o + i) * inv[r];
-            dot /= d;
-            for (int i = 0; i < d; i++) {
-                float norm = x.get(o + i) * inv[r], gn = gH.get(o + i) * wt.get(i);
-                if (gW != null) gW[i] += gH.get(o + i) * norm;
-                gX.put(o + i, gX.get(o + i) + inv[r] * (gn - norm * dot));
+        Parallel.forRange(n, Ops.minRows(2 * d), (lo, hi, part) -> {
+            for (int r = lo; r < hi; r++) {
+                int o = r * d;
+                float dot = 0;
+                for (int i = 0; i < d; i++) dot += gH.get(o + i) * wt.get(i) * x.get(o + i) * inv[r];
+                dot /= d;
+                for (int i = 0; i < d; i++) {
+                    float norm = x.get(o + i) * inv[r], gn = gH.get(o + i) * wt.get(i);
+                    gX.put(o + i, gX.get(o + i) + inv[r] * (gn - norm * dot));
+                }
             }
-        }
+        });
+        // The weight's gradient sums over rows: split by column, each column summed over rows in order, so the split
+        // adds exactly what one thread would.
+        float[] gW = sink.wantsAllParameters() ? new float[d] : null;
+        if (gW != null) Parallel.forRange(d, Math.max(1, d / 64), (lo, hi, part) -> {
+            for (int r = 0; r < n; r++) {
+                int o = r * d;
+                for (int i = lo; i < hi; i++) gW[i] += gH.get(o + i) * (x.get(o + i) * inv[r]);
+            }
+        });
         if (gW != null) sink.norm(name, gW);
     }
 }

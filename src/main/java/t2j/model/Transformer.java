@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import t2j.io.Checkpoint;
 import t2j.tensor.Blas;
 import t2j.tensor.Matrix;
+import t2j.tensor.Parallel;
 
 /**
  * A Llama-3 / Mistral decoder with Hugging Face semantics, read top to bottom:
@@ -234,26 +235,34 @@ public final class Transformer {
 
     /**
      * Grouped-query attention of the {@code t} new tokens of every row over all cached slots: per head,
-     * S = Q·Kᵀ/√d (BLAS), mask and softmax (loops), O = S·V (BLAS).
+     * S = Q·Kᵀ/√d (BLAS), mask and softmax (loops), O = S·V (BLAS). Heads are independent, so a prefill splits the
+     * (row, head) pairs across threads, each with its own block of scores, when that keeps the bits (see
+     * {@link Ops#MAX_SPLIT_REDUCTION}); a decode step stays on one thread.
      */
     private void attention(KVCache cache, KVCache.Workspace ws, int layer, int t, int past) {
-        int hd = c.headDim(), heads = c.numAttentionHeads(), kvHeads = c.numKeyValueHeads();
+        int heads = c.numAttentionHeads(), pairs = cache.batch * heads;
+        boolean split = t > 1 && Ops.splitsExactly(past + t, c.headDim());
+        Parallel.forRange(pairs, split ? 1 : pairs, (lo, hi, part) -> {
+            for (int bh = lo; bh < hi; bh++) attendHead(cache, ws, layer, t, past, bh / heads, bh % heads, part);
+        });
+    }
+
+    private void attendHead(KVCache cache, KVCache.Workspace ws, int layer, int t, int past, int b, int h, int part) {
+        int hd = c.headDim(), kvHeads = c.numKeyValueHeads();
         int qkvDim = c.qDim() + 2 * c.kvDim(), keysLen = past + t, window = c.slidingWindow();
         FloatBuffer s = ws.scores;
-        for (int b = 0; b < cache.batch; b++) {
-            int pad = cache.pad[b];
-            for (int h = 0; h < heads; h++) {
-                int g = h / c.groupSize();
-                int kvOff = ((b * kvHeads + g) * cache.capacity) * hd;
-                int qOff = (b * t) * qkvDim + h * hd;
-                Blas.gemm(true, t, keysLen, hd, attnScale, ws.qkv, qOff, qkvDim, cache.keys[layer], kvOff, hd, 0f, s, 0, keysLen);
-                for (int i = 0; i < t; i++) {
-                    int q = past + i;
-                    Ops.softmaxRange(s, i * keysLen, keysLen, Ops.firstVisible(q, pad, window), q);
-                }
-                Blas.gemm(false, t, hd, keysLen, 1f, s, 0, keysLen, cache.values[layer], kvOff, hd, 0f, ws.attn, (b * t) * c.qDim() + h * hd, c.qDim());
-            }
+        int sOff = part * t * keysLen, pad = cache.pad[b];
+        int g = h / c.groupSize();
+        int kvOff = ((b * kvHeads + g) * cache.capacity) * hd;
+        int qOff = (b * t) * qkvDim + h * hd;
+        Blas.gemm(true, t, keysLen, hd, attnScale, ws.qkv, qOff, qkvDim, cache.keys[layer], kvOff, hd, 0f, s, sOff,
+                keysLen);
+        for (int i = 0; i < t; i++) {
+            int q = past + i;
+            Ops.softmaxRange(s, sOff + i * keysLen, keysLen, Ops.firstVisible(q, pad, window), q);
         }
+        Blas.gemm(false, t, hd, keysLen, 1f, s, sOff, keysLen, cache.values[layer], kvOff, hd, 0f, ws.attn,
+                (b * t) * c.qDim() + h * hd, c.qDim());
     }
 
     /** LM-head logits for the given rows of the hidden-state buffer. */

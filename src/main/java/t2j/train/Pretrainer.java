@@ -52,6 +52,9 @@ public final class Pretrainer {
         }
     }
 
+    /** Fewest parameters a thread's share of the AdamW update should hold: below it the hand-off costs more. */
+    private static final int ADAM_MIN_PER_THREAD = 8192;
+
     private final Transformer model;
     private final List<int[]> sequences;
     private final Config cfg;
@@ -207,18 +210,21 @@ public final class Pretrainer {
             int n = (int) p.numel();
             float[] mm = m.computeIfAbsent(name, k -> new float[n]), vv = v.computeIfAbsent(name, k -> new float[n]);
             double decay = name.endsWith("norm.weight") ? 0 : cfg.weightDecay();
-            // Updated in place, block by block: copying every weight to the heap and back each step would double the work.
+            // Updated in place, block by block: copying every weight to the heap and back each step would double the
+            // work. Element-wise, so the split over threads changes no bit.
             p.forEachBlock((first, count, pb) -> {
                 java.nio.FloatBuffer gb = g.blockOf(first);
                 int go = g.offsetInBlock(first), off = first * p.cols();
-                for (int i = 0, len = count * p.cols(); i < len; i++) {
-                    double gi = gb.get(go + i) * gradScale;
-                    int k = off + i;
-                    mm[k] = (float) (b1 * mm[k] + (1 - b1) * gi);
-                    vv[k] = (float) (b2 * vv[k] + (1 - b2) * gi * gi);
-                    float w = pb.get(i);
-                    pb.put(i, (float) (w - lr * ((mm[k] / c1) / (Math.sqrt(vv[k] / c2) + eps) + decay * w)));
-                }
+                t2j.tensor.Parallel.forRange(count * p.cols(), ADAM_MIN_PER_THREAD, (lo, hi, part) -> {
+                    for (int i = lo; i < hi; i++) {
+                        double gi = gb.get(go + i) * gradScale;
+                        int k = off + i;
+                        mm[k] = (float) (b1 * mm[k] + (1 - b1) * gi);
+                        vv[k] = (float) (b2 * vv[k] + (1 - b2) * gi * gi);
+                        float w = pb.get(i);
+                        pb.put(i, (float) (w - lr * ((mm[k] / c1) / (Math.sqrt(vv[k] / c2) + eps) + decay * w)));
+                    }
+                });
             });
         }
     }
