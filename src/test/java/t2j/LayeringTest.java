@@ -123,7 +123,9 @@ class LayeringTest {
             String pkg = root.relativize(file.getParent()).toString().replace('/', '.');
             TreeSet<String> used = referencedPackages(read(file));
             used.remove(pkg);
-            byPackage.computeIfAbsent(pkg, k -> new TreeMap<>()).put(root.relativize(file).toString(), used);
+            byPackage
+                    .computeIfAbsent(pkg, k -> new TreeMap<>())
+                    .put(root.relativize(file).toString(), used);
         }
         assertFalse(byPackage.isEmpty(), "no sources under " + root.toAbsolutePath());
         return byPackage;

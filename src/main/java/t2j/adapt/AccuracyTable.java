@@ -26,7 +26,8 @@ public record AccuracyTable(String title, List<String> rows, List<String> column
     public record Cell(String row, String column, int correct, int total, boolean[] outcomes) {
         public Cell {
             if (outcomes != null && outcomes.length != total)
-                throw new IllegalArgumentException(row + " / " + column + ": " + outcomes.length + " outcomes for " + total + " requests");
+                throw new IllegalArgumentException(
+                        row + " / " + column + ": " + outcomes.length + " outcomes for " + total + " requests");
         }
 
         /** Counts only: no paired comparison possible. */
@@ -48,7 +49,11 @@ public record AccuracyTable(String title, List<String> rows, List<String> column
         // Value semantics for the outcomes too (a record compares arrays by reference).
         @Override
         public boolean equals(Object o) {
-            return o instanceof Cell c && row.equals(c.row) && column.equals(c.column) && correct == c.correct && total == c.total
+            return o instanceof Cell c
+                    && row.equals(c.row)
+                    && column.equals(c.column)
+                    && correct == c.correct
+                    && total == c.total
                     && java.util.Arrays.equals(outcomes, c.outcomes);
         }
 
@@ -144,11 +149,20 @@ public record AccuracyTable(String title, List<String> rows, List<String> column
         for (String c : columns) b.append(' ').append(c).append(" |");
         b.append("\n|---|").append("---:|".repeat(columns.size())).append('\n');
         for (String r : rows) {
-            b.append("| ").append(r).append(" (n=").append(cell(r, columns.get(0)).map(Cell::total).orElse(0)).append(") |");
+            b.append("| ")
+                    .append(r)
+                    .append(" (n=")
+                    .append(cell(r, columns.get(0)).map(Cell::total).orElse(0))
+                    .append(") |");
             for (String c : columns) {
                 Optional<Cell> cell = cell(r, c);
-                b.append(cell.map(x -> String.format(Locale.ROOT, " %.1f [%.1f, %.1f] |", 100 * x.accuracy(), 100 * x.proportion().lo(),
-                        100 * x.proportion().hi())).orElse(" – |"));
+                b.append(cell.map(x -> String.format(
+                                Locale.ROOT,
+                                " %.1f [%.1f, %.1f] |",
+                                100 * x.accuracy(),
+                                100 * x.proportion().lo(),
+                                100 * x.proportion().hi()))
+                        .orElse(" – |"));
             }
             b.append('\n');
         }
@@ -164,8 +178,16 @@ public record AccuracyTable(String title, List<String> rows, List<String> column
         for (String r : diffRows) {
             b.append("| ").append(r).append(" |");
             for (String c : others)
-                b.append(versus(r, c, baseline).map(d -> String.format(Locale.ROOT, " %s%+.1f [%+.1f, %+.1f] p=%s |", d.significant() ? "" : "≈ ",
-                        100 * d.delta(), 100 * d.lo(), 100 * d.hi(), PairedDifference.formatP(d.p()))).orElse(" – |"));
+                b.append(versus(r, c, baseline)
+                        .map(d -> String.format(
+                                Locale.ROOT,
+                                " %s%+.1f [%+.1f, %+.1f] p=%s |",
+                                d.significant() ? "" : "≈ ",
+                                100 * d.delta(),
+                                100 * d.lo(),
+                                100 * d.hi(),
+                                PairedDifference.formatP(d.p())))
+                        .orElse(" – |"));
             b.append('\n');
         }
         return b.toString();
@@ -180,7 +202,8 @@ public record AccuracyTable(String title, List<String> rows, List<String> column
             b.append("| ").append(r).append(" |");
             for (String c : columns) {
                 Optional<Cell> cell = cell(r, c);
-                b.append(cell.map(x -> String.format(Locale.ROOT, " %.1f %% |", 100 * x.accuracy())).orElse(" – |"));
+                b.append(cell.map(x -> String.format(Locale.ROOT, " %.1f %% |", 100 * x.accuracy()))
+                        .orElse(" – |"));
             }
             b.append('\n');
         }

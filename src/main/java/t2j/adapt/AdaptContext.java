@@ -12,8 +12,10 @@ import t2j.prompt.Prompter;
  */
 public record AdaptContext(Transformer model, Prompter prompter, ExpertPool pool, int maxNewTokens, int batchSize) {
     public AdaptContext {
-        if (pool.model() != model) throw new IllegalArgumentException("the expert pool adapts another model instance than this context's");
-        if (maxNewTokens <= 0 || batchSize <= 0) throw new IllegalArgumentException("max new tokens and batch size must be > 0");
+        if (pool.model() != model)
+            throw new IllegalArgumentException("the expert pool adapts another model instance than this context's");
+        if (maxNewTokens <= 0 || batchSize <= 0)
+            throw new IllegalArgumentException("max new tokens and batch size must be > 0");
     }
 
     /** Batches of 32. */

@@ -27,8 +27,13 @@ import t2j.util.Progress;
  * }</pre>
  */
 public final class AdaptationStudy {
-    public static final String BASE = "base", EXPERTS = "experts", PROMPT = "prompt", CLASSIFIER = "classifier", WRONG_ROUTER = "wrong-router",
-            FEW_SHOT = "few-shot", ORACLE = "oracle";
+    public static final String BASE = "base",
+            EXPERTS = "experts",
+            PROMPT = "prompt",
+            CLASSIFIER = "classifier",
+            WRONG_ROUTER = "wrong-router",
+            FEW_SHOT = "few-shot",
+            ORACLE = "oracle";
     /** Every strategy, in table order. */
     public static final List<String> ALL = List.of(BASE, EXPERTS, PROMPT, CLASSIFIER, WRONG_ROUTER, FEW_SHOT, ORACLE);
 
@@ -40,11 +45,19 @@ public final class AdaptationStudy {
      * @param limit      at most this many requests per task
      * @param shots      few-shot examples per task
      */
-    public record Config(List<String> strategies, List<String> categories, String classifier, Split split, int limit, int shots,
-                         FewShotCem.Config cem) {
+    public record Config(
+            List<String> strategies,
+            List<String> categories,
+            String classifier,
+            Split split,
+            int limit,
+            int shots,
+            FewShotCem.Config cem) {
         public Config {
             for (String s : strategies)
-                if (!ALL.contains(s)) throw new IllegalArgumentException("unknown strategy '" + s + "' (known: " + String.join(", ", ALL) + ")");
+                if (!ALL.contains(s))
+                    throw new IllegalArgumentException(
+                            "unknown strategy '" + s + "' (known: " + String.join(", ", ALL) + ")");
             strategies = List.copyOf(strategies);
             categories = List.copyOf(categories);
             if (limit <= 0 || shots <= 0) throw new IllegalArgumentException("limit and shots must be > 0");
@@ -52,14 +65,29 @@ public final class AdaptationStudy {
 
         /** All strategies on the test split, 10 shots, the released code's CEM settings. */
         public static Config defaults(List<String> categories) {
-            return new Config(ALL, categories, "classification", Split.TEST, Integer.MAX_VALUE, 10, FewShotCem.Config.defaults());
+            return new Config(
+                    ALL, categories, "classification", Split.TEST, Integer.MAX_VALUE, 10, FewShotCem.Config.defaults());
         }
 
-        public Config withStrategies(List<String> v) { return new Config(v, categories, classifier, split, limit, shots, cem); }
-        public Config withLimit(int v) { return new Config(strategies, categories, classifier, split, v, shots, cem); }
-        public Config withShots(int v) { return new Config(strategies, categories, classifier, split, limit, v, cem); }
-        public Config withCem(FewShotCem.Config v) { return new Config(strategies, categories, classifier, split, limit, shots, v); }
-        public Config withSplit(Split v) { return new Config(strategies, categories, classifier, v, limit, shots, cem); }
+        public Config withStrategies(List<String> v) {
+            return new Config(v, categories, classifier, split, limit, shots, cem);
+        }
+
+        public Config withLimit(int v) {
+            return new Config(strategies, categories, classifier, split, v, shots, cem);
+        }
+
+        public Config withShots(int v) {
+            return new Config(strategies, categories, classifier, split, limit, v, cem);
+        }
+
+        public Config withCem(FewShotCem.Config v) {
+            return new Config(strategies, categories, classifier, split, limit, shots, v);
+        }
+
+        public Config withSplit(Split v) {
+            return new Config(strategies, categories, classifier, v, limit, shots, cem);
+        }
     }
 
     /**
@@ -69,15 +97,31 @@ public final class AdaptationStudy {
      * @param cem       the few-shot search per task
      * @param notes     strategies skipped and why
      */
-    public record Report(AccuracyTable accuracy, List<ConfusionMatrix> confusion, Map<String, FewShotCem.Result> cem, List<TimingSummary> timing,
-                         List<String> notes) {
+    public record Report(
+            AccuracyTable accuracy,
+            List<ConfusionMatrix> confusion,
+            Map<String, FewShotCem.Result> cem,
+            List<TimingSummary> timing,
+            List<String> notes) {
         public String toMarkdown() {
             StringBuilder b = new StringBuilder(accuracy.toMarkdown(BASE));
             for (ConfusionMatrix c : confusion) b.append('\n').append(c.toMarkdown());
             for (FewShotCem.Result r : cem.values()) {
-                b.append(String.format(Locale.ROOT, "%nCEM %s: best α %s, shot accuracy %.2f (log-lik %.3f), %d evaluations in %.1f s%n", r.task(),
-                        r.best(), r.bestFitness().accuracy(), r.bestFitness().logLikelihood(), r.evaluations(), r.seconds()));
-                mixtureVersusExperts(r.task()).forEach((e, d) -> b.append("  few-shot vs ").append(e).append(": ").append(d).append('\n'));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "%nCEM %s: best α %s, shot accuracy %.2f (log-lik %.3f), %d evaluations in %.1f s%n",
+                        r.task(),
+                        r.best(),
+                        r.bestFitness().accuracy(),
+                        r.bestFitness().logLikelihood(),
+                        r.evaluations(),
+                        r.seconds()));
+                mixtureVersusExperts(r.task())
+                        .forEach((e, d) -> b.append("  few-shot vs ")
+                                .append(e)
+                                .append(": ")
+                                .append(d)
+                                .append('\n'));
             }
             if (!timing.isEmpty()) b.append('\n').append(TimingSummary.toMarkdown(timing));
             for (String n : notes) b.append("note: ").append(n).append('\n');
@@ -124,7 +168,9 @@ public final class AdaptationStudy {
      * ones, its routing counted in a confusion matrix of its own.
      */
     public AdaptationStudy with(String column, Dispatcher dispatcher) {
-        if (ALL.contains(column)) throw new IllegalArgumentException("'" + column + "' names a built-in strategy; give the custom one another name");
+        if (ALL.contains(column))
+            throw new IllegalArgumentException(
+                    "'" + column + "' names a built-in strategy; give the custom one another name");
         Map<String, Dispatcher> m = new LinkedHashMap<>(custom);
         m.put(column, dispatcher);
         return new AdaptationStudy(ctx, cfg, prompt, Collections.unmodifiableMap(m));
@@ -136,7 +182,9 @@ public final class AdaptationStudy {
             @Override
             public Decision decide(Example request, AdaptContext c) {
                 String cat = task.category(request);
-                return c.pool().has(cat) ? Decision.expert(cat, "true category") : Decision.other("no expert for the true category " + cat);
+                return c.pool().has(cat)
+                        ? Decision.expert(cat, "true category")
+                        : Decision.other("no expert for the true category " + cat);
             }
 
             @Override
@@ -180,8 +228,10 @@ public final class AdaptationStudy {
             else notes.add("no expert for category '" + c + "'");
         }
         boolean classifier = ctx.pool().has(cfg.classifier());
-        if (cfg.strategies().contains(CLASSIFIER) && !classifier) notes.add("classifier skipped: no expert named '" + cfg.classifier() + "'");
-        if (cfg.strategies().contains(FEW_SHOT) && experts.isEmpty()) notes.add("few-shot skipped: no category experts");
+        if (cfg.strategies().contains(CLASSIFIER) && !classifier)
+            notes.add("classifier skipped: no expert named '" + cfg.classifier() + "'");
+        if (cfg.strategies().contains(FEW_SHOT) && experts.isEmpty())
+            notes.add("few-shot skipped: no category experts");
         for (Task task : tasks) {
             List<Example> all = task.examples(cfg.split());
             List<Example> requests = all.subList(0, Math.min(cfg.limit(), all.size()));
@@ -223,11 +273,13 @@ public final class AdaptationStudy {
                 for (int i = 0; i < ok.length; i++) {
                     TwoPass.Answer a = run.answers().get(i);
                     ok[i] = task.verify(a.example(), a.completion()).correct();
-                    if (col.getKey().equals(PROMPT) || col.getKey().equals(CLASSIFIER) || col.getKey()
-                            .equals(WRONG_ROUTER)
+                    if (col.getKey().equals(PROMPT)
+                            || col.getKey().equals(CLASSIFIER)
+                            || col.getKey().equals(WRONG_ROUTER)
                             || custom.containsKey(col.getKey()))
                         routed.computeIfAbsent(col.getKey(), k -> new ArrayList<>())
-                                .add(new ConfusionMatrix.Pair(task.category(a.example()), a.decision().label()));
+                                .add(new ConfusionMatrix.Pair(
+                                        task.category(a.example()), a.decision().label()));
                 }
                 cells.add(AccuracyTable.Cell.of(task.name(), col.getKey(), ok));
                 timing.add(TimingSummary.of(task.name(), col.getKey(), run));
@@ -235,7 +287,11 @@ public final class AdaptationStudy {
         }
         List<ConfusionMatrix> confusion = new ArrayList<>();
         routed.forEach((k, v) -> confusion.add(ConfusionMatrix.of(k, cfg.categories(), v)));
-        return new Report(AccuracyTable.of(cfg.split().name().toLowerCase() + " accuracy", cells), Collections.unmodifiableList(confusion),
-                Collections.unmodifiableMap(cem), Collections.unmodifiableList(timing), Collections.unmodifiableList(notes));
+        return new Report(
+                AccuracyTable.of(cfg.split().name().toLowerCase() + " accuracy", cells),
+                Collections.unmodifiableList(confusion),
+                Collections.unmodifiableMap(cem),
+                Collections.unmodifiableList(timing),
+                Collections.unmodifiableList(notes));
     }
 }

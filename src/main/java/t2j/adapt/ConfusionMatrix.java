@@ -16,7 +16,8 @@ import java.util.Locale;
  *
  * @param counts {@code counts.get(row).get(column)}
  */
-public record ConfusionMatrix(String strategy, List<String> trueLabels, List<String> chosenLabels, List<List<Integer>> counts) {
+public record ConfusionMatrix(
+        String strategy, List<String> trueLabels, List<String> chosenLabels, List<List<Integer>> counts) {
     public ConfusionMatrix {
         trueLabels = List.copyOf(trueLabels);
         chosenLabels = List.copyOf(chosenLabels);
@@ -93,7 +94,8 @@ public record ConfusionMatrix(String strategy, List<String> trueLabels, List<Str
             for (String c : chosenLabels) b.append(String.format(Locale.ROOT, " %.2f (%d) |", rate(t, c), count(t, c)));
             b.append('\n');
         }
-        b.append(String.format(Locale.ROOT, "routing accuracy %.1f %% (%d/%d)%n", 100 * accuracy(), correct(), total()));
+        b.append(
+                String.format(Locale.ROOT, "routing accuracy %.1f %% (%d/%d)%n", 100 * accuracy(), correct(), total()));
         return b.toString();
     }
 }

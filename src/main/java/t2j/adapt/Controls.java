@@ -34,8 +34,14 @@ import java.util.regex.Pattern;
  * @param minConfidence pass 1's decision is replaced by {@code fallback} below this confidence; 0 turns it off
  * @param fallback      expert name or {@code base}
  */
-public record Controls(String pin, Set<String> forbid, double strength, Set<Integer> layers, Set<String> kinds,
-                       double minConfidence, String fallback) {
+public record Controls(
+        String pin,
+        Set<String> forbid,
+        double strength,
+        Set<Integer> layers,
+        Set<String> kinds,
+        double minConfidence,
+        String fallback) {
     public static final Controls NONE = new Controls(null, Set.of(), 1, null, null, 0, Decision.BASE);
 
     private static final Pattern MATRIX = Pattern.compile(".*layers\\.(\\d+)\\..*?(\\w+)\\.weight");
@@ -43,15 +49,15 @@ public record Controls(String pin, Set<String> forbid, double strength, Set<Inte
     public Controls {
         forbid = Collections.unmodifiableSet(new TreeSet<>(forbid == null ? Set.of() : forbid));
         if (!(strength >= 0 && strength <= 1))
-            throw new IllegalArgumentException("strength must be in [0, 1] (0: base weights, 1: as composed), got "
-                    + strength);
+            throw new IllegalArgumentException(
+                    "strength must be in [0, 1] (0: base weights, 1: as composed), got " + strength);
         if (!(minConfidence >= 0 && minConfidence <= 1))
             throw new IllegalArgumentException("the confidence threshold must be in [0, 1], got " + minConfidence);
         layers = layers == null ? null : Collections.unmodifiableSet(new TreeSet<>(layers));
         kinds = kinds == null ? null : Collections.unmodifiableSet(new TreeSet<>(kinds));
         fallback = fallback == null ? Decision.BASE : fallback;
-        if (pin != null && forbid.contains(pin)) throw new IllegalArgumentException("expert '" + pin
-                + "' is both pinned and forbidden");
+        if (pin != null && forbid.contains(pin))
+            throw new IllegalArgumentException("expert '" + pin + "' is both pinned and forbidden");
         if (forbid.contains(fallback))
             throw new IllegalArgumentException("the fallback expert '" + fallback + "' is forbidden");
     }
@@ -101,21 +107,29 @@ public record Controls(String pin, Set<String> forbid, double strength, Set<Inte
      * experts removed. The reason says what changed and what pass 1 had said.
      */
     public Decision decide(Decision d) {
-        if (pin != null) return choose(pin, "pinned by the user (pass 1: " + d.label() + ", " + d.reason() + ")",
-                d.confidence());
+        if (pin != null)
+            return choose(pin, "pinned by the user (pass 1: " + d.label() + ", " + d.reason() + ")", d.confidence());
         if (minConfidence > 0) {
             if (Double.isNaN(d.confidence()))
                 throw new IllegalStateException("a confidence threshold needs a dispatcher that reports its "
-                        + "confidence; decision '" + d.label() + "' (" + d.reason() + ") has none (PromptDispatcher.withConfidence() gives one)");
+                        + "confidence; decision '" + d.label() + "' (" + d.reason()
+                        + ") has none (PromptDispatcher.withConfidence() gives one)");
             if (d.confidence() < minConfidence)
-                return choose(fallback, String.format(Locale.ROOT,
-                        "pass 1 unsure (confidence %.2f < %.2f, it said %s): fallback",
-                        d.confidence(), minConfidence, d.label()), d.confidence());
+                return choose(
+                        fallback,
+                        String.format(
+                                Locale.ROOT,
+                                "pass 1 unsure (confidence %.2f < %.2f, it said %s): fallback",
+                                d.confidence(),
+                                minConfidence,
+                                d.label()),
+                        d.confidence());
         }
         Mixture allowed = allowed(d.mixture());
         if (allowed.equals(d.mixture())) return d;
         String why = d.reason() + "; forbidden by the user: " + String.join(", ", forbidden(d.mixture()));
-        return allowed.isBase() ? new Decision(Decision.BASE, Mixture.BASE, why, d.confidence())
+        return allowed.isBase()
+                ? new Decision(Decision.BASE, Mixture.BASE, why, d.confidence())
                 : new Decision(d.label(), allowed, why, d.confidence());
     }
 
@@ -128,7 +142,9 @@ public record Controls(String pin, Set<String> forbid, double strength, Set<Inte
     public Mixture allowed(Mixture m) {
         if (forbid.isEmpty()) return m;
         Map<String, List<Double>> kept = new LinkedHashMap<>();
-        m.alpha().forEach((k, v) -> { if (!forbid.contains(k)) kept.put(k, v); });
+        m.alpha().forEach((k, v) -> {
+            if (!forbid.contains(k)) kept.put(k, v);
+        });
         return kept.size() == m.alpha().size() ? m : new Mixture(kept);
     }
 
@@ -192,9 +208,14 @@ public record Controls(String pin, Set<String> forbid, double strength, Set<Inte
                 for (Object o : (Collection<?>) m.get("layers")) layers.add(((Number) o).intValue());
             }
             Set<String> kinds = m.get("kinds") == null ? null : new TreeSet<>(strings(m.get("kinds")));
-            return new Controls((String) m.get("pin"), new TreeSet<>(strings(m.get("forbid"))),
+            return new Controls(
+                    (String) m.get("pin"),
+                    new TreeSet<>(strings(m.get("forbid"))),
                     ((Number) m.get("strength")).doubleValue(),
-                    layers, kinds, ((Number) m.get("min_confidence")).doubleValue(), (String) m.get("fallback"));
+                    layers,
+                    kinds,
+                    ((Number) m.get("min_confidence")).doubleValue(),
+                    (String) m.get("fallback"));
         } catch (ClassCastException | NullPointerException e) {
             throw new IllegalArgumentException(where + ": controls are malformed (" + e.getMessage() + "): " + m, e);
         }

@@ -22,7 +22,8 @@ public record Decision(String label, Mixture mixture, String reason, double conf
 
     public Decision {
         if (label == null || label.isEmpty()) throw new IllegalArgumentException("a decision needs a label");
-        if (mixture == null) throw new IllegalArgumentException("a decision needs a mixture (Mixture.BASE for the base weights)");
+        if (mixture == null)
+            throw new IllegalArgumentException("a decision needs a mixture (Mixture.BASE for the base weights)");
         reason = reason == null ? "" : reason;
         if (!Double.isNaN(confidence) && (confidence < 0 || confidence > 1))
             throw new IllegalArgumentException("a decision's confidence is a probability in [0, 1], got " + confidence);

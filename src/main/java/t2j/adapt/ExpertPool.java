@@ -59,8 +59,8 @@ public final class ExpertPool {
             e.getValue().checkFits(dec);
             Parametrization ep = e.getValue().parametrization();
             if (p != null && p != ep)
-                throw new IllegalArgumentException("expert '" + e.getKey() + "' uses parametrization " + ep.id() + " but the others use " + p.id()
-                        + "; experts can only be mixed under one parametrization");
+                throw new IllegalArgumentException("expert '" + e.getKey() + "' uses parametrization " + ep.id()
+                        + " but the others use " + p.id() + "; experts can only be mixed under one parametrization");
             p = ep;
         }
         this.param = forced != null ? forced : p == null ? Parametrization.SIGMOID_MASK : p;
@@ -90,7 +90,9 @@ public final class ExpertPool {
 
     public Expert expert(String name) {
         Expert e = experts.get(name);
-        if (e == null) throw new IllegalArgumentException("no expert named '" + name + "' (have " + String.join(", ", experts.keySet()) + ")");
+        if (e == null)
+            throw new IllegalArgumentException(
+                    "no expert named '" + name + "' (have " + String.join(", ", experts.keySet()) + ")");
         return e;
     }
 
@@ -114,14 +116,15 @@ public final class ExpertPool {
             expert(e.getKey());
             int n = e.getValue().size();
             if (n != 1 && n != names.size())
-                throw new IllegalArgumentException("mixture gives " + n + " weights for expert '" + e.getKey() + "'; expected 1 or one per adapted matrix ("
-                        + names.size() + ")");
+                throw new IllegalArgumentException("mixture gives " + n + " weights for expert '" + e.getKey()
+                        + "'; expected 1 or one per adapted matrix (" + names.size() + ")");
         }
         Map<String, float[]> out = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             float[] mix = null;
-            for (Map.Entry<String, Expert> k : experts.entrySet()) { // pool order, so equal mixtures give bit-identical masks
+            for (Map.Entry<String, Expert> k :
+                    experts.entrySet()) { // pool order, so equal mixtures give bit-identical masks
                 float a = (float) mixture.alpha(k.getKey(), i);
                 if (a == 0) continue;
                 float[] z = k.getValue().z().get(name);
@@ -139,12 +142,13 @@ public final class ExpertPool {
      */
     public void replace(String name, Expert e) {
         expert(name);
-        if (Scope.isOpen(model)) throw new IllegalStateException("cannot replace expert '" + name
-                + "' while an adaptation scope is open on the model");
+        if (Scope.isOpen(model))
+            throw new IllegalStateException(
+                    "cannot replace expert '" + name + "' while an adaptation scope is open on the model");
         e.checkFits(dec);
         if (e.parametrization() != param)
-            throw new IllegalArgumentException("expert '" + name + "' uses parametrization " + e.parametrization().id()
-                    + ", the pool " + param.id());
+            throw new IllegalArgumentException("expert '" + name + "' uses parametrization "
+                    + e.parametrization().id() + ", the pool " + param.id());
         experts.put(name, e);
         fingerprints.remove(name);
     }
@@ -185,8 +189,9 @@ public final class ExpertPool {
             }
             return "z:" + java.util.HexFormat.of().formatHex(md.digest());
         } catch (java.io.IOException | java.security.NoSuchAlgorithmException x) {
-            throw new IllegalStateException("cannot fingerprint expert " + e.info().getOrDefault("source", e.task())
-                    + ": " + x.getMessage(), x);
+            throw new IllegalStateException(
+                    "cannot fingerprint expert " + e.info().getOrDefault("source", e.task()) + ": " + x.getMessage(),
+                    x);
         }
     }
 
@@ -213,8 +218,8 @@ public final class ExpertPool {
 
     void writeZ(Map<String, float[]> z) {
         for (String name : dec.names())
-            if (!z.containsKey(name)) throw new IllegalArgumentException("z-vectors lack '" + name
-                    + "', a decomposed matrix");
+            if (!z.containsKey(name))
+                throw new IllegalArgumentException("z-vectors lack '" + name + "', a decomposed matrix");
         svf.setZ(z);
         svf.apply();
     }

@@ -47,12 +47,22 @@ public final class FewShotCem {
      * @param perMatrix   one α per expert per adapted matrix (the released code's {@code per_layer=true}) instead of one per expert
      * @param seed        sampling seed
      */
-    public record Config(int population, double eliteRatio, int iterations, double alphaMin, double alphaMax, boolean perMatrix, long seed) {
+    public record Config(
+            int population,
+            double eliteRatio,
+            int iterations,
+            double alphaMin,
+            double alphaMax,
+            boolean perMatrix,
+            long seed) {
         public Config {
             if (population < 2) throw new IllegalArgumentException("CEM population must be >= 2, got " + population);
-            if (!(eliteRatio > 0 && eliteRatio <= 1)) throw new IllegalArgumentException("elite ratio must be in (0, 1], got " + eliteRatio);
+            if (!(eliteRatio > 0 && eliteRatio <= 1))
+                throw new IllegalArgumentException("elite ratio must be in (0, 1], got " + eliteRatio);
             if (iterations < 1) throw new IllegalArgumentException("CEM needs at least one iteration");
-            if (!(alphaMax > alphaMin)) throw new IllegalArgumentException("α range must have max > min, got [" + alphaMin + ", " + alphaMax + "]");
+            if (!(alphaMax > alphaMin))
+                throw new IllegalArgumentException(
+                        "α range must have max > min, got [" + alphaMin + ", " + alphaMax + "]");
         }
 
         /** The released code's settings: population 32, elites 0.2, 50 iterations, α in [0, 1], one α per expert, seed 42. */
@@ -65,12 +75,29 @@ public final class FewShotCem {
             return Math.min(population, Math.max(2, (int) (population * eliteRatio)));
         }
 
-        public Config withPopulation(int v) { return new Config(v, eliteRatio, iterations, alphaMin, alphaMax, perMatrix, seed); }
-        public Config withEliteRatio(double v) { return new Config(population, v, iterations, alphaMin, alphaMax, perMatrix, seed); }
-        public Config withIterations(int v) { return new Config(population, eliteRatio, v, alphaMin, alphaMax, perMatrix, seed); }
-        public Config withRange(double lo, double hi) { return new Config(population, eliteRatio, iterations, lo, hi, perMatrix, seed); }
-        public Config withPerMatrix(boolean v) { return new Config(population, eliteRatio, iterations, alphaMin, alphaMax, v, seed); }
-        public Config withSeed(long v) { return new Config(population, eliteRatio, iterations, alphaMin, alphaMax, perMatrix, v); }
+        public Config withPopulation(int v) {
+            return new Config(v, eliteRatio, iterations, alphaMin, alphaMax, perMatrix, seed);
+        }
+
+        public Config withEliteRatio(double v) {
+            return new Config(population, v, iterations, alphaMin, alphaMax, perMatrix, seed);
+        }
+
+        public Config withIterations(int v) {
+            return new Config(population, eliteRatio, v, alphaMin, alphaMax, perMatrix, seed);
+        }
+
+        public Config withRange(double lo, double hi) {
+            return new Config(population, eliteRatio, iterations, lo, hi, perMatrix, seed);
+        }
+
+        public Config withPerMatrix(boolean v) {
+            return new Config(population, eliteRatio, iterations, alphaMin, alphaMax, v, seed);
+        }
+
+        public Config withSeed(long v) {
+            return new Config(population, eliteRatio, iterations, alphaMin, alphaMax, perMatrix, v);
+        }
     }
 
     /** How one α vector did on the shots. */
@@ -94,8 +121,14 @@ public final class FewShotCem {
      * @param best            the best α so far
      * @param populationMeanAccuracy mean accuracy of this iteration's members
      */
-    public record Iteration(int iteration, List<Double> mean, List<Double> std, List<Double> best, Fitness bestFitness,
-                            double populationMeanAccuracy, double eliteMeanAccuracy) {}
+    public record Iteration(
+            int iteration,
+            List<Double> mean,
+            List<Double> std,
+            List<Double> best,
+            Fitness bestFitness,
+            double populationMeanAccuracy,
+            double eliteMeanAccuracy) {}
 
     /**
      * The search's outcome.
@@ -104,11 +137,28 @@ public final class FewShotCem {
      * @param matrices adapted matrices (per-matrix α follow this order)
      * @param history  one entry per iteration
      */
-    public record Result(String task, List<String> experts, List<String> matrices, boolean perMatrix, Mixture best, Fitness bestFitness,
-                         List<Iteration> history, int evaluations, int shots, double seconds) {
+    public record Result(
+            String task,
+            List<String> experts,
+            List<String> matrices,
+            boolean perMatrix,
+            Mixture best,
+            Fitness bestFitness,
+            List<Iteration> history,
+            int evaluations,
+            int shots,
+            double seconds) {
         /** The found mixture as a decision. */
         public Decision decision() {
-            return Decision.mixture(best, String.format(Locale.ROOT, "CEM on %d %s shots: %s (shot accuracy %.2f)", shots, task, best, bestFitness.accuracy()));
+            return Decision.mixture(
+                    best,
+                    String.format(
+                            Locale.ROOT,
+                            "CEM on %d %s shots: %s (shot accuracy %.2f)",
+                            shots,
+                            task,
+                            best,
+                            bestFitness.accuracy()));
         }
 
         /** A dispatcher that always answers with the found mixture. */
@@ -144,7 +194,8 @@ public final class FewShotCem {
      */
     public Result search(Task task, List<Example> shots, AdaptContext ctx, List<String> experts, Progress progress) {
         if (experts.isEmpty()) throw new IllegalArgumentException("few-shot adaptation needs at least one expert");
-        if (shots.isEmpty()) throw new IllegalArgumentException("few-shot adaptation of " + task.name() + " needs at least one example");
+        if (shots.isEmpty())
+            throw new IllegalArgumentException("few-shot adaptation of " + task.name() + " needs at least one example");
         for (String e : experts) ctx.pool().expert(e);
         long t0 = System.nanoTime();
         int k = experts.size(), per = cfg.perMatrix() ? ctx.pool().matrices().size() : 1, dims = k * per;
@@ -163,14 +214,18 @@ public final class FewShotCem {
                 pop[0] = best.clone();
                 for (int j = 1; j < pop.length; j++) {
                     pop[j] = new double[dims];
-                    for (int d = 0; d < dims; d++) pop[j][d] = clamp(mean[d] + std[d] * t2j.util.Seeds.gaussian(rnd), lo, hi);
+                    for (int d = 0; d < dims; d++)
+                        pop[j][d] = clamp(mean[d] + std[d] * t2j.util.Seeds.gaussian(rnd), lo, hi);
                 }
                 Fitness[] fit = new Fitness[pop.length];
                 for (int j = 0; j < pop.length; j++) {
                     Progress.checkInterrupted("few-shot search");
                     fit[j] = fitness(task, shots, ctx, scope, mixture(experts, pop[j], per));
                     evaluations++;
-                    progress.update("CEM " + task.name(), (long) (it - 1) * pop.length + j + 1, (long) cfg.iterations() * pop.length);
+                    progress.update(
+                            "CEM " + task.name(),
+                            (long) (it - 1) * pop.length + j + 1,
+                            (long) cfg.iterations() * pop.length);
                 }
                 // Slot 0 is the best so far, re-evaluated: its new score replaces the old one.
                 bestFit = fit[0];
@@ -181,7 +236,9 @@ public final class FewShotCem {
                     }
                 Integer[] order = new Integer[pop.length];
                 for (int j = 0; j < order.length; j++) order[j] = j;
-                Arrays.sort(order, (a, b) -> Double.compare(fit[b].accuracy(), fit[a].accuracy())); // stable: ties keep slot order
+                Arrays.sort(
+                        order,
+                        (a, b) -> Double.compare(fit[b].accuracy(), fit[a].accuracy())); // stable: ties keep slot order
                 int e = cfg.elites();
                 double eliteAcc = 0, popAcc = 0;
                 for (Fitness f : fit) popAcc += f.accuracy();
@@ -194,11 +251,21 @@ public final class FewShotCem {
                     std[d] = Math.sqrt(v / (e - 1));
                 }
                 for (int i = 0; i < e; i++) eliteAcc += fit[order[i]].accuracy();
-                history.add(new Iteration(it, boxed(mean), boxed(std), boxed(best), bestFit, popAcc / pop.length, eliteAcc / e));
+                history.add(new Iteration(
+                        it, boxed(mean), boxed(std), boxed(best), bestFit, popAcc / pop.length, eliteAcc / e));
             }
         }
-        return new Result(task.name(), List.copyOf(experts), ctx.pool().matrices(), cfg.perMatrix(), mixture(experts, best, per), bestFit,
-                Collections.unmodifiableList(history), evaluations, shots.size(), (System.nanoTime() - t0) / 1e9);
+        return new Result(
+                task.name(),
+                List.copyOf(experts),
+                ctx.pool().matrices(),
+                cfg.perMatrix(),
+                mixture(experts, best, per),
+                bestFit,
+                Collections.unmodifiableList(history),
+                evaluations,
+                shots.size(),
+                (System.nanoTime() - t0) / 1e9);
     }
 
     /**
@@ -214,7 +281,8 @@ public final class FewShotCem {
     /** As {@link #evaluate}, composing through the caller's scope (the search restores once at the end). */
     private static Fitness fitness(Task task, List<Example> shots, AdaptContext ctx, Scope scope, Mixture m) {
         scope.compose(m, Controls.NONE, "search");
-        List<Completions.Row> rows = Completions.greedy(ctx.model(), ctx.prompter(), shots, ctx.maxNewTokens(), ctx.batchSize(), "few-shot search");
+        List<Completions.Row> rows = Completions.greedy(
+                ctx.model(), ctx.prompter(), shots, ctx.maxNewTokens(), ctx.batchSize(), "few-shot search");
         List<int[]> prompts = new ArrayList<>(), conts = new ArrayList<>();
         int correct = 0;
         for (int i = 0; i < shots.size(); i++) {
@@ -254,5 +322,4 @@ public final class FewShotCem {
     private static double clamp(double x, double lo, double hi) {
         return Math.max(lo, Math.min(hi, x));
     }
-
 }

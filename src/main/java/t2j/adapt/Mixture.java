@@ -26,9 +26,11 @@ public record Mixture(Map<String, List<Double>> alpha) {
     public Mixture {
         Map<String, List<Double>> copy = new LinkedHashMap<>();
         for (Map.Entry<String, List<Double>> e : alpha.entrySet()) {
-            if (e.getValue().isEmpty()) throw new IllegalArgumentException("mixture weight list for '" + e.getKey() + "' is empty");
+            if (e.getValue().isEmpty())
+                throw new IllegalArgumentException("mixture weight list for '" + e.getKey() + "' is empty");
             for (Double d : e.getValue())
-                if (d == null || !Double.isFinite(d)) throw new IllegalArgumentException("mixture weight for '" + e.getKey() + "' is not finite: " + d);
+                if (d == null || !Double.isFinite(d))
+                    throw new IllegalArgumentException("mixture weight for '" + e.getKey() + "' is not finite: " + d);
             copy.put(e.getKey(), List.copyOf(e.getValue()));
         }
         alpha = Collections.unmodifiableMap(copy);
@@ -79,7 +81,8 @@ public record Mixture(Map<String, List<Double>> alpha) {
     /** Each expert's weight, averaged over matrices (for tables and plots). */
     public Map<String, Double> meanAlpha() {
         Map<String, Double> m = new LinkedHashMap<>();
-        alpha.forEach((k, l) -> m.put(k, l.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+        alpha.forEach((k, l) ->
+                m.put(k, l.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
         return m;
     }
 
@@ -89,7 +92,11 @@ public record Mixture(Map<String, List<Double>> alpha) {
         if (alpha.isEmpty()) return "base";
         StringBuilder b = new StringBuilder();
         boolean per = isPerMatrix();
-        meanAlpha().forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append(per ? "~" : "=").append(String.format(Locale.ROOT, "%.2f", v)));
+        meanAlpha()
+                .forEach((k, v) -> b.append(b.length() == 0 ? "" : " ")
+                        .append(k)
+                        .append(per ? "~" : "=")
+                        .append(String.format(Locale.ROOT, "%.2f", v)));
         return b.toString();
     }
 }

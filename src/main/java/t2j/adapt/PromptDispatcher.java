@@ -53,8 +53,10 @@ public final class PromptDispatcher implements Dispatcher {
 
     /** "Classify the request as a, b or c. Reply \boxed{label}." (the built-in classification task's wording). */
     public static String systemPrompt(List<String> categories) {
-        String list = categories.size() == 1 ? categories.get(0)
-                : String.join(", ", categories.subList(0, categories.size() - 1)) + " or " + categories.get(categories.size() - 1);
+        String list = categories.size() == 1
+                ? categories.get(0)
+                : String.join(", ", categories.subList(0, categories.size() - 1)) + " or "
+                        + categories.get(categories.size() - 1);
         return "Classify the request as " + list + ". Reply \\boxed{label}.";
     }
 
@@ -78,7 +80,8 @@ public final class PromptDispatcher implements Dispatcher {
         if (label == null) return Decision.other("no \\boxed{} label in '" + shown.replace("\n", " ") + "'");
         label = label.strip();
         if (!categories.contains(label)) return Decision.other("label '" + label + "' is not an expert category");
-        if (!pool.has(label)) return Decision.other("classified as " + label + ", but there is no " + label + " expert");
+        if (!pool.has(label))
+            return Decision.other("classified as " + label + ", but there is no " + label + " expert");
         return Decision.expert(label, "classified as " + label);
     }
 
@@ -101,8 +104,8 @@ public final class PromptDispatcher implements Dispatcher {
         List<Example> prompts = new ArrayList<>(requests.size());
         for (Example r : requests) prompts.add(classificationPrompt(r));
         List<Decision> out = new ArrayList<>(requests.size());
-        List<Completions.Row> rows = Completions.greedy(ctx.model(), ctx.prompter(), prompts, maxNewTokens,
-                ctx.batchSize(), "dispatch");
+        List<Completions.Row> rows =
+                Completions.greedy(ctx.model(), ctx.prompter(), prompts, maxNewTokens, ctx.batchSize(), "dispatch");
         for (Completions.Row row : rows) out.add(parse(row.text(), ctx.pool()));
         if (!scored) return out;
         for (int i = 0; i < rows.size(); i++) {

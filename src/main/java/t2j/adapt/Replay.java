@@ -21,8 +21,8 @@ public final class Replay {
     /** The completion of answer {@code index} of {@code entry}, generated again. */
     public static String answer(LogEntry entry, int index, AdaptContext ctx) {
         if (index < 0 || index >= entry.answers().size())
-            throw new IllegalArgumentException("log entry " + entry.seq() + " has " + entry.answers().size()
-                    + " answers; asked for number " + index);
+            throw new IllegalArgumentException("log entry " + entry.seq() + " has "
+                    + entry.answers().size() + " answers; asked for number " + index);
         ExpertPool pool = ctx.pool();
         if (!pool.decomposition().fingerprint().equals(entry.baseFingerprint()))
             throw new IllegalStateException("log entry " + entry.seq() + " was made on base weights "
@@ -41,7 +41,8 @@ public final class Replay {
             scope.compose(new Mixture(entry.alpha()), controls, "replay");
             Example request = new Example(a.id(), a.system(), a.prompt(), null, null);
             return Completions.greedy(ctx.model(), ctx.prompter(), List.of(request), entry.maxNewTokens(), 1, "replay")
-                    .get(0).text();
+                    .get(0)
+                    .text();
         }
     }
 }

@@ -147,9 +147,21 @@ public final class Scope implements AutoCloseable {
         if (log == null) return;
         Map<String, String> fps = new LinkedHashMap<>();
         for (String k : m.alpha().keySet()) fps.put(k, pool.fingerprint(k));
-        entry = new LogEntry(0, Instant.now().toString(), log.session(), purpose, m.alpha(), fps, matrices,
-                pool.decomposition().fingerprint(), controls.toJson(), (System.nanoTime() - t0) / 1e9, 0, 0, 0,
-                        List.of());
+        entry = new LogEntry(
+                0,
+                Instant.now().toString(),
+                log.session(),
+                purpose,
+                m.alpha(),
+                fps,
+                matrices,
+                pool.decomposition().fingerprint(),
+                controls.toJson(),
+                (System.nanoTime() - t0) / 1e9,
+                0,
+                0,
+                0,
+                List.of());
         entryLog = log;
     }
 
@@ -159,8 +171,9 @@ public final class Scope implements AutoCloseable {
     }
 
     private void check() {
-        if (closed) throw new IllegalStateException("this adaptation scope is closed (opened at " + openedAt
-                + "); open a new one");
+        if (closed)
+            throw new IllegalStateException(
+                    "this adaptation scope is closed (opened at " + openedAt + "); open a new one");
     }
 
     /** Writes the base weights back (only when something was composed) and frees the model for the next scope. */

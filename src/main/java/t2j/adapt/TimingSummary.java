@@ -8,11 +8,23 @@ import java.util.Locale;
  *
  * @param compositions distinct mixtures composed (one per decision group)
  */
-public record TimingSummary(String task, String strategy, int examples, int compositions, double pass1Seconds, double composeSeconds,
-                            double pass2Seconds) {
+public record TimingSummary(
+        String task,
+        String strategy,
+        int examples,
+        int compositions,
+        double pass1Seconds,
+        double composeSeconds,
+        double pass2Seconds) {
     public static TimingSummary of(String task, String strategy, TwoPass.Run run) {
-        return new TimingSummary(task, strategy, run.answers().size(), run.compositions(), run.timing().pass1Seconds(),
-                run.timing().composeSeconds(), run.timing().pass2Seconds());
+        return new TimingSummary(
+                task,
+                strategy,
+                run.answers().size(),
+                run.compositions(),
+                run.timing().pass1Seconds(),
+                run.timing().composeSeconds(),
+                run.timing().pass2Seconds());
     }
 
     public double totalSeconds() {
@@ -31,11 +43,22 @@ public record TimingSummary(String task, String strategy, int examples, int comp
 
     /** A Markdown table of several summaries. */
     public static String toMarkdown(List<TimingSummary> rows) {
-        StringBuilder b = new StringBuilder("| task | strategy | examples | compositions | pass 1 s | compose s | pass 2 s | overhead | ms/example |\n");
+        StringBuilder b = new StringBuilder(
+                "| task | strategy | examples | compositions | pass 1 s | compose s | pass 2 s | overhead | ms/example |\n");
         b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (TimingSummary t : rows)
-            b.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.2f | %.2f | %.0f %% | %.1f |%n", t.task, t.strategy, t.examples,
-                    t.compositions, t.pass1Seconds, t.composeSeconds, t.pass2Seconds, 100 * t.overhead(), t.millisPerExample()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | %d | %.2f | %.2f | %.2f | %.0f %% | %.1f |%n",
+                    t.task,
+                    t.strategy,
+                    t.examples,
+                    t.compositions,
+                    t.pass1Seconds,
+                    t.composeSeconds,
+                    t.pass2Seconds,
+                    100 * t.overhead(),
+                    t.millisPerExample()));
         return b.toString();
     }
 }

@@ -38,7 +38,8 @@ public final class Transfer {
 
         public static Policy parse(String s) {
             for (Policy p : values()) if (p.id().equals(s) || p.name().equalsIgnoreCase(s)) return p;
-            throw new IllegalArgumentException("unknown transfer policy '" + s + "' (expected as-is, shuffled or truncate-pad)");
+            throw new IllegalArgumentException(
+                    "unknown transfer policy '" + s + "' (expected as-is, shuffled or truncate-pad)");
         }
     }
 
@@ -56,10 +57,12 @@ public final class Transfer {
             float[] z = source.z().get(name);
             if (z == null) out.add("no z-vector for target matrix '" + name + "'");
             else if (z.length != target.get(name).rank())
-                out.add("'" + name + "': z-vector length " + z.length + ", target rank " + target.get(name).rank());
+                out.add("'" + name + "': z-vector length " + z.length + ", target rank "
+                        + target.get(name).rank());
         }
         for (String name : source.z().keySet())
-            if (!target.names().contains(name)) out.add("'" + name + "' is adapted by the expert but not decomposed in the target");
+            if (!target.names().contains(name))
+                out.add("'" + name + "' is adapted by the expert but not decomposed in the target");
         return out;
     }
 
@@ -77,10 +80,14 @@ public final class Transfer {
         for (String p : problems) if (policy != Policy.TRUNCATE_PAD || !p.contains("length")) fatal.add(p);
         if (!fatal.isEmpty()) {
             boolean onlyLengths = fatal.stream().allMatch(p -> p.contains("length"));
-            throw new IncompatibleShapesException("cannot transfer " + where + " (" + source.info().getOrDefault("model_type", "?") + ") to the "
-                    + targetModelType + " model as " + policy.id() + ": " + fatal.size() + " mismatch" + (fatal.size() == 1 ? "" : "es") + ": "
+            throw new IncompatibleShapesException("cannot transfer " + where + " ("
+                    + source.info().getOrDefault("model_type", "?") + ") to the "
+                    + targetModelType + " model as " + policy.id() + ": " + fatal.size() + " mismatch"
+                    + (fatal.size() == 1 ? "" : "es") + ": "
                     + String.join("; ", fatal.subList(0, Math.min(5, fatal.size()))) + (fatal.size() > 5 ? "; ..." : "")
-                    + (onlyLengths ? ". Use policy truncate-pad to cut or pad the z-vectors." : ". The models adapt different matrices."));
+                    + (onlyLengths
+                            ? ". Use policy truncate-pad to cut or pad the z-vectors."
+                            : ". The models adapt different matrices."));
         }
         Map<String, float[]> z = new LinkedHashMap<>();
         for (String name : target.names()) {

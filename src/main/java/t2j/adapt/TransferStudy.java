@@ -5,13 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import t2j.model.Transformer;
+import t2j.prompt.Prompter;
 import t2j.svf.Decomposition;
 import t2j.svf.Expert;
 import t2j.task.Example;
 import t2j.task.Split;
 import t2j.task.Task;
 import t2j.task.Tasks;
-import t2j.prompt.Prompter;
 import t2j.util.Progress;
 
 /**
@@ -55,9 +55,19 @@ public final class TransferStudy {
      * @param taskNames tasks to score every expert on, or null for each expert's {@link #defaultTask}
      * @param seed      task seed, and the shuffle seed of {@link Transfer.Policy#SHUFFLED}
      */
-    public static Result run(Map<String, Expert> source, Transformer target, Prompter prompter, Decomposition dec, Map<String, Expert> own,
-                             List<Transfer.Policy> policies, List<String> taskNames, Split split, int limit, int maxNewTokens, long seed,
-                             Progress progress) {
+    public static Result run(
+            Map<String, Expert> source,
+            Transformer target,
+            Prompter prompter,
+            Decomposition dec,
+            Map<String, Expert> own,
+            List<Transfer.Policy> policies,
+            List<String> taskNames,
+            Split split,
+            int limit,
+            int maxNewTokens,
+            long seed,
+            Progress progress) {
         if (source.isEmpty()) throw new IllegalArgumentException("no experts to transfer");
         String modelType = target.config().modelType();
         Map<String, Expert> moved = new LinkedHashMap<>(), pool = new LinkedHashMap<>();
@@ -72,17 +82,21 @@ public final class TransferStudy {
 
         List<AccuracyTable.Cell> cells = new ArrayList<>();
         for (Map.Entry<String, Expert> e : source.entrySet()) {
-            List<String> names = taskNames != null ? taskNames : List.of(defaultTask(e.getValue().task()));
+            List<String> names = taskNames != null
+                    ? taskNames
+                    : List.of(defaultTask(e.getValue().task()));
             for (String tn : names) {
                 Task task = Tasks.builtin(tn.strip(), seed);
                 String row = taskNames == null ? task.name() : e.getKey() + " on " + task.name();
                 List<Example> all = task.examples(split), req = all.subList(0, Math.min(limit, all.size()));
                 Map<String, Decision> columns = new LinkedHashMap<>();
                 columns.put(TARGET_BASE, Decision.base("baseline"));
-                for (Transfer.Policy p : policies) columns.put(transferred(p), Decision.expert(e.getKey() + "/" + p.id(), p.id()));
+                for (Transfer.Policy p : policies)
+                    columns.put(transferred(p), Decision.expert(e.getKey() + "/" + p.id(), p.id()));
                 if (own.containsKey(e.getKey())) columns.put(OWN, Decision.expert(e.getKey() + "/own", "own"));
                 for (Map.Entry<String, Decision> c : columns.entrySet()) {
-                    TwoPass.Run run = new TwoPass(ctx, Dispatcher.fixed(c.getKey(), c.getValue())).answerAll(req, progress);
+                    TwoPass.Run run =
+                            new TwoPass(ctx, Dispatcher.fixed(c.getKey(), c.getValue())).answerAll(req, progress);
                     boolean[] ok = new boolean[req.size()];
                     for (int i = 0; i < ok.length; i++) {
                         TwoPass.Answer ans = run.answers().get(i);

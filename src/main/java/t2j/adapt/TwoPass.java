@@ -93,13 +93,15 @@ public final class TwoPass {
         Map<Mixture, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             Decision d = decisions.get(i);
-            if (d == null) throw new IllegalStateException("dispatcher '" + dispatcher.name()
-                    + "' returned no decision for " + requests.get(i).id());
+            if (d == null)
+                throw new IllegalStateException("dispatcher '" + dispatcher.name() + "' returned no decision for "
+                        + requests.get(i).id());
             if (!controls.isNone()) {
                 d = controls.decide(d);
                 decisions.set(i, d);
             }
-            groups.computeIfAbsent(d.usesBase() ? Mixture.BASE : d.mixture(), m -> new ArrayList<>()).add(i);
+            groups.computeIfAbsent(d.usesBase() ? Mixture.BASE : d.mixture(), m -> new ArrayList<>())
+                    .add(i);
         }
         Answer[] answers = new Answer[n];
         double compose = 0, pass2 = 0;
@@ -113,7 +115,13 @@ public final class TwoPass {
                 List<Example> members = new ArrayList<>();
                 for (int i : g.getValue()) members.add(requests.get(i));
                 long g0 = System.nanoTime();
-                List<Completions.Row> rows = Completions.greedy(ctx.model(), ctx.prompter(), members, ctx.maxNewTokens(), ctx.batchSize(), "two-pass answering");
+                List<Completions.Row> rows = Completions.greedy(
+                        ctx.model(),
+                        ctx.prompter(),
+                        members,
+                        ctx.maxNewTokens(),
+                        ctx.batchSize(),
+                        "two-pass answering");
                 double p2 = (System.nanoTime() - g0) / 1e9;
                 compose += c;
                 pass2 += p2;
@@ -124,8 +132,8 @@ public final class TwoPass {
                     Decision d = decisions.get(i);
                     Example r = requests.get(i);
                     answers[i] = new Answer(r, d, rows.get(j).text(), new Timing(pass1 / n, c / size, p2 / size));
-                    logged.add(new LogEntry.Answer(r.id(), r.system(), r.prompt(), rows.get(j).text(), d.label(),
-                            d.reason(), d.confidence()));
+                    logged.add(new LogEntry.Answer(
+                            r.id(), r.system(), r.prompt(), rows.get(j).text(), d.label(), d.reason(), d.confidence()));
                 }
                 scope.answered(logged, pass1 * size / n, p2, ctx.maxNewTokens());
                 done += size;

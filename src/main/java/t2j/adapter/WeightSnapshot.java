@@ -90,7 +90,9 @@ public final class WeightSnapshot {
     /** Writes one weight's saved values back. */
     public void restore(String name) {
         Source s = saved.get(name);
-        if (s == null) throw new IllegalArgumentException("'" + name + "' is not in this snapshot (it holds " + saved.keySet() + ")");
+        if (s == null)
+            throw new IllegalArgumentException(
+                    "'" + name + "' is not in this snapshot (it holds " + saved.keySet() + ")");
         s.restoreInto(weights.matrix(name));
     }
 
@@ -105,18 +107,23 @@ public final class WeightSnapshot {
         @Override
         public void restoreInto(Matrix dst) {
             if (mapped.crc32c() != crc)
-                throw new IllegalStateException(mapped.file() + ": tensor '" + name + "' changed on disk since the model was"
-                        + " loaded, so its base weights cannot be restored from it; reload the model from its folder");
+                throw new IllegalStateException(
+                        mapped.file() + ": tensor '" + name + "' changed on disk since the model was"
+                                + " loaded, so its base weights cannot be restored from it; reload the model from its folder");
             if (dst.isBf16()) {
                 for (int r = 0; r < dst.rows(); ) {
                     int rowsHere = dst.valuesInBlockFrom((long) r * dst.cols()) / dst.cols();
-                    mapped.readRangeBf16((long) r * dst.cols(), rowsHere * dst.cols(),
+                    mapped.readRangeBf16(
+                            (long) r * dst.cols(),
+                            rowsHere * dst.cols(),
                             dst.halvesOf(r).duplicate().position(2 * dst.offsetInBlock(r)));
                     r += rowsHere;
                 }
                 return;
             }
-            dst.forEachBlock((first, count, data) -> mapped.readRange((long) first * dst.cols(), count * dst.cols(),
+            dst.forEachBlock((first, count, data) -> mapped.readRange(
+                    (long) first * dst.cols(),
+                    count * dst.cols(),
                     data.duplicate().position(0)));
         }
 

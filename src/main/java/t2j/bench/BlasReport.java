@@ -42,9 +42,16 @@ public final class BlasReport {
             }
         }
         int threads = openblas.blas_get_num_threads();
-        return String.format(Locale.ROOT, "t2j: %s (%s), %s threads, sgemm %.1f GFLOP/s (512x512x512)%s", lib == null ? "OpenBLAS" : lib, kernel,
-                threads > 0 ? Integer.toString(threads) : "OpenBLAS's default (" + Runtime.getRuntime().availableProcessors() + " cores)",
-                gemmGflops, environment());
+        return String.format(
+                Locale.ROOT,
+                "t2j: %s (%s), %s threads, sgemm %.1f GFLOP/s (512x512x512)%s",
+                lib == null ? "OpenBLAS" : lib,
+                kernel,
+                threads > 0
+                        ? Integer.toString(threads)
+                        : "OpenBLAS's default (" + Runtime.getRuntime().availableProcessors() + " cores)",
+                gemmGflops,
+                environment());
     }
 
     /** The OpenBLAS shared library this JVM has mapped (the engine's BLAS is loaded first), or null. */
@@ -53,7 +60,8 @@ public final class BlasReport {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/maps"))) {
                 int at = line.indexOf('/');
-                if (at >= 0 && line.substring(at).matches(".*/libopenblas[^/]*\\.so[^/]*")) return line.substring(at).strip();
+                if (at >= 0 && line.substring(at).matches(".*/libopenblas[^/]*\\.so[^/]*"))
+                    return line.substring(at).strip();
             }
         } catch (java.io.IOException | RuntimeException e) {
             return null;
@@ -64,10 +72,17 @@ public final class BlasReport {
     /** The reference's side, from the {@code blas} object {@code hf_reference.py} prints. */
     @SuppressWarnings("unchecked")
     public static String describe(Map<String, Object> blas) {
-        return String.format(Locale.ROOT, "PyTorch %s: %s, %s, %s threads, sgemm %.1f GFLOP/s (512x512x512)%s", blas.get("torch"),
-                String.join(", ", (List<String>) blas.getOrDefault("libraries", List.of())), blas.getOrDefault("config", ""),
-                blas.get("threads"), ((Number) blas.get("gemm_gflops")).doubleValue(),
-                ((Map<String, Object>) blas.getOrDefault("env", Map.of())).isEmpty() ? "" : ", environment " + blas.get("env"));
+        return String.format(
+                Locale.ROOT,
+                "PyTorch %s: %s, %s, %s threads, sgemm %.1f GFLOP/s (512x512x512)%s",
+                blas.get("torch"),
+                String.join(", ", (List<String>) blas.getOrDefault("libraries", List.of())),
+                blas.getOrDefault("config", ""),
+                blas.get("threads"),
+                ((Number) blas.get("gemm_gflops")).doubleValue(),
+                ((Map<String, Object>) blas.getOrDefault("env", Map.of())).isEmpty()
+                        ? ""
+                        : ", environment " + blas.get("env"));
     }
 
     /** Null when the reference is fit to compare with, else why no ratio is printed. */
@@ -79,19 +94,27 @@ public final class BlasReport {
         boolean optimized = config.matches(".*blas_info=(mkl|open|openblas|blis|accelerate|flame).*")
                 || libs.stream().anyMatch(l -> l.contains("openblas") || l.contains("mkl") || l.contains("blis"));
         if (!optimized)
-            return "the reference runs on the reference BLAS (" + (libs.isEmpty() ? "no BLAS library found" : String.join(", ", libs))
+            return "the reference runs on the reference BLAS ("
+                    + (libs.isEmpty() ? "no BLAS library found" : String.join(", ", libs))
                     + "); install an optimized one for it (apt-get install libopenblas0-pthread) and rerun";
         double ref = ((Number) blas.get("gemm_gflops")).doubleValue();
         if (ref < MIN_GEMM_SHARE * t2jGemmGflops)
-            return String.format(Locale.ROOT, "the reference's sgemm runs at %.1f GFLOP/s, under %.0f %% of t2j's %.1f on this machine: it is not at its best"
-                    + " (threads, OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE, another process?)", ref, 100 * MIN_GEMM_SHARE, t2jGemmGflops);
+            return String.format(
+                    Locale.ROOT,
+                    "the reference's sgemm runs at %.1f GFLOP/s, under %.0f %% of t2j's %.1f on this machine: it is not at its best"
+                            + " (threads, OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE, another process?)",
+                    ref,
+                    100 * MIN_GEMM_SHARE,
+                    t2jGemmGflops);
         return null;
     }
 
     /** Best of four 512x512x512 sgemm calls through the engine's BLAS. */
     public static double gemmGflops() {
         int n = 512;
-        FloatBuffer fa = Matrix.allocate((long) n * n), fb = Matrix.allocate((long) n * n), fc = Matrix.allocate((long) n * n);
+        FloatBuffer fa = Matrix.allocate((long) n * n),
+                fb = Matrix.allocate((long) n * n),
+                fc = Matrix.allocate((long) n * n);
         SplittableRandom r = new SplittableRandom(0);
         for (int i = 0; i < n * n; i++) {
             fa.put(i, (float) r.nextDouble());
@@ -108,7 +131,8 @@ public final class BlasReport {
 
     private static String environment() {
         List<String> set = new ArrayList<>();
-        for (String k : new String[] {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"})
+        for (String k :
+                new String[] {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"})
             if (System.getenv(k) != null) set.add(k + "=" + System.getenv(k));
         return set.isEmpty() ? "" : ", environment " + String.join(" ", set);
     }

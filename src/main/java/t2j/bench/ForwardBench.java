@@ -22,8 +22,9 @@ import t2j.model.Transformer;
 public final class ForwardBench {
     /** A Llama-3-shaped model of about 4 M parameters: the size of the bundled tiny models. */
     public static ModelConfig benchConfig() {
-        return new ModelConfig("llama", 256, 768, 8, 4, 32, 4, 2048, 1e-5, 500000.0, null, 0, false, 4096,
-                new int[] {1}, new int[] {2});
+        return new ModelConfig(
+                "llama", 256, 768, 8, 4, 32, 4, 2048, 1e-5, 500000.0, null, 0, false, 4096, new int[] {1}, new int[] {2
+                });
     }
 
     private ForwardBench() {}
@@ -57,7 +58,10 @@ public final class ForwardBench {
 
     static void row(PrintStream out, String phase, String unit, double java, Double torch, boolean higherIsBetter) {
         if (torch == null) out.printf("%-22s %14.4g %16s %8s  %s%n", phase, java, "-", "-", unit);
-        else out.printf("%-22s %14.4g %16.4g %8.2f  %s%n", phase, java, torch, higherIsBetter ? java / torch : torch / java, unit);
+        else
+            out.printf(
+                    "%-22s %14.4g %16.4g %8.2f  %s%n",
+                    phase, java, torch, higherIsBetter ? java / torch : torch / java, unit);
     }
 
     public static void run(int prefill, int decode, int repeats, PrintStream out) throws IOException {
@@ -65,9 +69,18 @@ public final class ForwardBench {
         Path dir = writeBenchModel();
         Transformer model = Transformer.load(dir);
         ModelWeights weights = model.weights();
-        out.printf("model: llama, %,d parameters (d=%d, ff=%d, %d layers, %d/%d heads, vocab %d); prefill %d tokens, decode %d tokens, best of %d%n",
-                weights.parameterCount(), c.hiddenSize(), c.intermediateSize(), c.numHiddenLayers(), c.numAttentionHeads(),
-                c.numKeyValueHeads(), c.vocabSize(), prefill, decode, repeats);
+        out.printf(
+                "model: llama, %,d parameters (d=%d, ff=%d, %d layers, %d/%d heads, vocab %d); prefill %d tokens, decode %d tokens, best of %d%n",
+                weights.parameterCount(),
+                c.hiddenSize(),
+                c.intermediateSize(),
+                c.numHiddenLayers(),
+                c.numAttentionHeads(),
+                c.numKeyValueHeads(),
+                c.vocabSize(),
+                prefill,
+                decode,
+                repeats);
 
         int[] ids = new int[prefill];
         SplittableRandom r = new SplittableRandom(0);
@@ -90,8 +103,19 @@ public final class ForwardBench {
         double javaPrefill = prefill / bestPrefill, javaDecode = decode / bestDecode;
 
         String[] why = new String[1];
-        Map<String, Object> j = reference(List.of("bench", dir.toString(), "--prefill", "" + prefill,
-                "--decode", "" + decode, "--threads", "2", "--repeats", "" + repeats), why);
+        Map<String, Object> j = reference(
+                List.of(
+                        "bench",
+                        dir.toString(),
+                        "--prefill",
+                        "" + prefill,
+                        "--decode",
+                        "" + decode,
+                        "--threads",
+                        "2",
+                        "--repeats",
+                        "" + repeats),
+                why);
         double gemm = BlasReport.gemmGflops();
         out.println(BlasReport.describe(gemm));
         if (j != null) out.println(BlasReport.describe(blas(j)));
@@ -102,9 +126,12 @@ public final class ForwardBench {
         row(out, "prefill", "tokens/s", javaPrefill, torchPrefill, true);
         row(out, "decode", "tokens/s", javaDecode, torchDecode, true);
         if (why[0] != null) out.println("PyTorch reference not measured: " + why[0]);
-        else if (refused != null) out.printf("no ratio: %s (PyTorch measured prefill %.0f, decode %.0f tokens/s)%n", refused,
-                ((Number) j.get("prefill_tok_s")).doubleValue(), ((Number) j.get("decode_tok_s")).doubleValue());
+        else if (refused != null)
+            out.printf(
+                    "no ratio: %s (PyTorch measured prefill %.0f, decode %.0f tokens/s)%n",
+                    refused,
+                    ((Number) j.get("prefill_tok_s")).doubleValue(),
+                    ((Number) j.get("decode_tok_s")).doubleValue());
         else out.println("ratio = t2j speed / PyTorch speed (CPU, 2 threads, same weights, same run); target >= 1.5");
     }
-
 }

@@ -21,10 +21,14 @@ public final class PythonReference {
 
     /** Null when python3 with torch is usable, else the reason it is not. */
     public static String unavailableReason() {
-        if (!Files.isExecutable(Path.of(PYTHON))) return PYTHON + " not found (apt-get install python3-torch python3-numpy)";
+        if (!Files.isExecutable(Path.of(PYTHON)))
+            return PYTHON + " not found (apt-get install python3-torch python3-numpy)";
         try {
             Result r = run(List.of("-c", "import torch, numpy"), 120);
-            return r.exit == 0 ? null : "python3-torch/python3-numpy not installed (apt-get install python3-torch python3-numpy): " + r.output.strip();
+            return r.exit == 0
+                    ? null
+                    : "python3-torch/python3-numpy not installed (apt-get install python3-torch python3-numpy): "
+                            + r.output.strip();
         } catch (IOException e) {
             return "cannot run " + PYTHON + ": " + e.getMessage();
         }

@@ -47,17 +47,22 @@ public final class RandomCheckpoint {
     }
 
     private static boolean sameShapes(ModelConfig a, ModelConfig b) {
-        return a.hiddenSize() == b.hiddenSize() && a.intermediateSize() == b.intermediateSize()
-                && a.numAttentionHeads() == b.numAttentionHeads() && a.numKeyValueHeads() == b.numKeyValueHeads()
-                && a.headDim() == b.headDim() && a.numHiddenLayers() == b.numHiddenLayers() && a.vocabSize() == b.vocabSize()
+        return a.hiddenSize() == b.hiddenSize()
+                && a.intermediateSize() == b.intermediateSize()
+                && a.numAttentionHeads() == b.numAttentionHeads()
+                && a.numKeyValueHeads() == b.numKeyValueHeads()
+                && a.headDim() == b.headDim()
+                && a.numHiddenLayers() == b.numHiddenLayers()
+                && a.vocabSize() == b.vocabSize()
                 && a.tieWordEmbeddings() == b.tieWordEmbeddings();
     }
 
     /** Writes this config's random checkpoint into {@code dir} unless it is already there; returns whether it wrote. */
     public static boolean ensure(Path dir, ModelConfig c, long seed) throws IOException {
         Path file = dir.resolve("model.safetensors");
-        if (Files.isRegularFile(file) && Files.isRegularFile(dir.resolve("config.json")) && sameShapes(ModelConfig.load(dir), c))
-            return false;
+        if (Files.isRegularFile(file)
+                && Files.isRegularFile(dir.resolve("config.json"))
+                && sameShapes(ModelConfig.load(dir), c)) return false;
         Files.createDirectories(dir);
         Map<String, long[]> shapes = shapes(c);
         Map<String, Object> header = new LinkedHashMap<>();
@@ -77,7 +82,8 @@ public final class RandomCheckpoint {
         byte[] padded = java.util.Arrays.copyOf(json, (json.length + 7) / 8 * 8);
         java.util.Arrays.fill(padded, json.length, padded.length, (byte) ' ');
         AtomicFiles.write(file, out -> {
-            AtomicFiles.writeFully(out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, padded.length));
+            AtomicFiles.writeFully(
+                    out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, padded.length));
             AtomicFiles.writeFully(out, ByteBuffer.wrap(padded));
             ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 22).order(ByteOrder.LITTLE_ENDIAN);
             SplittableRandom rnd = new SplittableRandom(seed);
@@ -90,7 +96,8 @@ public final class RandomCheckpoint {
                 for (long done = 0; done < n; ) {
                     chunk.clear();
                     int k = (int) Math.min(chunk.capacity() / 2, n - done);
-                    for (int i = 0; i < k; i++) chunk.putShort(norm ? one : Bf16.round((float) ((rnd.nextDouble() * 2 - 1) * halfWidth)));
+                    for (int i = 0; i < k; i++)
+                        chunk.putShort(norm ? one : Bf16.round((float) ((rnd.nextDouble() * 2 - 1) * halfWidth)));
                     chunk.flip();
                     AtomicFiles.writeFully(out, chunk);
                     done += k;

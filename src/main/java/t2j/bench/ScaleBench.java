@@ -24,8 +24,8 @@ import t2j.svf.Decomposition;
 import t2j.svf.Parametrization;
 import t2j.svf.SvfAdapter;
 import t2j.svf.Targets;
-import t2j.tensor.Blas;
 import t2j.tensor.Bf16Products;
+import t2j.tensor.Blas;
 import t2j.tensor.Matrix;
 import t2j.util.Progress;
 
@@ -45,11 +45,41 @@ public final class ScaleBench {
     public static ModelConfig shape(String name, int layers) {
         switch (name) {
             case "llama-3.2-1b":
-                return new ModelConfig("llama", 2048, 8192, 32, 8, 64, layers > 0 ? layers : 16, 128256, 1e-5, 500000.0,
-                        new ModelConfig.RopeScaling(32.0, 1.0, 4.0, 8192), 0, true, 131072, new int[] {128000}, new int[] {128001, 128009});
+                return new ModelConfig(
+                        "llama",
+                        2048,
+                        8192,
+                        32,
+                        8,
+                        64,
+                        layers > 0 ? layers : 16,
+                        128256,
+                        1e-5,
+                        500000.0,
+                        new ModelConfig.RopeScaling(32.0, 1.0, 4.0, 8192),
+                        0,
+                        true,
+                        131072,
+                        new int[] {128000},
+                        new int[] {128001, 128009});
             case "llama-3-8b":
-                return new ModelConfig("llama", 4096, 14336, 32, 8, 128, layers > 0 ? layers : 32, 128256, 1e-5, 500000.0, null, 0, false,
-                        8192, new int[] {128000}, new int[] {128001, 128009});
+                return new ModelConfig(
+                        "llama",
+                        4096,
+                        14336,
+                        32,
+                        8,
+                        128,
+                        layers > 0 ? layers : 32,
+                        128256,
+                        1e-5,
+                        500000.0,
+                        null,
+                        0,
+                        false,
+                        8192,
+                        new int[] {128000},
+                        new int[] {128001, 128009});
             default:
                 throw new IllegalArgumentException("--shape must be llama-3.2-1b or llama-3-8b, got '" + name + "'");
         }
@@ -123,7 +153,8 @@ public final class ScaleBench {
         return best;
     }
 
-    public static void run(String shapeName, int layers, int prefill, int decode, int repeats, boolean withTorch, PrintStream out)
+    public static void run(
+            String shapeName, int layers, int prefill, int decode, int repeats, boolean withTorch, PrintStream out)
             throws IOException {
         int depth = fullDepth(shapeName);
         int used = layers > 0 ? Math.min(layers, depth) : depth;
@@ -134,10 +165,19 @@ public final class ScaleBench {
         Path dir = base.resolve("scale").resolve(shapeName + (partial ? "-" + used + "-layers" : ""));
         long t0 = System.nanoTime();
         boolean wrote = RandomCheckpoint.ensure(dir, c, 42);
-        out.printf(Locale.ROOT, "checkpoint: %s (%s, %d of %d layers, %,d parameters, bf16, %s)%n", dir, shapeName, used, depth,
-                MemoryPlan.parameterCount(c), wrote ? String.format(Locale.ROOT, "written in %.0f s", (System.nanoTime() - t0) / 1e9) : "reused");
-        if (partial) out.printf("per-token times for all %d layers are extrapolated from %d: head + %d x (measured - head) / %d%n",
-                depth, used, depth, used);
+        out.printf(
+                Locale.ROOT,
+                "checkpoint: %s (%s, %d of %d layers, %,d parameters, bf16, %s)%n",
+                dir,
+                shapeName,
+                used,
+                depth,
+                MemoryPlan.parameterCount(c),
+                wrote ? String.format(Locale.ROOT, "written in %.0f s", (System.nanoTime() - t0) / 1e9) : "reused");
+        if (partial)
+            out.printf(
+                    "per-token times for all %d layers are extrapolated from %d: head + %d x (measured - head) / %d%n",
+                    depth, used, depth, used);
         out.println("bf16 products: " + Bf16Products.kernel());
         out.println(BlasReport.describe(BlasReport.gemmGflops()));
 
@@ -167,13 +207,24 @@ public final class ScaleBench {
                 note = "(extrapolated to " + depth + " layers)";
             }
             speeds.put(name, s);
-            out.printf(Locale.ROOT, "%-9s %9.1f %10s %14.1f %14.2f %s%n", name, load, mem(rss), prefill / s[0], decode / s[1], note);
+            out.printf(
+                    Locale.ROOT,
+                    "%-9s %9.1f %10s %14.1f %14.2f %s%n",
+                    name,
+                    load,
+                    mem(rss),
+                    prefill / s[0],
+                    decode / s[1],
+                    note);
             model = null;
             release();
         }
         if (speeds.size() == 2)
-            out.printf(Locale.ROOT, "decode bf16/float32 = %.2f (same run; target >= 1.8); prefill bf16/float32 = %.2f%n",
-                    speeds.get("float32")[1] / speeds.get("bf16")[1], speeds.get("float32")[0] / speeds.get("bf16")[0]);
+            out.printf(
+                    Locale.ROOT,
+                    "decode bf16/float32 = %.2f (same run; target >= 1.8); prefill bf16/float32 = %.2f%n",
+                    speeds.get("float32")[1] / speeds.get("bf16")[1],
+                    speeds.get("float32")[0] / speeds.get("bf16")[0]);
 
         svfSteps(dir, c, depth, repeats, out);
         if (withTorch) torch(dir, c, partial, prefill, decode, repeats, speeds, out);
@@ -186,10 +237,20 @@ public final class ScaleBench {
         long t0 = System.nanoTime();
         Decomposition dec = Decomposition.compute(model.weights(), layer0, Progress.NONE);
         double svd = (System.nanoTime() - t0) / 1e9;
-        double worst = dec.reconstructionErrors(model.weights()).values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-        out.printf(Locale.ROOT, "SVD (sgesdd, full rank, %d matrices at a time, 1 BLAS thread each): %d MLP matrices of layer 0 in %.1f s,"
+        double worst = dec.reconstructionErrors(model.weights()).values().stream()
+                .mapToDouble(Double::doubleValue)
+                .max()
+                .orElse(0);
+        out.printf(
+                Locale.ROOT,
+                "SVD (sgesdd, full rank, %d matrices at a time, 1 BLAS thread each): %d MLP matrices of layer 0 in %.1f s,"
                         + " worst ||W-USV'||/||W|| = %.1e; all %d MLP matrices about %.0f s (extrapolated)%n",
-                Math.min(3, Decomposition.defaultWorkers()), dec.names().size(), svd, worst, 3 * depth, svd / 3 * 3 * depth);
+                Math.min(3, Decomposition.defaultWorkers()),
+                dec.names().size(),
+                svd,
+                worst,
+                3 * depth,
+                svd / 3 * 3 * depth);
 
         SvfAdapter svf = new SvfAdapter(model, dec, Parametrization.SIGMOID_MASK, 0);
         double compose = Double.MAX_VALUE;
@@ -208,24 +269,45 @@ public final class ScaleBench {
         for (int rep = 0; rep < Math.max(1, repeats); rep++) {
             long i0 = System.nanoTime();
             svf.apply();
-            List<Generator.Generation> outs = new Generator(model).generate(List.of(prompts), GenerationConfig.greedy(newTokens), null);
+            List<Generator.Generation> outs =
+                    new Generator(model).generate(List.of(prompts), GenerationConfig.greedy(newTokens), null);
             int[][] completions = new int[batch][];
             for (int b = 0; b < batch; b++) completions[b] = outs.get(b).tokens();
             Map<String, float[]> grads = new LinkedHashMap<>();
             svf.parameters().forEach((k, v) -> grads.put(k, new float[v.length]));
-            new Backprop(model).lossAndGradients(prompts, completions, Backprop.weightedNll(weights), svf.gradientSink(grads));
+            new Backprop(model)
+                    .lossAndGradients(prompts, completions, Backprop.weightedNll(weights), svf.gradientSink(grads));
             svf.restore();
             iteration = Math.min(iteration, (System.nanoTime() - i0) / 1e9);
         }
         long[] mem = rss();
-        out.printf(Locale.ROOT, "SVF iteration (layer 0's MLP adapted; compose, %d rollouts of %d+%d tokens, z-gradient, restore): %.1f s;"
+        out.printf(
+                Locale.ROOT,
+                "SVF iteration (layer 0's MLP adapted; compose, %d rollouts of %d+%d tokens, z-gradient, restore): %.1f s;"
                         + " compose+restore of those %d matrices %.2f s, so about %.0f s for all %d (extrapolated); RSS %s, peak %s%n",
-                batch, promptLen, newTokens, iteration, dec.names().size(), compose, compose / 3 * 3 * depth, 3 * depth, mem(mem[0]), mem(mem[1]));
+                batch,
+                promptLen,
+                newTokens,
+                iteration,
+                dec.names().size(),
+                compose,
+                compose / 3 * 3 * depth,
+                3 * depth,
+                mem(mem[0]),
+                mem(mem[1]));
     }
 
     /** PyTorch's prefill and decode on the same file, when the machine can hold its float32 copy of the weights. */
-    private static void torch(Path dir, ModelConfig c, boolean partial, int prefill, int decode, int repeats,
-                              Map<String, double[]> speeds, PrintStream out) throws IOException {
+    private static void torch(
+            Path dir,
+            ModelConfig c,
+            boolean partial,
+            int prefill,
+            int decode,
+            int repeats,
+            Map<String, double[]> speeds,
+            PrintStream out)
+            throws IOException {
         long need = MemoryPlan.parameterCount(c) * 4 + (2L << 30);
         long have = MemoryPlan.Budget.current().machineFree();
         if (partial) {
@@ -233,13 +315,25 @@ public final class ScaleBench {
             return;
         }
         if (need > have) {
-            out.printf("PyTorch: not run: its float32 copy of the weights needs about %s, the machine has %s available%n",
+            out.printf(
+                    "PyTorch: not run: its float32 copy of the weights needs about %s, the machine has %s available%n",
                     mem(need), mem(have));
             return;
         }
         String[] why = new String[1];
-        Map<String, Object> j = ForwardBench.reference(List.of("bench", dir.toString(), "--prefill", "" + prefill,
-                "--decode", "" + decode, "--threads", "2", "--repeats", "" + repeats), why);
+        Map<String, Object> j = ForwardBench.reference(
+                List.of(
+                        "bench",
+                        dir.toString(),
+                        "--prefill",
+                        "" + prefill,
+                        "--decode",
+                        "" + decode,
+                        "--threads",
+                        "2",
+                        "--repeats",
+                        "" + repeats),
+                why);
         if (j == null) {
             out.println("PyTorch reference not measured: " + why[0]);
             return;
@@ -247,9 +341,15 @@ public final class ScaleBench {
         double gemm = BlasReport.gemmGflops();
         out.println(BlasReport.describe(ForwardBench.blas(j)));
         String refused = BlasReport.verdict(ForwardBench.blas(j), gemm);
-        double tp = ((Number) j.get("prefill_tok_s")).doubleValue(), td = ((Number) j.get("decode_tok_s")).doubleValue();
+        double tp = ((Number) j.get("prefill_tok_s")).doubleValue(),
+                td = ((Number) j.get("decode_tok_s")).doubleValue();
         if (refused != null) {
-            out.printf(Locale.ROOT, "no ratio: %s (PyTorch float32 measured prefill %.1f, decode %.2f tokens/s)%n", refused, tp, td);
+            out.printf(
+                    Locale.ROOT,
+                    "no ratio: %s (PyTorch float32 measured prefill %.1f, decode %.2f tokens/s)%n",
+                    refused,
+                    tp,
+                    td);
             return;
         }
         out.printf("%-22s %14s %16s %8s%n", "phase", "t2j", "PyTorch f32", "ratio");

@@ -28,7 +28,8 @@ public final class SvfBench {
     public static void run(int batch, int promptLen, int newTokens, int repeats, PrintStream out) throws IOException {
         Path dir = ForwardBench.writeBenchModel();
         Transformer model = Transformer.load(dir);
-        out.printf("model: %,d parameters (bench forward's); SVF on MLP; iteration = compose + %d rollouts of %d+%d tokens + gradient; best of %d%n",
+        out.printf(
+                "model: %,d parameters (bench forward's); SVF on MLP; iteration = compose + %d rollouts of %d+%d tokens + gradient; best of %d%n",
                 model.weights().parameterCount(), batch, promptLen, newTokens, repeats);
 
         double svd = Double.MAX_VALUE;
@@ -49,38 +50,74 @@ public final class SvfBench {
         }
         SplittableRandom rnd = new SplittableRandom(0);
         int[][] prompts = new int[batch][promptLen];
-        for (int[] p : prompts) for (int i = 0; i < promptLen; i++) p[i] = rnd.nextInt(model.config().vocabSize());
+        for (int[] p : prompts)
+            for (int i = 0; i < promptLen; i++)
+                p[i] = rnd.nextInt(model.config().vocabSize());
         float[] weights = new float[batch];
         for (int b = 0; b < batch; b++) weights[b] = (b % 2 == 0 ? 1f : -1f) / batch;
         double iteration = Double.MAX_VALUE;
         for (int r = 0; r <= repeats; r++) {
             long t0 = System.nanoTime();
             svf.apply();
-            List<Generator.Generation> outs = new Generator(model).generate(List.of(prompts), GenerationConfig.greedy(newTokens), null);
+            List<Generator.Generation> outs =
+                    new Generator(model).generate(List.of(prompts), GenerationConfig.greedy(newTokens), null);
             int[][] completions = new int[batch][];
             for (int b = 0; b < batch; b++) completions[b] = outs.get(b).tokens();
             Map<String, float[]> grads = new LinkedHashMap<>();
             svf.parameters().forEach((k, v) -> grads.put(k, new float[v.length]));
-            new Backprop(model).lossAndGradients(prompts, completions, Backprop.weightedNll(weights), svf.gradientSink(grads));
+            new Backprop(model)
+                    .lossAndGradients(prompts, completions, Backprop.weightedNll(weights), svf.gradientSink(grads));
             if (r > 0) iteration = Math.min(iteration, (System.nanoTime() - t0) / 1e9);
         }
 
         String[] why = new String[1];
-        Map<String, Object> svdRef = ForwardBench.reference(List.of("svd-bench", dir.toString(), "--repeats", "" + repeats), why);
-        Map<String, Object> svfRef = why[0] != null ? null : ForwardBench.reference(List.of("svf-bench", dir.toString(), "--batch", "" + batch,
-                "--prefill", "" + promptLen, "--decode", "" + newTokens, "--threads", "2", "--repeats", "" + repeats), why);
+        Map<String, Object> svdRef =
+                ForwardBench.reference(List.of("svd-bench", dir.toString(), "--repeats", "" + repeats), why);
+        Map<String, Object> svfRef = why[0] != null
+                ? null
+                : ForwardBench.reference(
+                        List.of(
+                                "svf-bench",
+                                dir.toString(),
+                                "--batch",
+                                "" + batch,
+                                "--prefill",
+                                "" + promptLen,
+                                "--decode",
+                                "" + newTokens,
+                                "--threads",
+                                "2",
+                                "--repeats",
+                                "" + repeats),
+                        why);
         double gemm = BlasReport.gemmGflops();
         out.println(BlasReport.describe(gemm));
         if (svfRef != null) out.println(BlasReport.describe(ForwardBench.blas(svfRef)));
         String refused = svfRef == null ? null : BlasReport.verdict(ForwardBench.blas(svfRef), gemm);
         out.printf("%-22s %14s %16s %8s%n", "step", "t2j", "reference", "ratio");
         // numpy's LAPACK is its own (bundled or system) and is not gated by torch's BLAS.
-        ForwardBench.row(out, "SVD of MLP (numpy)", "seconds", svd, svdRef == null ? null : ((Number) svdRef.get("numpy_s")).doubleValue(), false);
-        ForwardBench.row(out, "SVF iteration (torch)", "seconds", iteration,
-                svfRef == null || refused != null ? null : ((Number) svfRef.get("svf_iteration_s")).doubleValue(), false);
+        ForwardBench.row(
+                out,
+                "SVD of MLP (numpy)",
+                "seconds",
+                svd,
+                svdRef == null ? null : ((Number) svdRef.get("numpy_s")).doubleValue(),
+                false);
+        ForwardBench.row(
+                out,
+                "SVF iteration (torch)",
+                "seconds",
+                iteration,
+                svfRef == null || refused != null ? null : ((Number) svfRef.get("svf_iteration_s")).doubleValue(),
+                false);
         ForwardBench.row(out, "compose W' (switch)", "seconds", compose, null, false);
         if (why[0] != null) out.println("reference not measured: " + why[0]);
-        else if (refused != null) out.printf("no SVF ratio: %s (PyTorch measured %.3f s)%n", refused, ((Number) svfRef.get("svf_iteration_s")).doubleValue());
-        else out.println("ratio = reference time / t2j time (same weights, same run; PyTorch CPU with 2 threads); targets: SVD >= 1.0, SVF iteration >= 1.5");
+        else if (refused != null)
+            out.printf(
+                    "no SVF ratio: %s (PyTorch measured %.3f s)%n",
+                    refused, ((Number) svfRef.get("svf_iteration_s")).doubleValue());
+        else
+            out.println(
+                    "ratio = reference time / t2j time (same weights, same run; PyTorch CPU with 2 threads); targets: SVD >= 1.0, SVF iteration >= 1.5");
     }
 }

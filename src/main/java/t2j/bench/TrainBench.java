@@ -29,7 +29,8 @@ public final class TrainBench {
         c.save(dir);
         ModelWeights.random(c, 42).save(dir, DType.F32, 1L << 30);
         Transformer model = Transformer.load(dir);
-        out.printf("model: tiny-llama's shape, %,d parameters; batch %d x %d tokens; best step of %d after one warm-up%n",
+        out.printf(
+                "model: tiny-llama's shape, %,d parameters; batch %d x %d tokens; best step of %d after one warm-up%n",
                 model.weights().parameterCount(), batch, seq, repeats);
         SplittableRandom r = new SplittableRandom(0);
         List<int[]> data = new ArrayList<>();
@@ -44,19 +45,42 @@ public final class TrainBench {
         p.run(s -> {
             if (s.step() > 1) best[0] = Math.max(best[0], s.tokensPerSecond());
         });
-        double javaTokS = best[0] * seq / (seq + 1.0); // Pretrainer counts the first token of each sequence too; the reference does not
+        double javaTokS = best[0]
+                * seq
+                / (seq + 1.0); // Pretrainer counts the first token of each sequence too; the reference does not
         double javaGemm = BlasReport.gemmGflops();
 
         String[] why = new String[1];
-        Map<String, Object> ref = ForwardBench.reference(List.of("train-bench", dir.toString(), "--batch", "" + batch, "--seq", "" + seq,
-                "--threads", "2", "--repeats", "" + repeats), why);
+        Map<String, Object> ref = ForwardBench.reference(
+                List.of(
+                        "train-bench",
+                        dir.toString(),
+                        "--batch",
+                        "" + batch,
+                        "--seq",
+                        "" + seq,
+                        "--threads",
+                        "2",
+                        "--repeats",
+                        "" + repeats),
+                why);
         out.println(BlasReport.describe(javaGemm));
         if (ref != null) out.println(BlasReport.describe(ForwardBench.blas(ref)));
         String refused = ref == null ? null : BlasReport.verdict(ForwardBench.blas(ref), javaGemm);
         out.printf("%-22s %14s %16s %8s%n", "step", "t2j", "PyTorch", "ratio");
-        ForwardBench.row(out, "training step", "tokens/s", javaTokS, ref == null || refused != null ? null : ((Number) ref.get("train_tok_s")).doubleValue(), true);
+        ForwardBench.row(
+                out,
+                "training step",
+                "tokens/s",
+                javaTokS,
+                ref == null || refused != null ? null : ((Number) ref.get("train_tok_s")).doubleValue(),
+                true);
         if (why[0] != null) out.println("PyTorch reference not measured: " + why[0]);
-        else if (refused != null) out.println("no ratio: " + refused + " (PyTorch measured " + String.format("%.0f", ((Number) ref.get("train_tok_s")).doubleValue()) + " tokens/s)");
-        else out.println("ratio = t2j tokens/s / PyTorch tokens/s (CPU, 2 threads each, same weights and tokens, same run); target >= 1.5");
+        else if (refused != null)
+            out.println("no ratio: " + refused + " (PyTorch measured "
+                    + String.format("%.0f", ((Number) ref.get("train_tok_s")).doubleValue()) + " tokens/s)");
+        else
+            out.println(
+                    "ratio = t2j tokens/s / PyTorch tokens/s (CPU, 2 threads each, same weights and tokens, same run); target >= 1.5");
     }
 }

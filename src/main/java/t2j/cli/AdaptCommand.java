@@ -23,7 +23,8 @@ import t2j.tiny.TinyRecipe;
 
 /** {@code t2j adapt}: Transformer² self-adaptation (prompt, classification expert, few-shot CEM) against its baselines. */
 final class AdaptCommand {
-    static final String HELP = String.join("\n",
+    static final String HELP = String.join(
+            "\n",
             "usage: t2j adapt --model DIR [--experts E1,E2,...] [--strategy prompt|classifier|wrong-router|fewshot|all] [--task NAME[,NAME...]]",
             "                 [--limit N] [--shots N] [--cem-iterations N] [--cem-population N] [--cem-elites R] [--per-matrix]",
             "                 [--classifier NAME] [--split test|validation] [--max-new-tokens N] [--seed S] [--cache FILE] [--record]",
@@ -60,39 +61,93 @@ final class AdaptCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("adapt", argv, Set.of("--dtype", "--model", "--experts", "--strategy", "--task", "--limit", "--shots", "--cem-iterations",
-                "--cem-population", "--cem-elites", "--classifier", "--split", "--max-new-tokens", "--seed", "--cache"), Set.of("--per-matrix", "--record"));
-        ModelDir md = ModelDir.load(Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
+        Args a = new Args(
+                "adapt",
+                argv,
+                Set.of(
+                        "--dtype",
+                        "--model",
+                        "--experts",
+                        "--strategy",
+                        "--task",
+                        "--limit",
+                        "--shots",
+                        "--cem-iterations",
+                        "--cem-population",
+                        "--cem-elites",
+                        "--classifier",
+                        "--split",
+                        "--max-new-tokens",
+                        "--seed",
+                        "--cache"),
+                Set.of("--per-matrix", "--record"));
+        ModelDir md = ModelDir.load(
+                Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
         Map<String, Expert> experts = experts(md.dir(), a.has("--experts") ? a.get("--experts", "") : null, "adapt");
-        if (experts.isEmpty()) throw new Args.UsageException("adapt: no experts in " + md.dir().resolve("experts") + " (name some with --experts)");
+        if (experts.isEmpty())
+            throw new Args.UsageException(
+                    "adapt: no experts in " + md.dir().resolve("experts") + " (name some with --experts)");
         String classifier = a.get("--classifier", "classification");
         List<String> names = new ArrayList<>(experts.keySet());
         names.remove(classifier);
         List<String> categories = Tasks.inBuiltinOrder(names);
         List<String> strategies = switch (a.get("--strategy", "all")) {
             case "all" -> AdaptationStudy.ALL;
-            case "prompt" -> List.of(AdaptationStudy.BASE, AdaptationStudy.EXPERTS, AdaptationStudy.PROMPT, AdaptationStudy.ORACLE);
-            case "classifier" -> List.of(AdaptationStudy.BASE, AdaptationStudy.EXPERTS, AdaptationStudy.CLASSIFIER, AdaptationStudy.ORACLE);
-            case "wrong-router" -> List.of(AdaptationStudy.BASE, AdaptationStudy.EXPERTS, AdaptationStudy.WRONG_ROUTER, AdaptationStudy.ORACLE);
-            case "fewshot", "few-shot" -> List.of(AdaptationStudy.BASE, AdaptationStudy.EXPERTS, AdaptationStudy.FEW_SHOT, AdaptationStudy.ORACLE);
-            default -> throw new Args.UsageException("adapt: --strategy must be prompt, classifier, wrong-router, fewshot or all, got '"
-                    + a.get("--strategy", "") + "'");
+            case "prompt" ->
+                List.of(AdaptationStudy.BASE, AdaptationStudy.EXPERTS, AdaptationStudy.PROMPT, AdaptationStudy.ORACLE);
+            case "classifier" ->
+                List.of(
+                        AdaptationStudy.BASE,
+                        AdaptationStudy.EXPERTS,
+                        AdaptationStudy.CLASSIFIER,
+                        AdaptationStudy.ORACLE);
+            case "wrong-router" ->
+                List.of(
+                        AdaptationStudy.BASE,
+                        AdaptationStudy.EXPERTS,
+                        AdaptationStudy.WRONG_ROUTER,
+                        AdaptationStudy.ORACLE);
+            case "fewshot", "few-shot" ->
+                List.of(
+                        AdaptationStudy.BASE,
+                        AdaptationStudy.EXPERTS,
+                        AdaptationStudy.FEW_SHOT,
+                        AdaptationStudy.ORACLE);
+            default ->
+                throw new Args.UsageException(
+                        "adapt: --strategy must be prompt, classifier, wrong-router, fewshot or all, got '"
+                                + a.get("--strategy", "") + "'");
         };
         int seed = a.integer("--seed", (int) TinyRecipe.TASK_SEED);
         List<Task> tasks = new ArrayList<>();
-        for (String t : a.get("--task", String.join(",", Tasks.UNSEEN)).split(",")) tasks.add(Tasks.builtin(t.strip(), seed));
+        for (String t : a.get("--task", String.join(",", Tasks.UNSEEN)).split(","))
+            tasks.add(Tasks.builtin(t.strip(), seed));
 
         ProgressBar bar = new ProgressBar(err);
-        Targets targets = Targets.parse(experts.values().iterator().next().info().getOrDefault("targets", "mlp"));
+        Targets targets =
+                Targets.parse(experts.values().iterator().next().info().getOrDefault("targets", "mlp"));
         Decomposition dec = md.decomposition(targets, a.has("--cache") ? Path.of(a.get("--cache", "")) : null, bar);
         ExpertPool pool = new ExpertPool(md.model(), dec, experts);
         AdaptContext ctx = new AdaptContext(md.model(), md.prompter(), pool, a.integer("--max-new-tokens", 64));
-        FewShotCem.Config cem = FewShotCem.Config.defaults().withIterations(a.integer("--cem-iterations", 10))
-                .withPopulation(a.integer("--cem-population", 32)).withEliteRatio(a.number("--cem-elites", 0.2f))
-                .withPerMatrix(a.has("--per-matrix")).withSeed(seed);
-        AdaptationStudy.Config cfg = new AdaptationStudy.Config(strategies, categories, classifier,
-                Split.valueOf(a.get("--split", "test").toUpperCase()), a.integer("--limit", Integer.MAX_VALUE), a.integer("--shots", 10), cem);
-        out.printf("%s: experts %s; categories %s; tasks %s%n", md.dir(), String.join(", ", experts.keySet()), String.join(", ", categories),
+        FewShotCem.Config cem = FewShotCem.Config.defaults()
+                .withIterations(a.integer("--cem-iterations", 10))
+                .withPopulation(a.integer("--cem-population", 32))
+                .withEliteRatio(a.number("--cem-elites", 0.2f))
+                .withPerMatrix(a.has("--per-matrix"))
+                .withSeed(seed);
+        AdaptationStudy.Config cfg = new AdaptationStudy.Config(
+                strategies,
+                categories,
+                classifier,
+                Split.valueOf(a.get("--split", "test").toUpperCase()),
+                a.integer("--limit", Integer.MAX_VALUE),
+                a.integer("--shots", 10),
+                cem);
+        out.printf(
+                "%s: experts %s; categories %s; tasks %s%n",
+                md.dir(),
+                String.join(", ", experts.keySet()),
+                String.join(", ", categories),
                 String.join(", ", tasks.stream().map(Task::name).toList()));
         AdaptationStudy.Report r = new AdaptationStudy(ctx, cfg).run(tasks, bar);
         out.print(r.toMarkdown());
@@ -113,7 +168,9 @@ final class AdaptCommand {
         for (String item : list.split(",")) {
             item = item.strip();
             if (item.isEmpty()) continue;
-            Path f = item.endsWith(".safetensors") || item.contains("/") ? Path.of(item) : modelDir.resolve("experts").resolve(item + ".safetensors");
+            Path f = item.endsWith(".safetensors") || item.contains("/")
+                    ? Path.of(item)
+                    : modelDir.resolve("experts").resolve(item + ".safetensors");
             if (!Files.exists(f)) throw new Args.UsageException(command + ": no expert file " + f);
             out.put(f.getFileName().toString().replace(".safetensors", ""), Expert.load(f));
         }

@@ -70,7 +70,8 @@ final class Args {
             try {
                 r[i] = Integer.parseInt(parts[i].trim());
             } catch (NumberFormatException e) {
-                throw new UsageException(command + ": " + name + " must be comma-separated token ids, got '" + parts[i] + "'");
+                throw new UsageException(
+                        command + ": " + name + " must be comma-separated token ids, got '" + parts[i] + "'");
             }
         }
         return r;

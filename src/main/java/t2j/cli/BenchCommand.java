@@ -9,7 +9,8 @@ import t2j.bench.ForwardBench;
 
 /** {@code t2j bench NAME}: benchmarks that print figures beside a reference measured in the same run. */
 final class BenchCommand {
-    static final String HELP = String.join("\n",
+    static final String HELP = String.join(
+            "\n",
             "usage: t2j bench forward [--prefill N] [--decode N] [--repeats N]",
             "       t2j bench svf [--batch N] [--prompt N] [--new-tokens N] [--repeats N]",
             "       t2j bench train [--batch N] [--seq N] [--repeats N]",
@@ -51,25 +52,42 @@ final class BenchCommand {
             switch (argv[0]) {
                 case "forward": {
                     Args a = new Args("bench forward", rest, Set.of("--prefill", "--decode", "--repeats"), Set.of());
-                    ForwardBench.run(a.integer("--prefill", 128), a.integer("--decode", 64), a.integer("--repeats", 5), out);
+                    ForwardBench.run(
+                            a.integer("--prefill", 128), a.integer("--decode", 64), a.integer("--repeats", 5), out);
                     return 0;
                 }
                 case "svf": {
-                    Args a = new Args("bench svf", rest, Set.of("--batch", "--prompt", "--new-tokens", "--repeats"), Set.of());
-                    t2j.bench.SvfBench.run(a.integer("--batch", 8), a.integer("--prompt", 32), a.integer("--new-tokens", 32), a.integer("--repeats", 3), out);
+                    Args a = new Args(
+                            "bench svf", rest, Set.of("--batch", "--prompt", "--new-tokens", "--repeats"), Set.of());
+                    t2j.bench.SvfBench.run(
+                            a.integer("--batch", 8),
+                            a.integer("--prompt", 32),
+                            a.integer("--new-tokens", 32),
+                            a.integer("--repeats", 3),
+                            out);
                     return 0;
                 }
                 case "train": {
                     Args a = new Args("bench train", rest, Set.of("--batch", "--seq", "--repeats"), Set.of());
-                    t2j.bench.TrainBench.run(a.integer("--batch", 16), a.integer("--seq", 128), a.integer("--repeats", 3), out);
+                    t2j.bench.TrainBench.run(
+                            a.integer("--batch", 16), a.integer("--seq", 128), a.integer("--repeats", 3), out);
                     return 0;
                 }
                 case "scale": {
-                    Args a = new Args("bench scale", rest, Set.of("--shape", "--layers", "--prefill", "--decode", "--repeats"),
+                    Args a = new Args(
+                            "bench scale",
+                            rest,
+                            Set.of("--shape", "--layers", "--prefill", "--decode", "--repeats"),
                             Set.of("--no-torch"));
                     String shape = a.required("--shape");
-                    t2j.bench.ScaleBench.run(shape, a.integer("--layers", shape.equals("llama-3-8b") ? 2 : 0), a.integer("--prefill", 64),
-                            a.integer("--decode", 16), a.integer("--repeats", 2), !a.has("--no-torch"), out);
+                    t2j.bench.ScaleBench.run(
+                            shape,
+                            a.integer("--layers", shape.equals("llama-3-8b") ? 2 : 0),
+                            a.integer("--prefill", 64),
+                            a.integer("--decode", 16),
+                            a.integer("--repeats", 2),
+                            !a.has("--no-torch"),
+                            out);
                     return 0;
                 }
                 default:

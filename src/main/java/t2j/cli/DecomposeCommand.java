@@ -10,7 +10,8 @@ import t2j.svf.Targets;
 
 /** {@code t2j decompose}: SVD of the targeted matrices, cached, with reconstruction errors. */
 final class DecomposeCommand {
-    static final String HELP = String.join("\n",
+    static final String HELP = String.join(
+            "\n",
             "usage: t2j decompose --model DIR [--targets mlp|attention|all-linear|REGEX] [--cache FILE]",
             "",
             "Decomposes each targeted weight W = U·diag(σ)·Vᵀ (LAPACK sgesdd), writes the cache and prints per",
@@ -29,9 +30,12 @@ final class DecomposeCommand {
             return 0;
         }
         Args a = new Args("decompose", argv, Set.of("--dtype", "--model", "--targets", "--cache"), Set.of());
-        Transformer model = Transformer.load(Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
+        Transformer model = Transformer.load(
+                Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
         Targets targets = Targets.parse(a.get("--targets", "mlp"));
-        Path cache = a.has("--cache") ? Path.of(a.get("--cache", "")) : Decomposition.defaultCacheFile(model.weights(), targets);
+        Path cache = a.has("--cache")
+                ? Path.of(a.get("--cache", ""))
+                : Decomposition.defaultCacheFile(model.weights(), targets);
         long t0 = System.nanoTime();
         Decomposition d = new ModelDir(null, model, null, null).decomposition(targets, cache, new ProgressBar(err));
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -39,7 +43,9 @@ final class DecomposeCommand {
         Map<String, Double> errors = d.reconstructionErrors(model.weights());
         for (String n : d.names()) {
             var s = d.get(n);
-            out.printf("%-42s %5dx%-5d %10.4f %10.6f %10.2e%n", n, s.u().rows(), s.vt().cols(), s.sigma()[0], s.sigma()[s.rank() - 1], errors.get(n));
+            out.printf(
+                    "%-42s %5dx%-5d %10.4f %10.6f %10.2e%n",
+                    n, s.u().rows(), s.vt().cols(), s.sigma()[0], s.sigma()[s.rank() - 1], errors.get(n));
         }
         out.printf("%d matrices in %.2f s; cache: %s%n", d.names().size(), secs, cache.toAbsolutePath());
         return 0;

@@ -16,7 +16,8 @@ import t2j.train.Evaluator;
 
 /** {@code t2j eval}: greedy accuracy of a model, optionally with an SVF expert applied, on a task split. */
 final class EvalCommand {
-    static final String HELP = String.join("\n",
+    static final String HELP = String.join(
+            "\n",
             "usage: t2j eval --model DIR --task NAME [--expert FILE] [--split test|validation|train|transfer]",
             "                [--limit N] [--show N] [--max-new-tokens N] [--seed S]",
             "",
@@ -39,8 +40,23 @@ final class EvalCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("eval", argv, Set.of("--dtype", "--model", "--task", "--expert", "--split", "--limit", "--show", "--max-new-tokens", "--seed", "--cache"), Set.of());
-        ModelDir md = ModelDir.load(Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
+        Args a = new Args(
+                "eval",
+                argv,
+                Set.of(
+                        "--dtype",
+                        "--model",
+                        "--task",
+                        "--expert",
+                        "--split",
+                        "--limit",
+                        "--show",
+                        "--max-new-tokens",
+                        "--seed",
+                        "--cache"),
+                Set.of());
+        ModelDir md = ModelDir.load(
+                Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
         Task task = Tasks.builtin(a.required("--task"), a.integer("--seed", 42));
         Split split = Split.valueOf(a.get("--split", "test").toUpperCase());
         List<Example> examples = task.examples(split);
@@ -50,7 +66,8 @@ final class EvalCommand {
         String label = "base model";
         if (a.has("--expert")) {
             Path file = Path.of(a.get("--expert", ""));
-            if (!java.nio.file.Files.exists(file)) throw new Args.UsageException("eval: expert file not found: " + file);
+            if (!java.nio.file.Files.exists(file))
+                throw new Args.UsageException("eval: expert file not found: " + file);
             Expert e = Expert.load(file);
             Targets targets = Targets.parse(e.info().getOrDefault("targets", "mlp"));
             Decomposition dec = md.decomposition(targets, a.has("--cache") ? Path.of(a.get("--cache", "")) : null, bar);
@@ -60,13 +77,26 @@ final class EvalCommand {
             svf.apply();
             label = "expert " + e.task();
         }
-        Evaluator.Evaluation ev = new Evaluator(md.model(), md.prompter(), a.integer("--max-new-tokens", 64)).evaluate(task, examples, bar);
+        Evaluator.Evaluation ev = new Evaluator(md.model(), md.prompter(), a.integer("--max-new-tokens", 64))
+                .evaluate(task, examples, bar);
         int show = a.integer("--show", 0);
         for (int i = 0; i < Math.min(show, ev.outcomes().size()); i++) {
             Evaluator.Outcome o = ev.outcomes().get(i);
-            out.printf("[%s] %s%n  -> %s%n  %s%n", o.verdict().correct() ? "ok" : "x", o.example().prompt(), o.completion().replace("\n", " "), o.verdict().reason());
+            out.printf(
+                    "[%s] %s%n  -> %s%n  %s%n",
+                    o.verdict().correct() ? "ok" : "x",
+                    o.example().prompt(),
+                    o.completion().replace("\n", " "),
+                    o.verdict().reason());
         }
-        out.printf("%s on %s/%s: accuracy %.3f (%d/%d)%n", label, task.name(), split.name().toLowerCase(), ev.accuracy(), ev.correct(), ev.outcomes().size());
+        out.printf(
+                "%s on %s/%s: accuracy %.3f (%d/%d)%n",
+                label,
+                task.name(),
+                split.name().toLowerCase(),
+                ev.accuracy(),
+                ev.correct(),
+                ev.outcomes().size());
         return 0;
     }
 }

@@ -14,7 +14,8 @@ import t2j.tokenizer.Tokenizer;
 
 /** {@code t2j generate}: text from a prompt with a Hugging Face model folder. */
 final class GenerateCommand {
-    static final String HELP = String.join("\n",
+    static final String HELP = String.join(
+            "\n",
             "usage: t2j generate --model DIR --prompt TEXT [options]",
             "",
             "  --dtype auto|float32|bf16  weights in memory, default auto: bf16 for a bf16 checkpoint over 100 M parameters",
@@ -37,8 +38,20 @@ final class GenerateCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("generate", argv,
-                Set.of("--dtype", "--model", "--prompt", "--system", "--max-new-tokens", "--temperature", "--top-p", "--seed", "--stop"), Set.of("--chat"));
+        Args a = new Args(
+                "generate",
+                argv,
+                Set.of(
+                        "--dtype",
+                        "--model",
+                        "--prompt",
+                        "--system",
+                        "--max-new-tokens",
+                        "--temperature",
+                        "--top-p",
+                        "--seed",
+                        "--stop"),
+                Set.of("--chat"));
         Path dir = Path.of(a.required("--model"));
         String prompt = a.required("--prompt");
         Transformer model = Transformer.load(dir, t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
@@ -57,7 +70,9 @@ final class GenerateCommand {
         GenerationConfig cfg = GenerationConfig.greedy(a.integer("--max-new-tokens", 128), eos)
                 .withSampling(a.number("--temperature", 0f), a.number("--top-p", 1f), a.integer("--seed", 0))
                 .withStopStrings(stops);
-        Generator.Generation g = new Generator(model).generate(List.of(ids), cfg, t -> tok.decode(t, true)).get(0);
+        Generator.Generation g = new Generator(model)
+                .generate(List.of(ids), cfg, t -> tok.decode(t, true))
+                .get(0);
         String text = tok.decode(g.tokens(), true);
         String cut = Generator.cutAtStop(text, stops);
         out.println(cut != null ? cut : text);

@@ -9,7 +9,8 @@ import t2j.adapt.log.LogEntry;
 
 /** {@code t2j log}: shows an adaptation log file, filtered. */
 final class LogCommand {
-    static final String HELP = String.join("\n",
+    static final String HELP = String.join(
+            "\n",
             "usage: t2j log FILE [--expert NAME] [--purpose answer|dispatch|search|score|update|rollback|revert|...]",
             "                    [--session NAME] [--last N]",
             "",
@@ -28,16 +29,25 @@ final class LogCommand {
     static int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
         if (argv.length == 0) throw new Args.UsageException("t2j log: which log file? (t2j log FILE)");
         Path file = Path.of(argv[0]);
-        Args a = new Args("log", java.util.Arrays.copyOfRange(argv, 1, argv.length), Set.of("--expert", "--purpose",
-                "--session", "--last"), Set.of());
+        Args a = new Args(
+                "log",
+                java.util.Arrays.copyOfRange(argv, 1, argv.length),
+                Set.of("--expert", "--purpose", "--session", "--last"),
+                Set.of());
         List<LogEntry> entries = AdaptationLog.read(file);
         int total = entries.size();
-        if (a.has("--expert")) entries = entries.stream().filter(AdaptationLog.composing(a.get("--expert", "")))
-                .toList();
-        if (a.has("--purpose")) entries = entries.stream().filter(AdaptationLog.purpose(a.get("--purpose", "")))
-                .toList();
-        if (a.has("--session")) entries = entries.stream().filter(e -> e.session().equals(a.get("--session", "")))
-                .toList();
+        if (a.has("--expert"))
+            entries = entries.stream()
+                    .filter(AdaptationLog.composing(a.get("--expert", "")))
+                    .toList();
+        if (a.has("--purpose"))
+            entries = entries.stream()
+                    .filter(AdaptationLog.purpose(a.get("--purpose", "")))
+                    .toList();
+        if (a.has("--session"))
+            entries = entries.stream()
+                    .filter(e -> e.session().equals(a.get("--session", "")))
+                    .toList();
         int last = a.integer("--last", Integer.MAX_VALUE);
         if (last < entries.size()) entries = entries.subList(entries.size() - last, entries.size());
         out.printf("%s: %d of %d entries%n%n", file, entries.size(), total);

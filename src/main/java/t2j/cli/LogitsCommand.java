@@ -14,7 +14,8 @@ import t2j.model.Transformer;
 
 /** {@code t2j logits}: the float32 logits of every position, so the forward pass can be checked against another implementation. */
 final class LogitsCommand {
-    static final String HELP = String.join("\n",
+    static final String HELP = String.join(
+            "\n",
             "usage: t2j logits --model DIR --ids 1,2,3 --out FILE.json",
             "",
             "Runs the model on the given token ids (no BOS added) and writes",
@@ -31,7 +32,8 @@ final class LogitsCommand {
             return 0;
         }
         Args a = new Args("logits", argv, Set.of("--dtype", "--model", "--ids", "--out"), Set.of());
-        Transformer model = Transformer.load(Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
+        Transformer model = Transformer.load(
+                Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
         int[] ids = a.ids("--ids");
         float[][] logits = model.logits(ids);
         List<Object> rows = new ArrayList<>();

@@ -9,7 +9,8 @@ import java.util.Map;
  * class only dispatches and turns usage errors into one clear line and exit status 2.
  */
 public final class Main {
-    private static final String HELP = String.join("\n",
+    private static final String HELP = String.join(
+            "\n",
             "usage: t2j <command> [options]      (t2j help <command>, or --help anywhere on its line, for its options)",
             "",
             "  generate   generate text from a prompt with a model folder",
@@ -33,12 +34,19 @@ public final class Main {
             "");
 
     /** Each command's help, so that {@code --help} anywhere on a line and {@code t2j help CMD} answer alike. */
-    private static final Map<String, String> HELPS = Map.ofEntries(Map.entry("generate", GenerateCommand.HELP),
-            Map.entry("logits", LogitsCommand.HELP), Map.entry("decompose", DecomposeCommand.HELP), Map.entry("train", TrainCommand.HELP),
-            Map.entry("eval", EvalCommand.HELP), Map.entry("pretrain", PretrainCommand.HELP), Map.entry("matrix", MatrixCommand.HELP),
-            Map.entry("adapt", AdaptCommand.HELP), Map.entry("transfer", TransferCommand.HELP), Map.entry("bench",
-                    BenchCommand.HELP),
-            Map.entry("log", LogCommand.HELP), Map.entry("feedback", FeedbackCommand.HELP));
+    private static final Map<String, String> HELPS = Map.ofEntries(
+            Map.entry("generate", GenerateCommand.HELP),
+            Map.entry("logits", LogitsCommand.HELP),
+            Map.entry("decompose", DecomposeCommand.HELP),
+            Map.entry("train", TrainCommand.HELP),
+            Map.entry("eval", EvalCommand.HELP),
+            Map.entry("pretrain", PretrainCommand.HELP),
+            Map.entry("matrix", MatrixCommand.HELP),
+            Map.entry("adapt", AdaptCommand.HELP),
+            Map.entry("transfer", TransferCommand.HELP),
+            Map.entry("bench", BenchCommand.HELP),
+            Map.entry("log", LogCommand.HELP),
+            Map.entry("feedback", FeedbackCommand.HELP));
 
     private Main() {}
 
@@ -48,12 +56,17 @@ public final class Main {
 
     /** Runs a sub-command; returns the process exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || (args[0].equals("help") && args.length == 1)) {
+        if (args.length == 0
+                || args[0].equals("--help")
+                || args[0].equals("-h")
+                || (args[0].equals("help") && args.length == 1)) {
             out.print(HELP);
             return args.length == 0 ? 2 : 0;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        if (args[0].equals("help") || (HELPS.containsKey(args[0]) && Arrays.stream(rest).anyMatch(a -> a.equals("--help") || a.equals("-h")))) {
+        if (args[0].equals("help")
+                || (HELPS.containsKey(args[0])
+                        && Arrays.stream(rest).anyMatch(a -> a.equals("--help") || a.equals("-h")))) {
             String cmd = args[0].equals("help") ? rest[0] : args[0];
             if (cmd.equals("tokenize")) return TokenizeCommand.run(new String[] {"--help"}, out, err);
             String help = HELPS.get(cmd);
@@ -67,19 +80,32 @@ public final class Main {
         }
         try {
             switch (args[0]) {
-                case "generate": return GenerateCommand.run(rest, out, err);
-                case "logits": return LogitsCommand.run(rest, out, err);
-                case "tokenize": return TokenizeCommand.run(rest, out, err);
-                case "bench": return BenchCommand.run(rest, out, err);
-                case "decompose": return DecomposeCommand.run(rest, out, err);
-                case "train": return TrainCommand.run(rest, out, err);
-                case "eval": return EvalCommand.run(rest, out, err);
-                case "pretrain": return PretrainCommand.run(rest, out, err);
-                case "matrix": return MatrixCommand.run(rest, out, err);
-                case "adapt": return AdaptCommand.run(rest, out, err);
-                case "transfer": return TransferCommand.run(rest, out, err);
-                case "log": return LogCommand.run(rest, out, err);
-                case "feedback": return FeedbackCommand.run(rest, out, err);
+                case "generate":
+                    return GenerateCommand.run(rest, out, err);
+                case "logits":
+                    return LogitsCommand.run(rest, out, err);
+                case "tokenize":
+                    return TokenizeCommand.run(rest, out, err);
+                case "bench":
+                    return BenchCommand.run(rest, out, err);
+                case "decompose":
+                    return DecomposeCommand.run(rest, out, err);
+                case "train":
+                    return TrainCommand.run(rest, out, err);
+                case "eval":
+                    return EvalCommand.run(rest, out, err);
+                case "pretrain":
+                    return PretrainCommand.run(rest, out, err);
+                case "matrix":
+                    return MatrixCommand.run(rest, out, err);
+                case "adapt":
+                    return AdaptCommand.run(rest, out, err);
+                case "transfer":
+                    return TransferCommand.run(rest, out, err);
+                case "log":
+                    return LogCommand.run(rest, out, err);
+                case "feedback":
+                    return FeedbackCommand.run(rest, out, err);
                 default:
                     err.println("t2j: unknown command '" + args[0] + "'");
                     err.print(HELP);
@@ -92,8 +118,9 @@ public final class Main {
             // The memory plan checks each step's large allocations first; this is what it did not foresee.
             boolean heap = String.valueOf(e.getMessage()).contains("heap");
             err.println("t2j " + args[0] + ": out of " + (heap ? "Java heap" : "memory") + " (" + e.getMessage() + "). "
-                    + (heap ? "Raise the heap, e.g. T2J_JAVA_OPTS=\"-Xmx4g -XX:MaxDirectMemorySize=64g\" ./t2j ..."
-                    : "Raise the direct-memory limit (-XX:MaxDirectMemorySize in T2J_JAVA_OPTS) if the machine has the memory")
+                    + (heap
+                            ? "Raise the heap, e.g. T2J_JAVA_OPTS=\"-Xmx4g -XX:MaxDirectMemorySize=64g\" ./t2j ..."
+                            : "Raise the direct-memory limit (-XX:MaxDirectMemorySize in T2J_JAVA_OPTS) if the machine has the memory")
                     + ", or use a smaller --batch or model.");
             return 1;
         } catch (Exception e) {

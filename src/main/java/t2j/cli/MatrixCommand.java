@@ -10,7 +10,8 @@ import t2j.tiny.TinyRecipe;
 
 /** {@code t2j matrix}: accuracy of the base model and of every expert on every task, as a Markdown table. */
 final class MatrixCommand {
-    static final String HELP = String.join("\n",
+    static final String HELP = String.join(
+            "\n",
             "usage: t2j matrix --model DIR [--experts DIR] [--tasks a,b,c] [--split test|validation] [--max-new-tokens N]",
             "",
             "Evaluates the base model and each expert on each task and prints a Markdown table.",
@@ -28,12 +29,19 @@ final class MatrixCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("matrix", argv, Set.of("--model", "--experts", "--tasks", "--split", "--max-new-tokens"), Set.of());
+        Args a = new Args(
+                "matrix", argv, Set.of("--model", "--experts", "--tasks", "--split", "--max-new-tokens"), Set.of());
         ModelDir md = ModelDir.load(Path.of(a.required("--model")));
         Path experts = Path.of(a.get("--experts", md.dir().resolve("experts").toString()));
         List<String> tasks = a.has("--tasks") ? List.of(a.get("--tasks", "").split(",")) : TinyRecipe.CARD_TASKS;
-        ExpertMatrix.Table t = ExpertMatrix.measure(md.model(), md.prompter(), t2j.svf.Expert.loadAll(experts), tasks,
-                Split.valueOf(a.get("--split", "test").toUpperCase()), a.integer("--max-new-tokens", 64), new ProgressBar(err));
+        ExpertMatrix.Table t = ExpertMatrix.measure(
+                md.model(),
+                md.prompter(),
+                t2j.svf.Expert.loadAll(experts),
+                tasks,
+                Split.valueOf(a.get("--split", "test").toUpperCase()),
+                a.integer("--max-new-tokens", 64),
+                new ProgressBar(err));
         out.print(t.markdown());
         return 0;
     }

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import t2j.model.Transformer;
+import t2j.prompt.ChatPrompter;
 import t2j.svf.Decomposition;
 import t2j.svf.Targets;
 import t2j.tokenizer.Tokenizer;
-import t2j.prompt.ChatPrompter;
 import t2j.util.Progress;
 
 /** A model folder as the commands use it: weights, tokenizer, chat prompter, and the SVD cache location. */

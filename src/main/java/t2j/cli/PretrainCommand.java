@@ -11,7 +11,8 @@ import t2j.train.Pretrainer;
 
 /** {@code t2j pretrain}: builds one of the bundled tiny models from scratch. */
 final class PretrainCommand {
-    static final String HELP = String.join("\n",
+    static final String HELP = String.join(
+            "\n",
             "usage: t2j pretrain --family llama|mistral --out DIR [--steps N] [--batch N] [--lr X] [--per-task N] [--seed S]",
             "       t2j pretrain --tune --out DIR [--steps N] [--batch N] [--lr X] [--per-task N] [--seed S]",
             "       t2j pretrain --descend-from SRC --family llama|mistral --out DIR [--steps N] [--batch N] [--lr X] [--per-task N] [--seed S]",
@@ -43,19 +44,24 @@ final class PretrainCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("pretrain", argv, Set.of("--family", "--out", "--steps", "--batch", "--lr", "--per-task", "--seed",
-                "--descend-from"), Set.of("--tune"));
+        Args a = new Args(
+                "pretrain",
+                argv,
+                Set.of("--family", "--out", "--steps", "--batch", "--lr", "--per-task", "--seed", "--descend-from"),
+                Set.of("--tune"));
         if (a.has("--tune")) return tune(a, argv, out, err);
         if (a.has("--descend-from")) return descend(a, argv, out, err);
         String family = a.required("--family");
         Path dir = Path.of(a.required("--out"));
         Pretrainer.Config cfg = config(a, 3000, 2e-3f, family.equals("llama") ? 1 : 2);
         ProgressBar bar = new ProgressBar(err);
-        TinyRecipe.Result r = TinyRecipe.pretrain(family, dir, cfg, a.integer("--per-task", 20000), listener(bar, "pretrain", cfg.steps(), 100), bar);
+        TinyRecipe.Result r = TinyRecipe.pretrain(
+                family, dir, cfg, a.integer("--per-task", 20000), listener(bar, "pretrain", cfg.steps(), 100), bar);
         ModelCard.write(r, "./t2j pretrain " + String.join(" ", argv));
         Files.deleteIfExists(dir.resolve("pretrain.ckpt"));
-        out.printf("%s: %,d parameters, %d steps in %.1f min, %.0f tokens/s, loss %.3f -> %.3f%n", dir, r.parameters(), r.steps(),
-                r.seconds() / 60, r.tokensPerSecond(), r.firstLoss(), r.finalLoss());
+        out.printf(
+                "%s: %,d parameters, %d steps in %.1f min, %.0f tokens/s, loss %.3f -> %.3f%n",
+                dir, r.parameters(), r.steps(), r.seconds() / 60, r.tokensPerSecond(), r.firstLoss(), r.finalLoss());
         printAccuracy(r, out);
         return 0;
     }
@@ -65,10 +71,18 @@ final class PretrainCommand {
         ModelCard.checkTunable(dir);
         Pretrainer.Config cfg = config(a, 200, 1e-3f, 11);
         ProgressBar bar = new ProgressBar(err);
-        TinyRecipe.Result r = TinyRecipe.tune(dir, cfg, a.integer("--per-task", 20000), Integer.MAX_VALUE, listener(bar, "tune", cfg.steps(), 50), bar);
+        TinyRecipe.Result r = TinyRecipe.tune(
+                dir,
+                cfg,
+                a.integer("--per-task", 20000),
+                Integer.MAX_VALUE,
+                listener(bar, "tune", cfg.steps(), 50),
+                bar);
         ModelCard.addTuning(r, "./t2j pretrain " + String.join(" ", argv));
         Files.deleteIfExists(dir.resolve("tune.ckpt"));
-        out.printf("%s: tuned %d steps in %.1f min, loss %.3f -> %.3f%n", dir, r.steps(), r.seconds() / 60, r.firstLoss(), r.finalLoss());
+        out.printf(
+                "%s: tuned %d steps in %.1f min, loss %.3f -> %.3f%n",
+                dir, r.steps(), r.seconds() / 60, r.firstLoss(), r.finalLoss());
         printAccuracy(r, out);
         return 0;
     }
@@ -79,12 +93,20 @@ final class PretrainCommand {
         Path dir = Path.of(a.required("--out"));
         Pretrainer.Config cfg = config(a, 300, 1e-3f, 13);
         ProgressBar bar = new ProgressBar(err);
-        TinyRecipe.Result r = TinyRecipe.descend(source, family, dir, cfg, a.integer("--per-task", 20000), Integer.MAX_VALUE,
-                listener(bar, "descend", cfg.steps(), 50), bar);
+        TinyRecipe.Result r = TinyRecipe.descend(
+                source,
+                family,
+                dir,
+                cfg,
+                a.integer("--per-task", 20000),
+                Integer.MAX_VALUE,
+                listener(bar, "descend", cfg.steps(), 50),
+                bar);
         ModelCard.writeDescendant(r, source, "./t2j pretrain " + String.join(" ", argv));
         Files.deleteIfExists(dir.resolve("descend.ckpt"));
-        out.printf("%s: descended from %s, %d steps in %.1f min, loss %.3f -> %.3f%n", dir, source, r.steps(), r.seconds() / 60, r.firstLoss(),
-                r.finalLoss());
+        out.printf(
+                "%s: descended from %s, %d steps in %.1f min, loss %.3f -> %.3f%n",
+                dir, source, r.steps(), r.seconds() / 60, r.firstLoss(), r.finalLoss());
         printAccuracy(r, out);
         return 0;
     }
@@ -92,7 +114,13 @@ final class PretrainCommand {
     /** Both stages: AdamW with weight decay 0.01, warm-up over the first 5 % of steps, global-norm clip 1. */
     private static Pretrainer.Config config(Args a, int defaultSteps, float defaultLr, int defaultSeed) {
         int steps = a.integer("--steps", defaultSteps);
-        return new Pretrainer.Config(steps, a.integer("--batch", 16), a.number("--lr", defaultLr), 0.01, Math.max(1, steps / 20), 1.0,
+        return new Pretrainer.Config(
+                steps,
+                a.integer("--batch", 16),
+                a.number("--lr", defaultLr),
+                0.01,
+                Math.max(1, steps / 20),
+                1.0,
                 a.integer("--seed", defaultSeed));
     }
 
@@ -100,12 +128,16 @@ final class PretrainCommand {
         return s -> {
             bar.update(label, s.step(), steps);
             if (s.step() % every == 0 || s.step() == 1)
-                bar.line(String.format("step %5d  loss %.4f  lr %.2e  |g| %.3f  %.0f tokens/s", s.step(), s.loss(), s.lr(), s.gradNorm(), s.tokensPerSecond()));
+                bar.line(String.format(
+                        "step %5d  loss %.4f  lr %.2e  |g| %.3f  %.0f tokens/s",
+                        s.step(), s.loss(), s.lr(), s.gradNorm(), s.tokensPerSecond()));
         };
     }
 
     private static void printAccuracy(TinyRecipe.Result r, PrintStream out) {
         for (Map.Entry<String, double[]> e : r.accuracy().entrySet())
-            out.printf("  %-16s validation %5.1f %%   test %5.1f %%%n", e.getKey(), 100 * e.getValue()[0], 100 * e.getValue()[1]);
+            out.printf(
+                    "  %-16s validation %5.1f %%   test %5.1f %%%n",
+                    e.getKey(), 100 * e.getValue()[0], 100 * e.getValue()[1]);
     }
 }

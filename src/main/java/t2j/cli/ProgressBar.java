@@ -22,7 +22,9 @@ final class ProgressBar implements Progress {
         int width = 30, filled = total <= 0 ? 0 : (int) (width * done / total);
         double secs = (System.nanoTime() - started) / 1e9;
         String eta = done > 0 && done < total ? String.format(" eta %.0fs", secs * (total - done) / done) : "";
-        out.printf("\r%-10s [%s%s] %d/%d %.1fs%s   ", what, "#".repeat(filled), ".".repeat(width - filled), done, total, secs, eta);
+        out.printf(
+                "\r%-10s [%s%s] %d/%d %.1fs%s   ",
+                what, "#".repeat(filled), ".".repeat(width - filled), done, total, secs, eta);
         if (done >= total) out.println();
         out.flush();
     }

@@ -14,7 +14,8 @@ import t2j.tokenizer.TokenizerException;
  * other implementations (and prompts inspected).
  */
 public final class TokenizeCommand {
-    static final String HELP = String.join("\n",
+    static final String HELP = String.join(
+            "\n",
             "usage: t2j tokenize --tokenizer DIR (--text TEXT | --file FILE) [--with-specials] [--tokens]",
             "",
             "Prints the token ids of TEXT as a JSON array, e.g. [9906,11,1917,0].",
@@ -46,8 +47,12 @@ public final class TokenizeCommand {
                 case "-h":
                     out.print(HELP);
                     return 0;
-                case "--with-specials": specials = true; break;
-                case "--tokens": tokens = true; break;
+                case "--with-specials":
+                    specials = true;
+                    break;
+                case "--tokens":
+                    tokens = true;
+                    break;
                 case "--tokenizer":
                 case "--text":
                 case "--file":

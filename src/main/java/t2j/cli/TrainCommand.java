@@ -21,7 +21,8 @@ import t2j.train.TrainingConfig;
 final class TrainCommand {
     private static final TrainingConfig D = TrainingConfig.reinforce();
 
-    static final String HELP = String.join("\n",
+    static final String HELP = String.join(
+            "\n",
             "usage: t2j train --task NAME --model DIR --out EXPERT.safetensors [options]",
             "       t2j train --method lora --task NAME --model DIR --out ADAPTER_DIR [options]",
             "",
@@ -66,11 +67,39 @@ final class TrainCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("train", argv, Set.of("--dtype", "--task", "--model", "--out", "--method", "--objective", "--targets", "--parametrization",
-                "--lora-rank", "--lora-alpha", "--iterations", "--batch", "--lr", "--clip", "--kl", "--temperature", "--max-new-tokens",
-                "--eval-every", "--validation", "--seed", "--cache", "--reward-clip", "--task-seed", "--samples-per-prompt",
-                "--selection-holdout", "--selection-z"), Set.of("--normalize-rewards", "--token-mean"));
-        ModelDir md = ModelDir.load(Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
+        Args a = new Args(
+                "train",
+                argv,
+                Set.of(
+                        "--dtype",
+                        "--task",
+                        "--model",
+                        "--out",
+                        "--method",
+                        "--objective",
+                        "--targets",
+                        "--parametrization",
+                        "--lora-rank",
+                        "--lora-alpha",
+                        "--iterations",
+                        "--batch",
+                        "--lr",
+                        "--clip",
+                        "--kl",
+                        "--temperature",
+                        "--max-new-tokens",
+                        "--eval-every",
+                        "--validation",
+                        "--seed",
+                        "--cache",
+                        "--reward-clip",
+                        "--task-seed",
+                        "--samples-per-prompt",
+                        "--selection-holdout",
+                        "--selection-z"),
+                Set.of("--normalize-rewards", "--token-mean"));
+        ModelDir md = ModelDir.load(
+                Path.of(a.required("--model")), t2j.model.ModelWeights.Storage.parse(a.get("--dtype", "auto")));
         int taskSeed = a.integer("--task-seed", a.integer("--seed", 42));
         Task task = Tasks.builtin(a.required("--task"), taskSeed);
         Path outFile = Path.of(a.required("--out"));
@@ -97,21 +126,27 @@ final class TrainCommand {
                 .build();
         String method = a.get("--method", "svf");
         ExpertRecipe recipe = switch (method) {
-            case "svf" -> ExpertRecipe.svf(targets, Parametrization.fromId(a.get("--parametrization", "sigmoid-mask")),
-                    cfg);
+            case "svf" ->
+                ExpertRecipe.svf(targets, Parametrization.fromId(a.get("--parametrization", "sigmoid-mask")), cfg);
             case "lora" -> ExpertRecipe.lora(targets, a.integer("--lora-rank", 4), a.number("--lora-alpha", 8f), cfg);
             default -> throw new Args.UsageException("train: --method must be svf or lora, got '" + method + "'");
         };
         if (recipe.method() == ExpertRecipe.Method.LORA && outFile.toString().endsWith(".safetensors")) {
-            throw new Args.UsageException("train: --method lora writes a folder in PEFT's layout (adapter_config.json + "
-                    + "adapter_model.safetensors); give --out a folder name, not " + outFile);
+            throw new Args.UsageException(
+                    "train: --method lora writes a folder in PEFT's layout (adapter_config.json + "
+                            + "adapter_model.safetensors); give --out a folder name, not " + outFile);
         }
         ProgressBar bar = new ProgressBar(err);
         Path cache = a.has("--cache") ? Path.of(a.get("--cache", "")) : null;
-        ExpertLifecycle run = ExpertLifecycle.configure(md.model(), md.prompter(), task, taskSeed, recipe,
-                () -> decomposition(md, targets, cache, bar));
-        out.printf("training %s (%,d parameters) on %s, %s, %d iterations%n", method, run.adapter().parameterCount(),
-                task.name(), cfg.objective().name().toLowerCase(), cfg.iterations());
+        ExpertLifecycle run = ExpertLifecycle.configure(
+                md.model(), md.prompter(), task, taskSeed, recipe, () -> decomposition(md, targets, cache, bar));
+        out.printf(
+                "training %s (%,d parameters) on %s, %s, %d iterations%n",
+                method,
+                run.adapter().parameterCount(),
+                task.name(),
+                cfg.objective().name().toLowerCase(),
+                cfg.iterations());
         Path checkpoint = Path.of(outFile + ".ckpt");
         String barLabel = "train " + task.name();
         TrainedAdapter trained = run.train(checkpoint, new Trainer.Listener() {
@@ -130,8 +165,9 @@ final class TrainCommand {
         // A finished run needs no resume point.
         Files.deleteIfExists(checkpoint);
         Trainer.Result r = trained.result();
-        out.printf("%s; base validation %.3f, best %.3f at iteration %d; saved %s%n", r.stopReason(),
-                r.baseValidation(), r.bestValidation(), r.bestIteration(), outFile);
+        out.printf(
+                "%s; base validation %.3f, best %.3f at iteration %d; saved %s%n",
+                r.stopReason(), r.baseValidation(), r.bestValidation(), r.bestIteration(), outFile);
         return 0;
     }
 

@@ -13,13 +13,13 @@ import t2j.svf.Decomposition;
 import t2j.svf.Expert;
 import t2j.svf.Targets;
 import t2j.task.Split;
-import t2j.task.Task;
 import t2j.tiny.ModelCard;
 import t2j.tiny.TinyRecipe;
 
 /** {@code t2j transfer}: experts of one model applied to another, against the target's base and its own experts. */
 final class TransferCommand {
-    static final String HELP = String.join("\n",
+    static final String HELP = String.join(
+            "\n",
             "usage: t2j transfer --from DIR --to DIR [--experts E1,E2,...] [--policy as-is|shuffled|truncate-pad[,...]]",
             "                    [--task NAME[,NAME...]] [--limit N] [--split test|validation] [--max-new-tokens N] [--seed S]",
             "                    [--save DIR] [--cache FILE] [--record]",
@@ -52,12 +52,29 @@ final class TransferCommand {
             out.print(HELP);
             return 0;
         }
-        Args a = new Args("transfer", argv, Set.of("--from", "--to", "--experts", "--policy", "--task", "--limit", "--split", "--max-new-tokens",
-                "--seed", "--save", "--cache"), Set.of("--record"));
+        Args a = new Args(
+                "transfer",
+                argv,
+                Set.of(
+                        "--from",
+                        "--to",
+                        "--experts",
+                        "--policy",
+                        "--task",
+                        "--limit",
+                        "--split",
+                        "--max-new-tokens",
+                        "--seed",
+                        "--save",
+                        "--cache"),
+                Set.of("--record"));
         Path from = Path.of(a.required("--from"));
         ModelDir target = ModelDir.load(Path.of(a.required("--to")));
-        Map<String, Expert> source = AdaptCommand.experts(from, a.has("--experts") ? a.get("--experts", "") : null, "transfer");
-        if (source.isEmpty()) throw new Args.UsageException("transfer: no experts in " + from.resolve("experts") + " (name some with --experts)");
+        Map<String, Expert> source =
+                AdaptCommand.experts(from, a.has("--experts") ? a.get("--experts", "") : null, "transfer");
+        if (source.isEmpty())
+            throw new Args.UsageException(
+                    "transfer: no experts in " + from.resolve("experts") + " (name some with --experts)");
         List<Transfer.Policy> policies = new ArrayList<>();
         for (String p : a.get("--policy", "as-is,shuffled").split(",")) {
             try {
@@ -75,15 +92,33 @@ final class TransferCommand {
         Map<String, Expert> own = t2j.svf.Expert.loadAll(target.dir().resolve("experts"));
 
         List<String> taskNames = a.has("--task") ? List.of(a.get("--task", "").split(",")) : null;
-        TransferStudy.Result r = TransferStudy.run(source, target.model(), target.prompter(), dec, own, policies, taskNames, split, limit,
-                a.integer("--max-new-tokens", 64), seed, bar);
+        TransferStudy.Result r = TransferStudy.run(
+                source,
+                target.model(),
+                target.prompter(),
+                dec,
+                own,
+                policies,
+                taskNames,
+                split,
+                limit,
+                a.integer("--max-new-tokens", 64),
+                seed,
+                bar);
         if (a.has("--save"))
             for (Map.Entry<String, Expert> e : r.transferred().entrySet())
-                e.getValue().save(Path.of(a.get("--save", "")).resolve(e.getKey().replace('/', '.') + ".safetensors"));
-        out.printf("transfer %s (%s) -> %s (%s), %s accuracy%n", from, source.values().iterator().next().info().getOrDefault("model_type", "?"),
-                target.dir(), target.model().config().modelType(), split.name().toLowerCase());
+                e.getValue()
+                        .save(Path.of(a.get("--save", "")).resolve(e.getKey().replace('/', '.') + ".safetensors"));
+        out.printf(
+                "transfer %s (%s) -> %s (%s), %s accuracy%n",
+                from,
+                source.values().iterator().next().info().getOrDefault("model_type", "?"),
+                target.dir(),
+                target.model().config().modelType(),
+                split.name().toLowerCase());
         out.print(r.accuracy().toMarkdown(TransferStudy.TARGET_BASE));
-        if (!Files.isDirectory(target.dir().resolve("experts"))) out.println("note: the target has no experts/ folder, so no own-expert column");
+        if (!Files.isDirectory(target.dir().resolve("experts")))
+            out.println("note: the target has no experts/ folder, so no own-expert column");
         if (a.has("--record")) {
             ModelCard.recordTransfer(target.dir(), from, r.accuracy(), "./t2j transfer " + String.join(" ", argv));
             out.println("recorded in " + target.dir().resolve("card.json") + " and README.md");

@@ -34,8 +34,14 @@ public final class ExpertLifecycle {
     private final Adapter adapter;
     private final String baseFingerprint;
 
-    private ExpertLifecycle(Transformer model, Prompter prompter, Task task, long taskSeed, ExpertRecipe recipe,
-                            Adapter adapter, String baseFingerprint) {
+    private ExpertLifecycle(
+            Transformer model,
+            Prompter prompter,
+            Task task,
+            long taskSeed,
+            ExpertRecipe recipe,
+            Adapter adapter,
+            String baseFingerprint) {
         this.model = model;
         this.prompter = prompter;
         this.task = task;
@@ -51,15 +57,21 @@ public final class ExpertLifecycle {
      * @param taskSeed      the seed {@code task} was built with, recorded in the metadata; negative when unknown
      * @param decomposition the SVD of the recipe's targets (asked for by SVF only)
      */
-    public static ExpertLifecycle configure(Transformer model, Prompter prompter, Task task, long taskSeed,
-                                            ExpertRecipe recipe, Supplier<Decomposition> decomposition) {
+    public static ExpertLifecycle configure(
+            Transformer model,
+            Prompter prompter,
+            Task task,
+            long taskSeed,
+            ExpertRecipe recipe,
+            Supplier<Decomposition> decomposition) {
         // Taken before anything touches the weights: the metadata names the base the expert was trained on.
         String fingerprint = model.weights().fingerprint();
         long seed = recipe.training().seed();
         Adapter adapter = switch (recipe.method()) {
             case SVF -> new SvfAdapter(model, decomposition.get(), recipe.parametrization(), seed);
-            case LORA -> new LoraAdapter(model, recipe.targets().select(model.weights()), recipe.loraRank(),
-                    recipe.loraAlpha(), seed);
+            case LORA ->
+                new LoraAdapter(
+                        model, recipe.targets().select(model.weights()), recipe.loraRank(), recipe.loraAlpha(), seed);
         };
         return new ExpertLifecycle(model, prompter, task, taskSeed, recipe, adapter, fingerprint);
     }

@@ -12,11 +12,17 @@ import t2j.train.TrainingConfig;
  * @param loraRank  LoRA's rank r (LoRA only)
  * @param loraAlpha LoRA's alpha; the update is scaled by alpha/r (LoRA only)
  */
-public record ExpertRecipe(Method method, Targets targets, Parametrization parametrization, int loraRank,
-                           float loraAlpha, TrainingConfig training) {
+public record ExpertRecipe(
+        Method method,
+        Targets targets,
+        Parametrization parametrization,
+        int loraRank,
+        float loraAlpha,
+        TrainingConfig training) {
     /** The kind of adapter. */
     public enum Method {
-        SVF, LORA;
+        SVF,
+        LORA;
 
         /** {@code svf} or {@code lora}, as the command line and the metadata write it. */
         public String id() {

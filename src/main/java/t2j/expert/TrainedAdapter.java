@@ -23,8 +23,8 @@ public final class TrainedAdapter {
     private final Trainer.Result result;
     private final Map<String, String> info;
 
-    private TrainedAdapter(Transformer model, ExpertRecipe recipe, Adapter adapter, Trainer.Result result,
-                           Map<String, String> info) {
+    private TrainedAdapter(
+            Transformer model, ExpertRecipe recipe, Adapter adapter, Trainer.Result result, Map<String, String> info) {
         this.model = model;
         this.recipe = recipe;
         this.adapter = adapter;
@@ -32,10 +32,22 @@ public final class TrainedAdapter {
         this.info = Collections.unmodifiableMap(new LinkedHashMap<>(info));
     }
 
-    static TrainedAdapter label(Transformer model, ExpertRecipe recipe, Adapter adapter, Trainer.Result result,
-                                String baseFingerprint, String task, long taskSeed) {
-        Map<String, String> info = result.expertInfo(baseFingerprint, model.config().modelType(), recipe.method().id(),
-                recipe.targets().id(), task, taskSeed, recipe.training());
+    static TrainedAdapter label(
+            Transformer model,
+            ExpertRecipe recipe,
+            Adapter adapter,
+            Trainer.Result result,
+            String baseFingerprint,
+            String task,
+            long taskSeed) {
+        Map<String, String> info = result.expertInfo(
+                baseFingerprint,
+                model.config().modelType(),
+                recipe.method().id(),
+                recipe.targets().id(),
+                task,
+                taskSeed,
+                recipe.training());
         switch (recipe.method()) {
             case SVF -> info.put("parametrization", recipe.parametrization().id());
             case LORA -> {

@@ -7,7 +7,8 @@ import java.util.List;
  * one of {@code stopStrings} (the stop string is cut from the result); sampling by {@code temperature}/{@code topP}
  * with {@code seed}.
  */
-public record GenerationConfig(int maxNewTokens, float temperature, float topP, long seed, int[] eosIds, List<String> stopStrings) {
+public record GenerationConfig(
+        int maxNewTokens, float temperature, float topP, long seed, int[] eosIds, List<String> stopStrings) {
     public GenerationConfig {
         if (maxNewTokens < 0) throw new IllegalArgumentException("max new tokens must be >= 0, got " + maxNewTokens);
         eosIds = eosIds == null ? new int[0] : eosIds.clone();

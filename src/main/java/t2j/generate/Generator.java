@@ -61,7 +61,9 @@ public final class Generator {
                     continue;
                 }
                 out.get(b).add(tok);
-                if (decode != null && !cfg.stopStrings().isEmpty() && cutAtStop(decode.apply(toArray(out.get(b))), cfg.stopStrings()) != null) {
+                if (decode != null
+                        && !cfg.stopStrings().isEmpty()
+                        && cutAtStop(decode.apply(toArray(out.get(b))), cfg.stopStrings()) != null) {
                     reason[b] = "stop";
                     running--;
                 }

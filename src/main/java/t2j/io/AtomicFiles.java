@@ -13,8 +13,7 @@ import java.nio.file.StandardOpenOption;
  * file the project writes (checkpoints, caches, experts, configs, cards) goes through here.
  */
 public final class AtomicFiles {
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     public interface Body {
         void write(FileChannel out) throws IOException;
@@ -45,14 +44,16 @@ public final class AtomicFiles {
         }
         boolean done = false;
         try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel out =
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 body.write(out);
                 out.force(true);
             }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException(abs + ": the file system cannot rename atomically, refusing a non-atomic write", e);
+                throw new IOException(
+                        abs + ": the file system cannot rename atomically, refusing a non-atomic write", e);
             }
             done = true;
             syncDirectory(dir);

@@ -57,19 +57,25 @@ public final class Checkpoint implements AutoCloseable {
      */
     public static Checkpoint open(Path dir) throws IOException {
         if (Files.isRegularFile(dir)) return single(dir.toAbsolutePath().getParent(), dir);
-        if (!Files.isDirectory(dir)) throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no such model folder");
+        if (!Files.isDirectory(dir))
+            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no such model folder");
         if (Files.isRegularFile(dir.resolve(SINGLE_FILE))) return single(dir, dir.resolve(SINGLE_FILE));
         if (Files.isRegularFile(dir.resolve(INDEX_FILE))) return sharded(dir);
         List<Path> found;
         try (Stream<Path> s = Files.list(dir)) {
-            found = s.filter(p -> p.getFileName().toString().endsWith(".safetensors") && Files.isRegularFile(p)).sorted()
+            found = s.filter(p -> p.getFileName().toString().endsWith(".safetensors") && Files.isRegularFile(p))
+                    .sorted()
                     .collect(Collectors.toList());
         }
         if (found.size() == 1) return single(dir, found.get(0));
         throw new CheckpointFormatException(dir + ": expected " + SINGLE_FILE + ", or " + INDEX_FILE
                 + " with its shards, or exactly one *.safetensors file; found "
-                + (found.isEmpty() ? "no *.safetensors file" : found.size() + " without an index: "
-                + found.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", "))));
+                + (found.isEmpty()
+                        ? "no *.safetensors file"
+                        : found.size() + " without an index: "
+                                + found.stream()
+                                        .map(p -> p.getFileName().toString())
+                                        .collect(Collectors.joining(", "))));
     }
 
     private static Checkpoint single(Path dir, Path file) throws IOException {
@@ -88,8 +94,8 @@ public final class Checkpoint implements AutoCloseable {
                 if (shards.containsKey(e.getValue())) continue;
                 Path shard = dir.resolve(e.getValue());
                 if (!Files.isRegularFile(shard))
-                    throw new CheckpointFormatException(index + ": weight_map maps tensor '" + e.getKey() + "' to shard '"
-                            + e.getValue() + "', but " + shard + " does not exist");
+                    throw new CheckpointFormatException(index + ": weight_map maps tensor '" + e.getKey()
+                            + "' to shard '" + e.getValue() + "', but " + shard + " does not exist");
                 shards.put(e.getValue(), SafeTensorsFile.open(shard));
             }
             Map<String, SafeTensorsFile> byName = new TreeMap<>();
@@ -97,21 +103,26 @@ public final class Checkpoint implements AutoCloseable {
                 for (String n : f.names()) {
                     SafeTensorsFile other = byName.put(n, f);
                     if (other != null)
-                        throw new CheckpointFormatException(index + ": tensor '" + n + "' is in two shards, " + other.path()
-                                + " and " + f.path() + "; which one is meant is ambiguous");
+                        throw new CheckpointFormatException(index + ": tensor '" + n + "' is in two shards, "
+                                + other.path() + " and " + f.path() + "; which one is meant is ambiguous");
                 }
             }
             for (Map.Entry<String, String> e : weightMap.entrySet()) {
                 SafeTensorsFile f = shards.get(e.getValue());
                 if (!f.contains(e.getKey()))
-                    throw new CheckpointFormatException(index + ": weight_map maps tensor '" + e.getKey() + "' to " + f.path()
-                            + ", which does not contain it (" + (byName.containsKey(e.getKey()) ? "it is in "
-                            + byName.get(e.getKey()).path() : CheckpointFormatException.nearNames(e.getKey(), f.names(), 3)) + ")");
+                    throw new CheckpointFormatException(index + ": weight_map maps tensor '" + e.getKey() + "' to "
+                            + f.path()
+                            + ", which does not contain it ("
+                            + (byName.containsKey(e.getKey())
+                                    ? "it is in " + byName.get(e.getKey()).path()
+                                    : CheckpointFormatException.nearNames(e.getKey(), f.names(), 3))
+                            + ")");
             }
             for (Map.Entry<String, SafeTensorsFile> e : byName.entrySet())
                 if (!weightMap.containsKey(e.getKey()))
-                    throw new CheckpointFormatException(index + ": shard " + e.getValue().path() + " holds tensor '" + e.getKey()
-                            + "', which weight_map does not list (index and shards are out of step)");
+                    throw new CheckpointFormatException(
+                            index + ": shard " + e.getValue().path() + " holds tensor '" + e.getKey()
+                                    + "', which weight_map does not list (index and shards are out of step)");
             return new Checkpoint(dir, List.copyOf(shards.values()), Collections.unmodifiableMap(byName));
         } catch (RuntimeException | IOException | Error failure) {
             for (SafeTensorsFile f : shards.values()) {
@@ -133,20 +144,28 @@ public final class Checkpoint implements AutoCloseable {
             throw new CheckpointFormatException(index + ": not valid UTF-8", e);
         }
         if (!(json instanceof Map))
-            throw new CheckpointFormatException(index + ": expected a JSON object at the top level, found " + SafeTensorsFile.jsonType(json));
+            throw new CheckpointFormatException(
+                    index + ": expected a JSON object at the top level, found " + SafeTensorsFile.jsonType(json));
         Object wm = ((Map<?, ?>) json).get("weight_map");
         if (!(wm instanceof Map))
-            throw new CheckpointFormatException(index + ": \"weight_map\" must be an object of tensor name -> shard file, found "
-                    + SafeTensorsFile.jsonType(wm));
+            throw new CheckpointFormatException(
+                    index + ": \"weight_map\" must be an object of tensor name -> shard file, found "
+                            + SafeTensorsFile.jsonType(wm));
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : ((Map<?, ?>) wm).entrySet()) {
             String where = index + ": weight_map entry '" + e.getKey() + "'";
             if (!(e.getValue() instanceof String))
-                throw new CheckpointFormatException(where + " must name a shard file, found " + SafeTensorsFile.jsonType(e.getValue()));
+                throw new CheckpointFormatException(
+                        where + " must name a shard file, found " + SafeTensorsFile.jsonType(e.getValue()));
             String shard = (String) e.getValue();
             // Shards live beside the index; a path elsewhere is a corrupt or hostile index, not a layout to follow.
-            if (shard.isEmpty() || shard.contains("/") || shard.contains("\\") || shard.equals("..") || shard.equals("."))
-                throw new CheckpointFormatException(where + " names '" + shard + "'; expected a file name in the same folder");
+            if (shard.isEmpty()
+                    || shard.contains("/")
+                    || shard.contains("\\")
+                    || shard.equals("..")
+                    || shard.equals("."))
+                throw new CheckpointFormatException(
+                        where + " names '" + shard + "'; expected a file name in the same folder");
             out.put((String) e.getKey(), shard);
         }
         if (out.isEmpty()) throw new CheckpointFormatException(index + ": \"weight_map\" is empty");
@@ -205,8 +224,8 @@ public final class Checkpoint implements AutoCloseable {
     private SafeTensorsFile file(String name) {
         SafeTensorsFile f = byName.get(name);
         if (f == null)
-            throw new CheckpointFormatException(dir + ": no tensor '" + name + "' in " + files().stream()
-                    .map(p -> p.getFileName().toString()).collect(Collectors.joining(", ")) + "; "
+            throw new CheckpointFormatException(dir + ": no tensor '" + name + "' in "
+                    + files().stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", ")) + "; "
                     + CheckpointFormatException.nearNames(name, byName.keySet(), 5));
         return f;
     }
@@ -218,7 +237,8 @@ public final class Checkpoint implements AutoCloseable {
             try {
                 f.close();
             } catch (IOException e) {
-                if (first == null) first = e; else first.addSuppressed(e);
+                if (first == null) first = e;
+                else first.addSuppressed(e);
             }
         }
         if (first != null) throw first;
@@ -235,9 +255,11 @@ public final class Checkpoint implements AutoCloseable {
      *
      * @param metadata the {@code __metadata__} written into every file (HF writes {@code {"format":"pt"}})
      */
-    public static void writeSharded(Path dir, List<SafeTensorsWriter.Entry> tensors, long maxShardBytes,
-                                    Map<String, String> metadata) throws IOException {
-        if (maxShardBytes <= 0) throw new IllegalArgumentException("maxShardBytes must be positive, got " + maxShardBytes);
+    public static void writeSharded(
+            Path dir, List<SafeTensorsWriter.Entry> tensors, long maxShardBytes, Map<String, String> metadata)
+            throws IOException {
+        if (maxShardBytes <= 0)
+            throw new IllegalArgumentException("maxShardBytes must be positive, got " + maxShardBytes);
         SafeTensorsWriter.check(tensors);
         Files.createDirectories(dir);
         List<List<SafeTensorsWriter.Entry>> shards = new ArrayList<>();
@@ -282,7 +304,8 @@ public final class Checkpoint implements AutoCloseable {
         List<Path> stale;
         try (Stream<Path> s = Files.list(dir)) {
             stale = s.filter(p -> SHARD_NAME.matcher(p.getFileName().toString()).matches()
-                    && !keep.contains(p.getFileName().toString())).collect(Collectors.toList());
+                            && !keep.contains(p.getFileName().toString()))
+                    .collect(Collectors.toList());
         }
         for (Path p : stale) Files.deleteIfExists(p);
     }

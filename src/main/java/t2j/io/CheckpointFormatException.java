@@ -32,9 +32,13 @@ public class CheckpointFormatException extends RuntimeException {
     /** Up to {@code max} of {@code names} closest to {@code wanted} by edit distance, for "did you mean" hints. */
     static String nearNames(String wanted, Collection<String> names, int max) {
         if (names.isEmpty()) return "the file holds no tensors";
-        return "nearest names: " + names.stream()
-                .sorted(Comparator.comparingInt((String n) -> editDistance(wanted, n)).thenComparing(n -> n))
-                .limit(max).map(n -> "'" + n + "'").collect(Collectors.joining(", "))
+        return "nearest names: "
+                + names.stream()
+                        .sorted(Comparator.comparingInt((String n) -> editDistance(wanted, n))
+                                .thenComparing(n -> n))
+                        .limit(max)
+                        .map(n -> "'" + n + "'")
+                        .collect(Collectors.joining(", "))
                 + " (" + names.size() + " tensors in all)";
     }
 
@@ -47,7 +51,9 @@ public class CheckpointFormatException extends RuntimeException {
                 int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
                 cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
             }
-            int[] t = prev; prev = cur; cur = t;
+            int[] t = prev;
+            prev = cur;
+            cur = t;
         }
         return prev[b.length()];
     }

@@ -16,11 +16,23 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public enum DType {
-    F32(4, true), F16(2, true), BF16(2, true),
-    F64(8, false), C64(8, false),
-    I64(8, false), U64(8, false), I32(4, false), U32(4, false), I16(2, false), U16(2, false),
-    I8(1, false), U8(1, false), BOOL(1, false),
-    F8_E4M3(1, false), F8_E5M2(1, false), F8_E8M0(1, false);
+    F32(4, true),
+    F16(2, true),
+    BF16(2, true),
+    F64(8, false),
+    C64(8, false),
+    I64(8, false),
+    U64(8, false),
+    I32(4, false),
+    U32(4, false),
+    I16(2, false),
+    U16(2, false),
+    I8(1, false),
+    U8(1, false),
+    BOOL(1, false),
+    F8_E4M3(1, false),
+    F8_E5M2(1, false),
+    F8_E8M0(1, false);
 
     private final int bytes;
     private final boolean toFloat;

@@ -12,8 +12,7 @@ package t2j.io;
  * }</pre>
  */
 public final class HalfFloats {
-    private HalfFloats() {
-    }
+    private HalfFloats() {}
 
     /** bfloat16 bits to float: exact, since bfloat16 is the top half of a float32. */
     public static float bf16ToFloat(short bits) {
@@ -23,7 +22,8 @@ public final class HalfFloats {
     /** float to bfloat16 bits, round to nearest even. */
     public static short floatToBf16(float f) {
         int bits = Float.floatToRawIntBits(f);
-        if ((bits & 0x7FFFFFFF) > 0x7F800000) return (short) ((bits >>> 16) | 0x0040); // truncation could zero a NaN's payload
+        if ((bits & 0x7FFFFFFF) > 0x7F800000)
+            return (short) ((bits >>> 16) | 0x0040); // truncation could zero a NaN's payload
         // Adding 0x7FFF plus the lowest kept bit rounds half-way cases to even; a carry into the exponent is the
         // correct result, including overflow of the largest finite values to infinity.
         return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);

@@ -32,13 +32,16 @@ public final class MappedTensor {
     /** Converts values {@code [first, first+count)} (row-major) to float32 into {@code dst} from its position. */
     public void readRange(long first, int count, FloatBuffer dst) {
         if (first < 0 || count < 0 || first + count > info.numel())
-            throw new IllegalArgumentException(file + ": values [" + first + ", " + (first + count) + ") are outside tensor '"
-                    + info.name() + "' of " + info.numel() + " values");
+            throw new IllegalArgumentException(file + ": values [" + first + ", " + (first + count)
+                    + ") are outside tensor '" + info.name() + "' of " + info.numel() + " values");
         if (count > dst.remaining())
             throw new IllegalArgumentException(file + ": " + count + " values of '" + info.name() + "' do not fit in "
                     + dst.remaining() + " remaining");
         int elem = info.dtype().bytes();
-        ByteBuffer src = bytes.duplicate().position((int) (first * elem)).limit((int) ((first + count) * elem)).slice()
+        ByteBuffer src = bytes.duplicate()
+                .position((int) (first * elem))
+                .limit((int) ((first + count) * elem))
+                .slice()
                 .order(bytes.order());
         SafeTensorsFile.convert(info.dtype(), src, dst, dst.position(), count);
     }
@@ -46,17 +49,21 @@ public final class MappedTensor {
     /** Values {@code [first, first+count)} as bf16 into {@code dst} from its position; see {@link SafeTensorsFile#readRangeBf16}. */
     public void readRangeBf16(long first, int count, ByteBuffer dst) {
         if (first < 0 || count < 0 || first + count > info.numel())
-            throw new IllegalArgumentException(file + ": values [" + first + ", " + (first + count) + ") are outside tensor '"
-                    + info.name() + "' of " + info.numel() + " values");
+            throw new IllegalArgumentException(file + ": values [" + first + ", " + (first + count)
+                    + ") are outside tensor '" + info.name() + "' of " + info.numel() + " values");
         int elem = info.dtype().bytes();
-        ByteBuffer src = bytes.duplicate().position((int) (first * elem)).limit((int) ((first + count) * elem)).slice()
+        ByteBuffer src = bytes.duplicate()
+                .position((int) (first * elem))
+                .limit((int) ((first + count) * elem))
+                .slice()
                 .order(bytes.order());
         SafeTensorsFile.toBf16(info.dtype(), src, dst, dst.position(), count);
     }
 
     /** The values as a read-only float32 view of the mapping, or null when they are not F32 in this machine's byte order. */
     public FloatBuffer asFloatBuffer() {
-        if (info.dtype() != DType.F32 || java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN) return null;
+        if (info.dtype() != DType.F32 || java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN)
+            return null;
         return bytes.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     }
 

@@ -53,6 +53,7 @@ import t2j.json.JsonException;
 public final class SafeTensorsFile implements AutoCloseable {
     /** Same limit as the reference (Rust) implementation: a larger header is a corrupt length field, not a header. */
     static final long MAX_HEADER_BYTES = 100_000_000L;
+
     static final String METADATA_KEY = "__metadata__";
     private static final int WINDOW_BYTES = 1 << 30;
     private static final int CHUNK_VALUES = 1 << 14;
@@ -64,8 +65,12 @@ public final class SafeTensorsFile implements AutoCloseable {
     private final Map<String, TensorInfo> tensors; // sorted by name
     private volatile boolean closed;
 
-    private SafeTensorsFile(Path path, FileChannel channel, long dataStart, Map<String, String> metadata,
-                            Map<String, TensorInfo> tensors) {
+    private SafeTensorsFile(
+            Path path,
+            FileChannel channel,
+            long dataStart,
+            Map<String, String> metadata,
+            Map<String, TensorInfo> tensors) {
         this.path = path;
         this.channel = channel;
         this.dataStart = dataStart;
@@ -92,30 +97,39 @@ public final class SafeTensorsFile implements AutoCloseable {
     private static SafeTensorsFile parse(Path file, FileChannel ch) throws IOException {
         long size = ch.size();
         if (size < 8)
-            throw bad(file, "file is " + size + " bytes, shorter than the 8-byte header length that starts a safetensors file");
+            throw bad(
+                    file,
+                    "file is " + size + " bytes, shorter than the 8-byte header length that starts a safetensors file");
         ByteBuffer lenBuf = readFully(ch, 0, 8).order(ByteOrder.LITTLE_ENDIAN);
         long n = lenBuf.getLong(0); // unsigned in the spec: a negative long is simply an absurd length
         if (n < 0 || n > MAX_HEADER_BYTES)
-            throw bad(file, "header length field is " + Long.toUnsignedString(n) + " bytes, over the " + MAX_HEADER_BYTES
-                    + "-byte limit (corrupt file, or not a safetensors file)");
+            throw bad(
+                    file,
+                    "header length field is " + Long.toUnsignedString(n) + " bytes, over the " + MAX_HEADER_BYTES
+                            + "-byte limit (corrupt file, or not a safetensors file)");
         if (8 + n > size)
-            throw bad(file, "header length field says " + n + " bytes but the file has only " + (size - 8)
-                    + " bytes after it (truncated file, or not a safetensors file)");
+            throw bad(
+                    file,
+                    "header length field says " + n + " bytes but the file has only " + (size - 8)
+                            + " bytes after it (truncated file, or not a safetensors file)");
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(readFully(ch, 8, (int) n)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(readFully(ch, 8, (int) n))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw bad(file, "header is not valid UTF-8 (" + e.getMessage() + ")");
         }
         Object json = parseJson(text, file + " (header)");
-        if (!(json instanceof Map))
-            throw bad(file, "header must be a JSON object, found " + jsonType(json));
+        if (!(json instanceof Map)) throw bad(file, "header must be a JSON object, found " + jsonType(json));
         HeaderParser hp = new HeaderParser(file, size - 8 - n);
         for (Map.Entry<?, ?> e : ((Map<?, ?>) json).entrySet()) hp.entry((String) e.getKey(), e.getValue());
         hp.checkLayout();
-        return new SafeTensorsFile(file, ch, 8 + n, Collections.unmodifiableMap(hp.metadata),
-                Collections.unmodifiableMap(hp.tensors));
+        return new SafeTensorsFile(
+                file, ch, 8 + n, Collections.unmodifiableMap(hp.metadata), Collections.unmodifiableMap(hp.tensors));
     }
 
     /** Turns header entries into validated {@link TensorInfo}s; {@code dataLength} is the data section's size. */
@@ -145,13 +159,16 @@ public final class SafeTensorsFile implements AutoCloseable {
                 throw bad(file, where + ": unknown dtype \"" + dt + "\" (expected one of " + DType.known() + ")");
             long[] shape = longs(field(m, "shape", where), "shape", -1, where);
             for (int i = 0; i < shape.length; i++)
-                if (shape[i] < 0) throw bad(file, where + ": shape " + Arrays.toString(shape) + " has negative dim " + i);
+                if (shape[i] < 0)
+                    throw bad(file, where + ": shape " + Arrays.toString(shape) + " has negative dim " + i);
             long[] off = longs(field(m, "data_offsets", where), "data_offsets", 2, where);
             if (off[0] < 0 || off[1] < off[0])
                 throw bad(file, where + ": data_offsets " + Arrays.toString(off) + " must satisfy 0 <= begin <= end");
             if (off[1] > dataLength)
-                throw bad(file, where + ": data_offsets " + Arrays.toString(off) + " end beyond the data section, which has "
-                        + dataLength + " bytes (truncated file?)");
+                throw bad(
+                        file,
+                        where + ": data_offsets " + Arrays.toString(off) + " end beyond the data section, which has "
+                                + dataLength + " bytes (truncated file?)");
             long want;
             try {
                 want = Math.multiplyExact(TensorInfo.numel(shape), dtype.bytes());
@@ -159,8 +176,11 @@ public final class SafeTensorsFile implements AutoCloseable {
                 throw bad(file, where + ": shape " + Arrays.toString(shape) + " overflows a 64-bit byte count");
             }
             if (off[1] - off[0] != want)
-                throw bad(file, where + ": data_offsets " + Arrays.toString(off) + " span " + (off[1] - off[0])
-                        + " bytes but dtype " + dtype + " x shape " + Arrays.toString(shape) + " needs " + want + " bytes");
+                throw bad(
+                        file,
+                        where + ": data_offsets " + Arrays.toString(off) + " span " + (off[1] - off[0])
+                                + " bytes but dtype " + dtype + " x shape " + Arrays.toString(shape) + " needs " + want
+                                + " bytes");
             tensors.put(name, new TensorInfo(name, dtype, shape, off[0], off[1]));
         }
 
@@ -169,8 +189,10 @@ public final class SafeTensorsFile implements AutoCloseable {
                 throw bad(file, "\"" + METADATA_KEY + "\" must be an object of strings, found " + jsonType(value));
             for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
                 if (!(e.getValue() instanceof String))
-                    throw bad(file, "\"" + METADATA_KEY + "\" entry \"" + e.getKey() + "\" must be a string, found "
-                            + jsonType(e.getValue()));
+                    throw bad(
+                            file,
+                            "\"" + METADATA_KEY + "\" entry \"" + e.getKey() + "\" must be a string, found "
+                                    + jsonType(e.getValue()));
                 metadata.put((String) e.getKey(), (String) e.getValue());
             }
         }
@@ -181,14 +203,17 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
 
         long[] longs(Object v, String key, int wantLength, String where) {
-            if (!(v instanceof List)) throw bad(file, where + ": \"" + key + "\" must be an array of integers, found " + jsonType(v));
+            if (!(v instanceof List))
+                throw bad(file, where + ": \"" + key + "\" must be an array of integers, found " + jsonType(v));
             List<?> l = (List<?>) v;
             if (wantLength >= 0 && l.size() != wantLength)
                 throw bad(file, where + ": \"" + key + "\" must have " + wantLength + " entries, found " + l.size());
             long[] out = new long[l.size()];
             for (int i = 0; i < out.length; i++) {
                 if (!(l.get(i) instanceof Long))
-                    throw bad(file, where + ": \"" + key + "\"[" + i + "] must be an integer, found " + jsonType(l.get(i)));
+                    throw bad(
+                            file,
+                            where + ": \"" + key + "\"[" + i + "] must be an integer, found " + jsonType(l.get(i)));
                 out[i] = (Long) l.get(i);
             }
             return out;
@@ -202,8 +227,10 @@ public final class SafeTensorsFile implements AutoCloseable {
             for (int i = 1; i < byOffset.size(); i++) {
                 TensorInfo a = byOffset.get(i - 1), b = byOffset.get(i);
                 if (b.begin() < a.end())
-                    throw bad(file, "tensor '" + b.name() + "': data_offsets [" + b.begin() + ", " + b.end()
-                            + "] overlap tensor '" + a.name() + "' at [" + a.begin() + ", " + a.end() + "]");
+                    throw bad(
+                            file,
+                            "tensor '" + b.name() + "': data_offsets [" + b.begin() + ", " + b.end()
+                                    + "] overlap tensor '" + a.name() + "' at [" + a.begin() + ", " + a.end() + "]");
             }
         }
     }
@@ -231,7 +258,9 @@ public final class SafeTensorsFile implements AutoCloseable {
     public TensorInfo info(String name) {
         TensorInfo t = tensors.get(name);
         if (t == null)
-            throw bad(path, "no tensor '" + name + "'; " + CheckpointFormatException.nearNames(name, tensors.keySet(), 5));
+            throw bad(
+                    path,
+                    "no tensor '" + name + "'; " + CheckpointFormatException.nearNames(name, tensors.keySet(), 5));
         return t;
     }
 
@@ -250,14 +279,20 @@ public final class SafeTensorsFile implements AutoCloseable {
     void readInto(String name, FloatBuffer dst, int windowBytes) {
         TensorInfo t = info(name);
         if (!t.dtype().toFloat())
-            throw bad(path, "tensor '" + name + "' has dtype " + t.dtype() + ", which does not convert to float32 (F32, F16 and BF16 do)");
-        if (dst.isReadOnly()) throw new IllegalArgumentException("readInto '" + name + "': destination buffer is read-only");
+            throw bad(
+                    path,
+                    "tensor '" + name + "' has dtype " + t.dtype()
+                            + ", which does not convert to float32 (F32, F16 and BF16 do)");
+        if (dst.isReadOnly())
+            throw new IllegalArgumentException("readInto '" + name + "': destination buffer is read-only");
         long numel = t.numel();
         if (numel > dst.remaining())
-            throw new IllegalArgumentException(path + ": tensor '" + name + "' has " + numel + " values but the destination has "
-                    + dst.remaining() + " remaining (position " + dst.position() + ", limit " + dst.limit() + ")");
+            throw new IllegalArgumentException(
+                    path + ": tensor '" + name + "' has " + numel + " values but the destination has " + dst.remaining()
+                            + " remaining (position " + dst.position() + ", limit " + dst.limit() + ")");
         int elem = t.dtype().bytes();
-        if (windowBytes <= 0 || windowBytes % 4 != 0) throw new IllegalArgumentException("window must be a positive multiple of 4");
+        if (windowBytes <= 0 || windowBytes % 4 != 0)
+            throw new IllegalArgumentException("window must be a positive multiple of 4");
         int at = dst.position();
         for (long off = 0; off < t.byteLength(); off += windowBytes) {
             int len = (int) Math.min(windowBytes, t.byteLength() - off);
@@ -273,12 +308,16 @@ public final class SafeTensorsFile implements AutoCloseable {
     public void readRange(String name, long first, int count, FloatBuffer dst) {
         TensorInfo t = info(name);
         if (!t.dtype().toFloat())
-            throw bad(path, "tensor '" + name + "' has dtype " + t.dtype() + ", which does not convert to float32 (F32, F16 and BF16 do)");
+            throw bad(
+                    path,
+                    "tensor '" + name + "' has dtype " + t.dtype()
+                            + ", which does not convert to float32 (F32, F16 and BF16 do)");
         if (first < 0 || count < 0 || first + count > t.numel())
-            throw new IllegalArgumentException(path + ": values [" + first + ", " + (first + count) + ") are outside tensor '" + name
-                    + "' of " + t.numel() + " values");
+            throw new IllegalArgumentException(path + ": values [" + first + ", " + (first + count)
+                    + ") are outside tensor '" + name + "' of " + t.numel() + " values");
         if (count > dst.remaining())
-            throw new IllegalArgumentException(path + ": " + count + " values of '" + name + "' do not fit in " + dst.remaining() + " remaining");
+            throw new IllegalArgumentException(
+                    path + ": " + count + " values of '" + name + "' do not fit in " + dst.remaining() + " remaining");
         int elem = t.dtype().bytes(), at = dst.position();
         long startByte = first * elem, endByte = (first + count) * elem;
         int window = WINDOW_BYTES - WINDOW_BYTES % 4;
@@ -297,9 +336,14 @@ public final class SafeTensorsFile implements AutoCloseable {
     public MappedTensor mapTensor(String name) {
         TensorInfo t = info(name);
         if (!t.dtype().toFloat())
-            throw bad(path, "tensor '" + name + "' has dtype " + t.dtype() + ", which does not convert to float32 (F32, F16 and BF16 do)");
+            throw bad(
+                    path,
+                    "tensor '" + name + "' has dtype " + t.dtype()
+                            + ", which does not convert to float32 (F32, F16 and BF16 do)");
         if (t.byteLength() > Integer.MAX_VALUE)
-            throw bad(path, "tensor '" + name + "' has " + t.byteLength() + " bytes, more than one mapping holds (2 GiB)");
+            throw bad(
+                    path,
+                    "tensor '" + name + "' has " + t.byteLength() + " bytes, more than one mapping holds (2 GiB)");
         return new MappedTensor(path, t, map(t, 0, (int) t.byteLength()));
     }
 
@@ -310,10 +354,13 @@ public final class SafeTensorsFile implements AutoCloseable {
     public void readRangeBf16(String name, long first, int count, ByteBuffer dst) {
         TensorInfo t = info(name);
         if (!t.dtype().toFloat())
-            throw bad(path, "tensor '" + name + "' has dtype " + t.dtype() + ", which does not convert to float32 (F32, F16 and BF16 do)");
+            throw bad(
+                    path,
+                    "tensor '" + name + "' has dtype " + t.dtype()
+                            + ", which does not convert to float32 (F32, F16 and BF16 do)");
         if (first < 0 || count < 0 || first + count > t.numel())
-            throw new IllegalArgumentException(path + ": values [" + first + ", " + (first + count) + ") are outside tensor '" + name
-                    + "' of " + t.numel() + " values");
+            throw new IllegalArgumentException(path + ": values [" + first + ", " + (first + count)
+                    + ") are outside tensor '" + name + "' of " + t.numel() + " values");
         int elem = t.dtype().bytes();
         int window = (WINDOW_BYTES / 4) * 4;
         long startByte = first * elem, endByte = (first + count) * elem;
@@ -336,7 +383,10 @@ public final class SafeTensorsFile implements AutoCloseable {
         FloatBuffer wrap = FloatBuffer.wrap(chunk);
         for (int done = 0; done < n; done += chunk.length) {
             int k = Math.min(chunk.length, n - done);
-            ByteBuffer part = src.duplicate().position(done * dtype.bytes()).limit((done + k) * dtype.bytes()).slice()
+            ByteBuffer part = src.duplicate()
+                    .position(done * dtype.bytes())
+                    .limit((done + k) * dtype.bytes())
+                    .slice()
                     .order(ByteOrder.LITTLE_ENDIAN);
             convert(dtype, part, wrap, 0, k);
             for (int i = 0; i < k; i++) out.putShort(t2j.tensor.Bf16.round(chunk[i]));
@@ -347,7 +397,8 @@ public final class SafeTensorsFile implements AutoCloseable {
     public float[] readFloats(String name) {
         long n = info(name).numel();
         if (n > Integer.MAX_VALUE - 8)
-            throw new IllegalArgumentException(path + ": tensor '" + name + "' has " + n + " values, too many for a float[]; use readInto");
+            throw new IllegalArgumentException(
+                    path + ": tensor '" + name + "' has " + n + " values, too many for a float[]; use readInto");
         float[] out = new float[(int) n];
         readInto(name, FloatBuffer.wrap(out));
         return out;
@@ -360,8 +411,11 @@ public final class SafeTensorsFile implements AutoCloseable {
             // Reading a mapping past the end of a file that shrank after open raises SIGBUS-turned-InternalError;
             // checking first turns a concurrent truncation into a clear error instead.
             if (from + len > channel.size())
-                throw bad(path, "tensor '" + t.name() + "': file is now " + channel.size() + " bytes but the tensor ends at byte "
-                        + (dataStart + t.end()) + " (the file was truncated after it was opened)");
+                throw bad(
+                        path,
+                        "tensor '" + t.name() + "': file is now " + channel.size()
+                                + " bytes but the tensor ends at byte " + (dataStart + t.end())
+                                + " (the file was truncated after it was opened)");
             return channel.map(FileChannel.MapMode.READ_ONLY, from, len).order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": mapping tensor '" + t.name() + "' failed: " + e.getMessage(), e);
@@ -402,7 +456,8 @@ public final class SafeTensorsFile implements AutoCloseable {
     private static ByteBuffer readFully(FileChannel ch, long pos, int n) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(n);
         while (b.hasRemaining()) {
-            if (ch.read(b, pos + b.position()) < 0) throw new EOFException("unexpected end of file at byte " + (pos + b.position()));
+            if (ch.read(b, pos + b.position()) < 0)
+                throw new EOFException("unexpected end of file at byte " + (pos + b.position()));
         }
         return b.flip();
     }
@@ -413,12 +468,14 @@ public final class SafeTensorsFile implements AutoCloseable {
             return Json.parse(text, source);
         } catch (JsonException e) {
             throw new CheckpointFormatException(e.getMessage(), e);
-        } catch (StackOverflowError e) { // the parser recurses per nesting level; a hostile file must not escape as an Error
+        } catch (
+                StackOverflowError
+                        e) { // the parser recurses per nesting level; a hostile file must not escape as an Error
             throw new CheckpointFormatException(source + ": JSON nested too deeply to parse");
         }
     }
 
-        static CheckpointFormatException bad(Path file, String what) {
+    static CheckpointFormatException bad(Path file, String what) {
         return new CheckpointFormatException(file + ": " + what);
     }
 

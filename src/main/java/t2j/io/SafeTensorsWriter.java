@@ -33,8 +33,7 @@ import t2j.json.Json;
 public final class SafeTensorsWriter {
     private static final int CHUNK_BYTES = 1 << 20;
 
-    private SafeTensorsWriter() {
-    }
+    private SafeTensorsWriter() {}
 
     /**
      * One tensor to write: {@code data} holds its numel float32 values from index 0 (absolute reads: its position is
@@ -71,7 +70,8 @@ public final class SafeTensorsWriter {
         check(tensors);
         byte[] header = header(tensors, metadata);
         AtomicFiles.write(file, out -> {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
+            ByteBuffer len =
+                    ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
             AtomicFiles.writeFully(out, len);
             AtomicFiles.writeFully(out, ByteBuffer.wrap(header));
             ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -87,9 +87,11 @@ public final class SafeTensorsWriter {
                 throw new IllegalArgumentException("invalid tensor name '" + e.name() + "'");
             if (!seen.add(e.name())) throw new IllegalArgumentException(where + " is listed twice");
             if (!e.dtype().toFloat())
-                throw new IllegalArgumentException(where + ": cannot write dtype " + e.dtype() + " from floats (F32, F16, BF16 only)");
+                throw new IllegalArgumentException(
+                        where + ": cannot write dtype " + e.dtype() + " from floats (F32, F16, BF16 only)");
             for (long d : e.shape())
-                if (d < 0) throw new IllegalArgumentException(where + ": negative dim in shape " + Arrays.toString(e.shape()));
+                if (d < 0)
+                    throw new IllegalArgumentException(where + ": negative dim in shape " + Arrays.toString(e.shape()));
             long n = e.numel();
             if (n > e.data().limit())
                 throw new IllegalArgumentException(where + ": shape " + Arrays.toString(e.shape()) + " needs " + n

@@ -51,12 +51,18 @@ public final class Json {
         if (i >= s.length()) throw error("unexpected end of input");
         char c = s.charAt(i);
         switch (c) {
-            case '{': return object();
-            case '[': return array();
-            case '"': return string();
-            case 't': return literal("true", Boolean.TRUE);
-            case 'f': return literal("false", Boolean.FALSE);
-            case 'n': return literal("null", null);
+            case '{':
+                return object();
+            case '[':
+                return array();
+            case '"':
+                return string();
+            case 't':
+                return literal("true", Boolean.TRUE);
+            case 'f':
+                return literal("false", Boolean.FALSE);
+            case 'n':
+                return literal("null", null);
             default:
                 if (c == '-' || (c >= '0' && c <= '9')) return number();
                 // Python's json module writes these for non-finite floats; accept them when reading.
@@ -70,7 +76,10 @@ public final class Json {
         Map<String, Object> m = new LinkedHashMap<>();
         i++;
         skipWs();
-        if (peek() == '}') { i++; return m; }
+        if (peek() == '}') {
+            i++;
+            return m;
+        }
         while (true) {
             skipWs();
             if (peek() != '"') throw error("expected a string key");
@@ -84,7 +93,10 @@ public final class Json {
             skipWs();
             char c = next();
             if (c == '}') return m;
-            if (c != ',') { i--; throw error("expected ',' or '}' in object"); }
+            if (c != ',') {
+                i--;
+                throw error("expected ',' or '}' in object");
+            }
         }
     }
 
@@ -92,14 +104,20 @@ public final class Json {
         List<Object> a = new ArrayList<>();
         i++;
         skipWs();
-        if (peek() == ']') { i++; return a; }
+        if (peek() == ']') {
+            i++;
+            return a;
+        }
         while (true) {
             skipWs();
             a.add(value());
             skipWs();
             char c = next();
             if (c == ']') return a;
-            if (c != ',') { i--; throw error("expected ',' or ']' in array"); }
+            if (c != ',') {
+                i--;
+                throw error("expected ',' or ']' in array");
+            }
         }
     }
 
@@ -111,7 +129,9 @@ public final class Json {
             if (i >= s.length()) throw error("unterminated string");
             char c = s.charAt(i);
             if (c == '"') {
-                String r = b == null ? s.substring(start, i) : b.append(s, start, i).toString();
+                String r = b == null
+                        ? s.substring(start, i)
+                        : b.append(s, start, i).toString();
                 i++;
                 return r;
             }
@@ -121,14 +141,30 @@ public final class Json {
                 i++;
                 char e = next();
                 switch (e) {
-                    case '"': b.append('"'); break;
-                    case '\\': b.append('\\'); break;
-                    case '/': b.append('/'); break;
-                    case 'b': b.append('\b'); break;
-                    case 'f': b.append('\f'); break;
-                    case 'n': b.append('\n'); break;
-                    case 'r': b.append('\r'); break;
-                    case 't': b.append('\t'); break;
+                    case '"':
+                        b.append('"');
+                        break;
+                    case '\\':
+                        b.append('\\');
+                        break;
+                    case '/':
+                        b.append('/');
+                        break;
+                    case 'b':
+                        b.append('\b');
+                        break;
+                    case 'f':
+                        b.append('\f');
+                        break;
+                    case 'n':
+                        b.append('\n');
+                        break;
+                    case 'r':
+                        b.append('\r');
+                        break;
+                    case 't':
+                        b.append('\t');
+                        break;
                     case 'u':
                         if (i + 4 > s.length()) throw error("truncated \\u escape");
                         try {
@@ -138,7 +174,9 @@ public final class Json {
                         }
                         i += 4;
                         break;
-                    default: i--; throw error("bad escape '\\" + e + "'");
+                    default:
+                        i--;
+                        throw error("bad escape '\\" + e + "'");
                 }
                 start = i;
             } else {
@@ -150,13 +188,18 @@ public final class Json {
     private Object number() {
         int start = i;
         if (peek() == '-') i++;
-        if (s.startsWith("Infinity", i)) { i += 8; return Double.NEGATIVE_INFINITY; }
+        if (s.startsWith("Infinity", i)) {
+            i += 8;
+            return Double.NEGATIVE_INFINITY;
+        }
         boolean integral = true;
         while (i < s.length()) {
             char c = s.charAt(i);
             if (c >= '0' && c <= '9') i++;
-            else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') { integral = false; i++; }
-            else break;
+            else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+                integral = false;
+                i++;
+            } else break;
         }
         String t = s.substring(start, i);
         try {
@@ -207,7 +250,10 @@ public final class Json {
     private JsonException error(String what) {
         int line = 1, col = 1;
         for (int k = 0; k < Math.min(i, s.length()); k++) {
-            if (s.charAt(k) == '\n') { line++; col = 1; } else col++;
+            if (s.charAt(k) == '\n') {
+                line++;
+                col = 1;
+            } else col++;
         }
         return new JsonException(source + ": invalid JSON at line " + line + ", column " + col + ": " + what);
     }
@@ -234,10 +280,14 @@ public final class Json {
             b.append('{');
             boolean first = true;
             Map<?, ?> m = (Map<?, ?>) v;
-            // Map.of iterates in an order salted per JVM run: sorted keys keep written files byte-identical across runs.
-            Iterable<? extends Map.Entry<?, ?>> entries = m instanceof java.util.LinkedHashMap || m instanceof java.util.SortedMap
-                    ? m.entrySet()
-                    : m.entrySet().stream().sorted(java.util.Comparator.comparing(e -> String.valueOf(e.getKey()))).toList();
+            // Map.of iterates in an order salted per JVM run: sorted keys keep written files byte-identical across
+            // runs.
+            Iterable<? extends Map.Entry<?, ?>> entries =
+                    m instanceof java.util.LinkedHashMap || m instanceof java.util.SortedMap
+                            ? m.entrySet()
+                            : m.entrySet().stream()
+                                    .sorted(java.util.Comparator.comparing(e -> String.valueOf(e.getKey())))
+                                    .toList();
             for (Map.Entry<?, ?> e : entries) {
                 if (!first) b.append(',');
                 first = false;
@@ -258,12 +308,18 @@ public final class Json {
         } else if (v instanceof int[]) {
             b.append('[');
             int[] a = (int[]) v;
-            for (int k = 0; k < a.length; k++) { if (k > 0) b.append(','); b.append(a[k]); }
+            for (int k = 0; k < a.length; k++) {
+                if (k > 0) b.append(',');
+                b.append(a[k]);
+            }
             b.append(']');
         } else if (v instanceof float[]) {
             b.append('[');
             float[] a = (float[]) v;
-            for (int k = 0; k < a.length; k++) { if (k > 0) b.append(','); write(a[k], b); }
+            for (int k = 0; k < a.length; k++) {
+                if (k > 0) b.append(',');
+                write(a[k], b);
+            }
             b.append(']');
         } else throw new IllegalArgumentException("cannot write " + v.getClass().getName() + " as JSON");
     }
@@ -274,13 +330,27 @@ public final class Json {
         for (int k = 0; k < s.length(); k++) {
             char c = s.charAt(k);
             switch (c) {
-                case '"': b.append("\\\""); break;
-                case '\\': b.append("\\\\"); break;
-                case '\n': b.append("\\n"); break;
-                case '\r': b.append("\\r"); break;
-                case '\t': b.append("\\t"); break;
-                case '\b': b.append("\\b"); break;
-                case '\f': b.append("\\f"); break;
+                case '"':
+                    b.append("\\\"");
+                    break;
+                case '\\':
+                    b.append("\\\\");
+                    break;
+                case '\n':
+                    b.append("\\n");
+                    break;
+                case '\r':
+                    b.append("\\r");
+                    break;
+                case '\t':
+                    b.append("\\t");
+                    break;
+                case '\b':
+                    b.append("\\b");
+                    break;
+                case '\f':
+                    b.append("\\f");
+                    break;
                 default:
                     if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
                     else b.append(c);

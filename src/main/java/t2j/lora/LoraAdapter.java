@@ -5,11 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import t2j.adapter.Adapter;
 import t2j.model.Backprop;
 import t2j.model.Transformer;
 import t2j.tensor.Blas;
 import t2j.tensor.Matrix;
-import t2j.adapter.Adapter;
 
 /**
  * LoRA, the baseline SVF is compared with: {@code W′ = W + (alpha/r)·B·A} with {@code A [r×in]}, {@code B [out×r]},
@@ -63,7 +63,22 @@ public final class LoraAdapter implements Adapter {
                 target = Matrix.zeros(w.rows(), w.cols());
                 target.copyFrom(w);
             }
-            Blas.gemm(false, w.rows(), w.cols(), rank, scale, b, 0, rank, a, 0, w.cols(), 1f, target.blockOf(0), 0, w.cols());
+            Blas.gemm(
+                    false,
+                    w.rows(),
+                    w.cols(),
+                    rank,
+                    scale,
+                    b,
+                    0,
+                    rank,
+                    a,
+                    0,
+                    w.cols(),
+                    1f,
+                    target.blockOf(0),
+                    0,
+                    w.cols());
             if (target != w) w.copyFrom(target);
         }
     }
@@ -82,11 +97,11 @@ public final class LoraAdapter implements Adapter {
             int in = w.cols(), out = w.rows();
             FloatBuffer a = direct(aArr), b = direct(params.get(name + ".lora_B"));
             FloatBuffer xa = Matrix.allocate((long) n * rank), gb = Matrix.allocate((long) n * rank);
-            Blas.gemm(false, true, n, rank, in, 1f, x, xOff, ldx, a, 0, in, 0f, xa, 0, rank);     // X·Aᵀ
+            Blas.gemm(false, true, n, rank, in, 1f, x, xOff, ldx, a, 0, in, 0f, xa, 0, rank); // X·Aᵀ
             Blas.gemm(false, false, n, rank, out, 1f, g, gOff, ldg, b, 0, rank, 0f, gb, 0, rank); // G·B
             FloatBuffer dB = Matrix.allocate((long) out * rank), dA = Matrix.allocate((long) rank * in);
             Blas.gemm(true, false, out, rank, n, scale, g, gOff, ldg, xa, 0, rank, 0f, dB, 0, rank); // s·Gᵀ·XA
-            Blas.gemm(true, false, rank, in, n, scale, gb, 0, rank, x, xOff, ldx, 0f, dA, 0, in);   // s·GBᵀ·X
+            Blas.gemm(true, false, rank, in, n, scale, gb, 0, rank, x, xOff, ldx, 0f, dA, 0, in); // s·GBᵀ·X
             add(grads.get(name + ".lora_A"), dA);
             add(grads.get(name + ".lora_B"), dB);
         };

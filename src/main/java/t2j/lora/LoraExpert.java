@@ -32,8 +32,8 @@ import t2j.tensor.Matrix;
  *                {@link LoraAdapter#parameters()} names them
  * @param shapes  each adapted weight's {@code [out, in]}
  */
-public record LoraExpert(int rank, float alpha, Map<String, float[]> factors, Map<String, int[]> shapes,
-                         Map<String, String> info) {
+public record LoraExpert(
+        int rank, float alpha, Map<String, float[]> factors, Map<String, int[]> shapes, Map<String, String> info) {
     public static final String CONFIG = "adapter_config.json";
     public static final String WEIGHTS = "adapter_model.safetensors";
     public static final String KIND = "lora-adapter";
@@ -51,15 +51,15 @@ public record LoraExpert(int rank, float alpha, Map<String, float[]> factors, Ma
             int out = e.getValue()[0];
             int in = e.getValue()[1];
             if (a == null || b == null || a.length != rank * in || b.length != out * rank) {
-                throw new IllegalArgumentException("LoRA factors of '" + e.getKey() + "' do not fit [" + out + ", " + in
-                        + "] at rank " + rank);
+                throw new IllegalArgumentException(
+                        "LoRA factors of '" + e.getKey() + "' do not fit [" + out + ", " + in + "] at rank " + rank);
             }
         }
     }
 
     /** Trained factors (named as {@link LoraAdapter#parameters()}) of weights of {@code base}, with metadata. */
-    public static LoraExpert of(int rank, float alpha, Map<String, float[]> factors, ModelWeights base,
-                                Map<String, String> info) {
+    public static LoraExpert of(
+            int rank, float alpha, Map<String, float[]> factors, ModelWeights base, Map<String, String> info) {
         Map<String, int[]> shapes = new LinkedHashMap<>();
         for (String key : factors.keySet()) {
             if (!key.endsWith(".lora_A")) continue;
@@ -173,8 +173,8 @@ public record LoraExpert(int rank, float alpha, Map<String, float[]> factors, Ma
                 long[] a = f.info(key).shape();
                 long[] b = f.info(bKey).shape();
                 if (a.length != 2 || b.length != 2 || a[0] != rank || b[1] != rank) {
-                    throw new IllegalArgumentException(weights + ": " + key + " " + Arrays.toString(a) + " and "
-                            + bKey + " " + Arrays.toString(b) + " are not [r, in] and [out, r] with r = " + rank);
+                    throw new IllegalArgumentException(weights + ": " + key + " " + Arrays.toString(a) + " and " + bKey
+                            + " " + Arrays.toString(b) + " are not [r, in] and [out, r] with r = " + rank);
                 }
                 shapes.put(weight, new int[] {(int) b[0], (int) a[1]});
                 factors.put(weight + ".lora_A", f.readFloats(key));
@@ -212,7 +212,8 @@ public record LoraExpert(int rank, float alpha, Map<String, float[]> factors, Ma
 
     private static double number(Map<String, Object> config, String field, Path file) {
         if (!(config.get(field) instanceof Number n)) {
-            throw new IllegalArgumentException(file + ": field '" + field + "' must be a number, got " + config.get(field));
+            throw new IllegalArgumentException(
+                    file + ": field '" + field + "' must be a number, got " + config.get(field));
         }
         return n.doubleValue();
     }

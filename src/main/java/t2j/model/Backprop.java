@@ -91,7 +91,8 @@ public final class Backprop {
         MemoryPlan.backprop(c, prompts, completions).check();
         int batch = prompts.length, t = 0, scored = 0;
         for (int b = 0; b < batch; b++) {
-            if (prompts[b].length == 0) throw new IllegalArgumentException("row " + b + ": a prompt needs at least one token");
+            if (prompts[b].length == 0)
+                throw new IllegalArgumentException("row " + b + ": a prompt needs at least one token");
             t = Math.max(t, prompts[b].length + completions[b].length);
             scored += completions[b].length;
         }
@@ -104,7 +105,8 @@ public final class Backprop {
             System.arraycopy(completions[b], 0, tokens, b * t + pad[b] + prompts[b].length, completions[b].length);
         }
         for (int tok : tokens)
-            if (tok < 0 || tok >= v) throw new IllegalArgumentException("token id " + tok + " outside vocabulary [0, " + v + ")");
+            if (tok < 0 || tok >= v)
+                throw new IllegalArgumentException("token id " + tok + " outside vocabulary [0, " + v + ")");
 
         // ---- forward, keeping activations ----
         float eps = (float) c.rmsNormEps();
@@ -140,7 +142,15 @@ public final class Backprop {
         if (scored == 0) return total;
 
         // ---- backward ----
-        sink.linear(c.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight", scored, hs, 0, d, dLogits, 0, v);
+        sink.linear(
+                c.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight",
+                scored,
+                hs,
+                0,
+                d,
+                dLogits,
+                0,
+                v);
         FloatBuffer gHs = Matrix.allocate((long) scored * d);
         matmulByWeight(scored, dLogits, v, w.lmHead(), gHs, d);
         FloatBuffer gH = Matrix.allocate((long) n * d);
@@ -161,14 +171,19 @@ public final class Backprop {
         Blas.linearBackward(n, g, 0, ldg, weight, out, 0, ldo, 0f);
     }
 
-    private static void matmulByWeight(int n, FloatBuffer g, int gOff, int ldg, Matrix weight, FloatBuffer out, int ldo, float beta) {
+    private static void matmulByWeight(
+            int n, FloatBuffer g, int gOff, int ldg, Matrix weight, FloatBuffer out, int ldo, float beta) {
         Blas.linearBackward(n, g, gOff, ldg, weight, out, 0, ldo, beta);
     }
 
     /** One decoder block forward on {@code x} in place, returning what its backward needs. */
     private LayerActs forwardLayer(int l, FloatBuffer x, int batch, int t, int[] pad) {
         ModelWeights.Layer layer = w.layer(l);
-        int n = batch * t, d = c.hiddenSize(), ff = c.intermediateSize(), qDim = c.qDim(), qkvDim = qDim + 2 * c.kvDim();
+        int n = batch * t,
+                d = c.hiddenSize(),
+                ff = c.intermediateSize(),
+                qDim = c.qDim(),
+                qkvDim = qDim + 2 * c.kvDim();
         int hd = c.headDim(), heads = c.numAttentionHeads();
         float eps = (float) c.rmsNormEps();
         LayerActs a = new LayerActs();
@@ -191,8 +206,22 @@ public final class Backprop {
                 Blas.gemm(true, t, t, hd, attnScale, a.qkv, qOff, qkvDim, a.qkv, kOff, qkvDim, 0f, a.probs, pOff, t);
                 for (int i = 0; i < t; i++)
                     Ops.softmaxRange(a.probs, pOff + i * t, t, Ops.firstVisible(i, pad[b], c.slidingWindow()), i);
-                Blas.gemm(false, t, hd, t, 1f, a.probs, pOff, t, a.qkv, vOff, qkvDim, 0f, a.attn,
-                        b * t * qDim + h * hd, qDim);
+                Blas.gemm(
+                        false,
+                        t,
+                        hd,
+                        t,
+                        1f,
+                        a.probs,
+                        pOff,
+                        t,
+                        a.qkv,
+                        vOff,
+                        qkvDim,
+                        0f,
+                        a.attn,
+                        b * t * qDim + h * hd,
+                        qDim);
             }
         });
         Blas.linear(n, a.attn, 0, qDim, layer.o, x, 0, d, true);
@@ -269,8 +298,8 @@ public final class Backprop {
     }
 
     /** One batch row's attention backward, head by head; {@code gP} at {@code gpOff} is this thread's t×t scratch. */
-    private void attentionBackward(LayerActs a, FloatBuffer gAttn, FloatBuffer gQkv, FloatBuffer gP, int gpOff, int b,
-                                   int t) {
+    private void attentionBackward(
+            LayerActs a, FloatBuffer gAttn, FloatBuffer gQkv, FloatBuffer gP, int gpOff, int b, int t) {
         int qDim = c.qDim(), kvDim = c.kvDim(), qkvDim = qDim + 2 * kvDim;
         int hd = c.headDim(), heads = c.numAttentionHeads();
         for (int h = 0; h < heads; h++) {
@@ -316,7 +345,15 @@ public final class Backprop {
      * Adds to {@code gX} the gradient through {@code h = x·inv·weight} given {@code gH}; reports the weight's gradient
      * to the sink when it wants all parameters.
      */
-    private void rmsNormBackward(FloatBuffer gH, FloatBuffer x, float[] inv, Matrix weight, FloatBuffer gX, int n, String name, GradientSink sink) {
+    private void rmsNormBackward(
+            FloatBuffer gH,
+            FloatBuffer x,
+            float[] inv,
+            Matrix weight,
+            FloatBuffer gX,
+            int n,
+            String name,
+            GradientSink sink) {
         int d = c.hiddenSize();
         FloatBuffer wt = weight.blockOf(0);
         Parallel.forRange(n, Ops.minRows(2 * d), (lo, hi, part) -> {
@@ -334,12 +371,13 @@ public final class Backprop {
         // The weight's gradient sums over rows: split by column, each column summed over rows in order, so the split
         // adds exactly what one thread would.
         float[] gW = sink.wantsAllParameters() ? new float[d] : null;
-        if (gW != null) Parallel.forRange(d, Math.max(1, d / 64), (lo, hi, part) -> {
-            for (int r = 0; r < n; r++) {
-                int o = r * d;
-                for (int i = lo; i < hi; i++) gW[i] += gH.get(o + i) * (x.get(o + i) * inv[r]);
-            }
-        });
+        if (gW != null)
+            Parallel.forRange(d, Math.max(1, d / 64), (lo, hi, part) -> {
+                for (int r = 0; r < n; r++) {
+                    int o = r * d;
+                    for (int i = lo; i < hi; i++) gW[i] += gH.get(o + i) * (x.get(o + i) * inv[r]);
+                }
+            });
         if (gW != null) sink.norm(name, gW);
     }
 }

@@ -88,7 +88,10 @@ public final class KVCache {
 
     Workspace workspace(ModelConfig c, int tokens, int keysLen) {
         if (ws == null || ws.tokens < tokens || ws.keysLen < keysLen)
-            ws = new Workspace(c, batch, Math.max(tokens, ws == null ? 0 : ws.tokens),
+            ws = new Workspace(
+                    c,
+                    batch,
+                    Math.max(tokens, ws == null ? 0 : ws.tokens),
                     Math.max(keysLen, ws == null ? 0 : ws.keysLen));
         return ws;
     }

@@ -35,7 +35,8 @@ public final class MemoryPlan {
         /** The budget of this JVM on this machine, now. */
         public static Budget current() {
             long[] machine = machineAvailable();
-            String source = machine[1] == 1 ? "the cgroup's memory.max less memory.current" : "MemAvailable in /proc/meminfo";
+            String source =
+                    machine[1] == 1 ? "the cgroup's memory.max less memory.current" : "MemAvailable in /proc/meminfo";
             return new Budget(maxDirectMemory(), DirectMemory.used(), machine[0], source);
         }
 
@@ -92,26 +93,39 @@ public final class MemoryPlan {
         if (direct > budget.directFree()) {
             long g = 1L << 30;
             long suggest = (budget.directUsed() + direct + g - 1) / g;
-            throw new MemoryPlanException(String.format(Locale.ROOT,
+            throw new MemoryPlanException(String.format(
+                    Locale.ROOT,
                     "%s needs %s of direct memory (%s) but the JVM may allocate only %s more (-XX:MaxDirectMemorySize=%s,"
                             + " %s in use). Raise the limit, e.g. T2J_JAVA_OPTS=\"-Xmx2g -XX:MaxDirectMemorySize=%dg\" ./t2j ...,"
                             + " or shrink the step: %s",
-                    step, gib(direct), breakdown(true), gib(budget.directFree()), gib(budget.directLimit()),
-                    gib(budget.directUsed()), suggest, largest(true).lever()));
+                    step,
+                    gib(direct),
+                    breakdown(true),
+                    gib(budget.directFree()),
+                    gib(budget.directLimit()),
+                    gib(budget.directUsed()),
+                    suggest,
+                    largest(true).lever()));
         }
         long total = totalBytes();
         if (total > budget.machineFree()) {
-            throw new MemoryPlanException(String.format(Locale.ROOT,
+            throw new MemoryPlanException(String.format(
+                    Locale.ROOT,
                     "%s needs %s of memory (%s) but this machine has only %s available (%s). Shrink the step: %s; or close"
                             + " other programs, or use a machine with more memory",
-                    step, gib(total), breakdown(false), gib(budget.machineFree()), budget.machineSource(),
+                    step,
+                    gib(total),
+                    breakdown(false),
+                    gib(budget.machineFree()),
+                    budget.machineSource(),
                     largest(false).lever()));
         }
     }
 
     private String breakdown(boolean directOnly) {
         List<String> parts = new ArrayList<>();
-        for (Item i : items) if (i.bytes() > 0 && (i.direct() || !directOnly)) parts.add(i.what() + " " + gib(i.bytes()));
+        for (Item i : items)
+            if (i.bytes() > 0 && (i.direct() || !directOnly)) parts.add(i.what() + " " + gib(i.bytes()));
         return String.join(", ", parts);
     }
 
@@ -141,10 +155,14 @@ public final class MemoryPlan {
         long params = parameterCount(c);
         long norms = (2L * c.numHiddenLayers() + 1) * c.hiddenSize();
         long bytes = bf16 ? (params - norms) * 2 + norms * 4 : params * 4;
-        String lever = bf16 ? "a smaller model (bf16 weights take 2 bytes per parameter)"
+        String lever = bf16
+                ? "a smaller model (bf16 weights take 2 bytes per parameter)"
                 : "--dtype bf16 (2 bytes per parameter instead of 4), or a smaller model";
-        return step("loading " + where).direct(String.format(Locale.ROOT, "weights, %,d parameters in %s", params,
-                bf16 ? "bf16" : "float32"), bytes, lever);
+        return step("loading " + where)
+                .direct(
+                        String.format(Locale.ROOT, "weights, %,d parameters in %s", params, bf16 ? "bf16" : "float32"),
+                        bytes,
+                        lever);
     }
 
     /** A KV cache for {@code batch} rows of {@code capacity} positions. */
@@ -235,7 +253,9 @@ public final class MemoryPlan {
         try {
             String max = Files.readString(Path.of("/sys/fs/cgroup/memory.max")).trim();
             if (!max.equals("max")) {
-                long cg = Long.parseLong(max) - Long.parseLong(Files.readString(Path.of("/sys/fs/cgroup/memory.current")).trim());
+                long cg = Long.parseLong(max)
+                        - Long.parseLong(Files.readString(Path.of("/sys/fs/cgroup/memory.current"))
+                                .trim());
                 if (cg < avail) return new long[] {Math.max(0, cg), 1};
             }
         } catch (IOException | RuntimeException noCgroup) {

@@ -46,7 +46,8 @@ public record ModelConfig(
         int[] eosTokenIds) {
 
     /** Llama-3's {@code rope_scaling} of type {@code llama3}. */
-    public record RopeScaling(double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositionEmbeddings) {
+    public record RopeScaling(
+            double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositionEmbeddings) {
         Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("rope_type", "llama3");
@@ -61,7 +62,8 @@ public record ModelConfig(
     public ModelConfig {
         String where = "config";
         if (!modelType.equals("llama") && !modelType.equals("mistral"))
-            throw new ModelFormatException(where + ": model_type '" + modelType + "' is not supported (expected llama or mistral)");
+            throw new ModelFormatException(
+                    where + ": model_type '" + modelType + "' is not supported (expected llama or mistral)");
         positive(where, "hidden_size", hiddenSize);
         positive(where, "intermediate_size", intermediateSize);
         positive(where, "num_attention_heads", numAttentionHeads);
@@ -72,10 +74,12 @@ public record ModelConfig(
         if (numAttentionHeads % numKeyValueHeads != 0)
             throw new ModelFormatException(where + ": num_attention_heads (" + numAttentionHeads
                     + ") must be a multiple of num_key_value_heads (" + numKeyValueHeads + ")");
-        if (headDim % 2 != 0) throw new ModelFormatException(where + ": head_dim must be even for rotary embeddings, got " + headDim);
+        if (headDim % 2 != 0)
+            throw new ModelFormatException(where + ": head_dim must be even for rotary embeddings, got " + headDim);
         if (!(rmsNormEps > 0)) throw new ModelFormatException(where + ": rms_norm_eps must be > 0, got " + rmsNormEps);
         if (!(ropeTheta > 0)) throw new ModelFormatException(where + ": rope_theta must be > 0, got " + ropeTheta);
-        if (slidingWindow < 0) throw new ModelFormatException(where + ": sliding_window must be >= 0, got " + slidingWindow);
+        if (slidingWindow < 0)
+            throw new ModelFormatException(where + ": sliding_window must be >= 0, got " + slidingWindow);
         bosTokenIds = bosTokenIds == null ? new int[0] : bosTokenIds;
         eosTokenIds = eosTokenIds == null ? new int[0] : eosTokenIds;
     }
@@ -118,24 +122,28 @@ public record ModelConfig(
         Fields f = new Fields(j, where);
         String type = f.string("model_type");
         if (!type.equals("llama") && !type.equals("mistral"))
-            throw new ModelFormatException(where + ": model_type '" + type + "' is not supported (expected llama or mistral)");
+            throw new ModelFormatException(
+                    where + ": model_type '" + type + "' is not supported (expected llama or mistral)");
         if (j.containsKey("hidden_act") && !"silu".equals(j.get("hidden_act")))
-            throw new ModelFormatException(where + ": hidden_act '" + j.get("hidden_act") + "' is not supported (expected silu)");
+            throw new ModelFormatException(
+                    where + ": hidden_act '" + j.get("hidden_act") + "' is not supported (expected silu)");
         for (String bias : List.of("attention_bias", "mlp_bias"))
             if (Boolean.TRUE.equals(j.get(bias)))
-                throw new ModelFormatException(where + ": " + bias + "=true is not supported (Llama-3 and Mistral have no biases)");
+                throw new ModelFormatException(
+                        where + ": " + bias + "=true is not supported (Llama-3 and Mistral have no biases)");
         int hidden = f.integer("hidden_size");
         int heads = f.integer("num_attention_heads");
         int headDim = j.get("head_dim") == null ? -1 : f.integer("head_dim");
         if (headDim < 0) {
             if (hidden % heads != 0)
-                throw new ModelFormatException(where + ": hidden_size (" + hidden + ") is not divisible by num_attention_heads ("
-                        + heads + ") and head_dim is not given");
+                throw new ModelFormatException(where + ": hidden_size (" + hidden
+                        + ") is not divisible by num_attention_heads (" + heads + ") and head_dim is not given");
             headDim = hidden / heads;
         }
         int slidingWindow = 0;
-        if (type.equals("mistral") && j.get("sliding_window") != null && !Boolean.FALSE.equals(j.get("use_sliding_window")))
-            slidingWindow = f.integer("sliding_window");
+        if (type.equals("mistral")
+                && j.get("sliding_window") != null
+                && !Boolean.FALSE.equals(j.get("use_sliding_window"))) slidingWindow = f.integer("sliding_window");
         return new ModelConfig(
                 type,
                 hidden,
@@ -163,11 +171,16 @@ public record ModelConfig(
         Map<String, Object> m = (Map<String, Object>) v;
         Object type = m.containsKey("rope_type") ? m.get("rope_type") : m.get("type");
         if (!"llama3".equals(type))
-            throw new ModelFormatException(where + ": rope_scaling type '" + type + "' is not supported (expected llama3)");
-        RopeScaling r = new RopeScaling(f.number("factor"), f.number("low_freq_factor"), f.number("high_freq_factor"),
+            throw new ModelFormatException(
+                    where + ": rope_scaling type '" + type + "' is not supported (expected llama3)");
+        RopeScaling r = new RopeScaling(
+                f.number("factor"),
+                f.number("low_freq_factor"),
+                f.number("high_freq_factor"),
                 f.integer("original_max_position_embeddings"));
         if (!(r.factor() > 0) || !(r.highFreqFactor() > r.lowFreqFactor()) || r.lowFreqFactor() <= 0)
-            throw new ModelFormatException(where + ": rope_scaling needs factor > 0 and high_freq_factor > low_freq_factor > 0, got " + m);
+            throw new ModelFormatException(
+                    where + ": rope_scaling needs factor > 0 and high_freq_factor > low_freq_factor > 0, got " + m);
         return r;
     }
 
@@ -241,26 +254,30 @@ public record ModelConfig(
 
         String string(String k) {
             Object v = get(k);
-            if (!(v instanceof String)) throw new ModelFormatException(where + ": field '" + k + "' must be a string, got " + v);
+            if (!(v instanceof String))
+                throw new ModelFormatException(where + ": field '" + k + "' must be a string, got " + v);
             return (String) v;
         }
 
         int integer(String k) {
             Object v = get(k);
-            if (v instanceof Long && (Long) v >= Integer.MIN_VALUE && (Long) v <= Integer.MAX_VALUE) return (int) (long) (Long) v;
+            if (v instanceof Long && (Long) v >= Integer.MIN_VALUE && (Long) v <= Integer.MAX_VALUE)
+                return (int) (long) (Long) v;
             if (v instanceof Double && (Double) v == Math.rint((Double) v)) return (int) (double) (Double) v;
             throw new ModelFormatException(where + ": field '" + k + "' must be an integer, got " + v);
         }
 
         double number(String k) {
             Object v = get(k);
-            if (!(v instanceof Number)) throw new ModelFormatException(where + ": field '" + k + "' must be a number, got " + v);
+            if (!(v instanceof Number))
+                throw new ModelFormatException(where + ": field '" + k + "' must be a number, got " + v);
             return ((Number) v).doubleValue();
         }
 
         boolean bool(String k) {
             Object v = get(k);
-            if (!(v instanceof Boolean)) throw new ModelFormatException(where + ": field '" + k + "' must be true or false, got " + v);
+            if (!(v instanceof Boolean))
+                throw new ModelFormatException(where + ": field '" + k + "' must be true or false, got " + v);
             return (Boolean) v;
         }
 
@@ -272,7 +289,8 @@ public record ModelConfig(
                 List<?> l = (List<?>) v;
                 int[] r = new int[l.size()];
                 for (int i = 0; i < r.length; i++) {
-                    if (!(l.get(i) instanceof Long)) throw new ModelFormatException(where + ": field '" + k + "' must hold integers, got " + v);
+                    if (!(l.get(i) instanceof Long))
+                        throw new ModelFormatException(where + ": field '" + k + "' must hold integers, got " + v);
                     r[i] = (int) (long) (Long) l.get(i);
                 }
                 return r;

@@ -30,12 +30,12 @@ public final class ModelWeights {
 
     /** One decoder block. */
     public static final class Layer {
-        public final Matrix inputNorm;     // [1, d]
-        public final Matrix qkv;           // [qDim + 2·kvDim, d]
-        public final Matrix o;             // [d, qDim]
-        public final Matrix postNorm;      // [1, d]
-        public final Matrix gateUp;        // [2·ff, d]
-        public final Matrix down;          // [d, ff]
+        public final Matrix inputNorm; // [1, d]
+        public final Matrix qkv; // [qDim + 2·kvDim, d]
+        public final Matrix o; // [d, qDim]
+        public final Matrix postNorm; // [1, d]
+        public final Matrix gateUp; // [2·ff, d]
+        public final Matrix down; // [d, ff]
 
         Layer(ModelConfig c, boolean bf16) {
             int d = c.hiddenSize();
@@ -63,10 +63,16 @@ public final class ModelWeights {
         /** Parse "auto", "float32"/"f32" or "bf16", as the {@code --dtype} flag takes them. */
         public static Storage parse(String s) {
             switch (s.toLowerCase(java.util.Locale.ROOT)) {
-                case "auto": return AUTO;
-                case "float32": case "f32": return FLOAT32;
-                case "bf16": case "bfloat16": return BF16;
-                default: throw new IllegalArgumentException("dtype must be auto, float32 or bf16, got '" + s + "'");
+                case "auto":
+                    return AUTO;
+                case "float32":
+                case "f32":
+                    return FLOAT32;
+                case "bf16":
+                case "bfloat16":
+                    return BF16;
+                default:
+                    throw new IllegalArgumentException("dtype must be auto, float32 or bf16, got '" + s + "'");
             }
         }
     }
@@ -137,7 +143,9 @@ public final class ModelWeights {
     /** The weight stored under a Hugging Face name, as a view (writes go to the model). */
     public Matrix matrix(String name) {
         Matrix m = byName.get(name);
-        if (m == null) throw new IllegalArgumentException("no weight named '" + name + "' in this " + config.modelType() + " model");
+        if (m == null)
+            throw new IllegalArgumentException(
+                    "no weight named '" + name + "' in this " + config.modelType() + " model");
         return m;
     }
 
@@ -209,7 +217,8 @@ public final class ModelWeights {
     /** An independent copy (same config, same values), e.g. to adapt one model while keeping the base. */
     public ModelWeights copy() {
         ModelWeights w = new ModelWeights(config, isBf16());
-        for (Map.Entry<String, Matrix> e : byName.entrySet()) w.byName.get(e.getKey()).copyFrom(e.getValue());
+        for (Map.Entry<String, Matrix> e : byName.entrySet())
+            w.byName.get(e.getKey()).copyFrom(e.getValue());
         w.sources.putAll(sources);
         return w;
     }
@@ -233,7 +242,8 @@ public final class ModelWeights {
     public static boolean holdsBf16(ModelConfig config, Checkpoint ckpt, Storage storage) {
         if (storage != Storage.AUTO) return storage == Storage.BF16;
         String probe = "model.embed_tokens.weight";
-        return MemoryPlan.parameterCount(config) > BF16_ABOVE_PARAMETERS && ckpt.contains(probe)
+        return MemoryPlan.parameterCount(config) > BF16_ABOVE_PARAMETERS
+                && ckpt.contains(probe)
                 && ckpt.info(probe).dtype() == DType.BF16;
     }
 
@@ -243,8 +253,9 @@ public final class ModelWeights {
         for (String name : ckpt.names()) {
             Matcher m = LAYER_NAME.matcher(name);
             if (m.matches() && Integer.parseInt(m.group(1)) >= config.numHiddenLayers())
-                throw new ModelFormatException(ckpt.fileOf(name) + ": tensor '" + name + "' belongs to a layer beyond num_hidden_layers="
-                        + config.numHiddenLayers() + " in " + ckpt.dir().resolve("config.json") + "; config and weights disagree");
+                throw new ModelFormatException(ckpt.fileOf(name) + ": tensor '" + name
+                        + "' belongs to a layer beyond num_hidden_layers=" + config.numHiddenLayers() + " in "
+                        + ckpt.dir().resolve("config.json") + "; config and weights disagree");
         }
         for (Map.Entry<String, Matrix> e : w.byName.entrySet()) {
             String name = e.getKey();
@@ -254,12 +265,14 @@ public final class ModelWeights {
             try {
                 info = ckpt.info(name);
             } catch (RuntimeException notThere) {
-                throw new ModelFormatException(ckpt.dir() + ": missing tensor '" + name + "' (shape " + Arrays.toString(want)
-                        + ") required by config.json", notThere);
+                throw new ModelFormatException(
+                        ckpt.dir() + ": missing tensor '" + name + "' (shape " + Arrays.toString(want)
+                                + ") required by config.json",
+                        notThere);
             }
             if (!Arrays.equals(info.shape(), want))
-                throw new ModelFormatException(ckpt.fileOf(name) + ": tensor '" + name + "' has shape " + Arrays.toString(info.shape())
-                        + " but config.json implies " + Arrays.toString(want));
+                throw new ModelFormatException(ckpt.fileOf(name) + ": tensor '" + name + "' has shape "
+                        + Arrays.toString(info.shape()) + " but config.json implies " + Arrays.toString(want));
             readInto(ckpt, name, dst);
             w.sources.put(name, ckpt.fileOf(name).toAbsolutePath());
         }
@@ -271,13 +284,20 @@ public final class ModelWeights {
         if (dst.isBf16()) {
             for (int r = 0; r < dst.rows(); ) {
                 int rowsHere = dst.valuesInBlockFrom((long) r * dst.cols()) / dst.cols();
-                ckpt.readRangeBf16(name, (long) r * dst.cols(), rowsHere * dst.cols(),
+                ckpt.readRangeBf16(
+                        name,
+                        (long) r * dst.cols(),
+                        rowsHere * dst.cols(),
                         dst.halvesOf(r).duplicate().position(2 * dst.offsetInBlock(r)));
                 r += rowsHere;
             }
             return;
         }
-        dst.forEachBlock((first, count, data) -> ckpt.readRange(name, (long) first * dst.cols(), count * dst.cols(), data.duplicate().position(0)));
+        dst.forEachBlock((first, count, data) -> ckpt.readRange(
+                name,
+                (long) first * dst.cols(),
+                count * dst.cols(),
+                data.duplicate().position(0)));
     }
 
     private static boolean singleBlock(Matrix m) {
@@ -308,7 +328,6 @@ public final class ModelWeights {
         }
         return w;
     }
-
 
     /** Writes the weights as a Hugging Face folder's safetensors (sharded when larger than {@code maxShardBytes}). */
     public void save(Path dir, DType dtype, long maxShardBytes) throws IOException {

@@ -39,8 +39,8 @@ final class Ops {
         Parallel.forRange(n, minRows(d), (lo, hi, part) -> rmsNormRows(x, out, lo, hi, d, w, eps, invRms));
     }
 
-    private static void rmsNormRows(FloatBuffer x, FloatBuffer out, int lo, int hi, int d, FloatBuffer w, float eps,
-                                    float[] invRms) {
+    private static void rmsNormRows(
+            FloatBuffer x, FloatBuffer out, int lo, int hi, int d, FloatBuffer w, float eps, float[] invRms) {
         for (int r = lo; r < hi; r++) {
             int o = r * d;
             float ss = 0;

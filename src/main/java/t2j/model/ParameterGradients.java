@@ -37,12 +37,13 @@ public final class ParameterGradients implements Backprop.GradientSink {
 
     /** Sets every gradient to zero. */
     public void zero() {
-        for (Matrix g : grads.values()) g.forEachBlock((f, count, data) -> {
-            // Bulk writes from a shared zero array: a put per float was a visible share of a small model's step.
-            int n = count * g.cols();
-            FloatBuffer d = data.duplicate().clear();
-            for (int i = 0; i < n; i += ZEROS.length) d.put(ZEROS, 0, Math.min(ZEROS.length, n - i));
-        });
+        for (Matrix g : grads.values())
+            g.forEachBlock((f, count, data) -> {
+                // Bulk writes from a shared zero array: a put per float was a visible share of a small model's step.
+                int n = count * g.cols();
+                FloatBuffer d = data.duplicate().clear();
+                for (int i = 0; i < n; i += ZEROS.length) d.put(ZEROS, 0, Math.min(ZEROS.length, n - i));
+            });
     }
 
     @Override
@@ -54,8 +55,8 @@ public final class ParameterGradients implements Backprop.GradientSink {
     public void linear(String name, int n, FloatBuffer x, int xOff, int ldx, FloatBuffer g, int gOff, int ldg) {
         Matrix dw = get(name);
         // dW[out×in] += Gᵀ[out×n] · X[n×in], block by block for matrices stored in several blocks.
-        dw.forEachBlock((first, count, data) ->
-                Blas.gemm(true, false, count, dw.cols(), n, 1f, g, gOff + first, ldg, x, xOff, ldx, 1f, data, 0, dw.cols()));
+        dw.forEachBlock((first, count, data) -> Blas.gemm(
+                true, false, count, dw.cols(), n, 1f, g, gOff + first, ldg, x, xOff, ldx, 1f, data, 0, dw.cols()));
     }
 
     @Override

@@ -35,7 +35,8 @@ public final class Rope {
             double wavelen = 2 * Math.PI / f;
             double scaled = wavelen > lowWavelen ? f / s.factor() : f;
             if (wavelen >= highWavelen && wavelen <= lowWavelen) {
-                double smooth = (s.originalMaxPositionEmbeddings() / wavelen - s.lowFreqFactor()) / (s.highFreqFactor() - s.lowFreqFactor());
+                double smooth = (s.originalMaxPositionEmbeddings() / wavelen - s.lowFreqFactor())
+                        / (s.highFreqFactor() - s.lowFreqFactor());
                 scaled = (1 - smooth) * scaled / s.factor() + smooth * scaled;
             }
             invFreq[i] = (float) scaled;

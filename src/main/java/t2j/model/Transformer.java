@@ -47,7 +47,8 @@ public final class Transformer {
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
             boolean bf16 = ModelWeights.holdsBf16(config, ckpt, storage);
             MemoryPlan.load(config, dir.toString(), bf16).check();
-            return new Transformer(ModelWeights.load(config, ckpt, bf16 ? ModelWeights.Storage.BF16 : ModelWeights.Storage.FLOAT32));
+            return new Transformer(
+                    ModelWeights.load(config, ckpt, bf16 ? ModelWeights.Storage.BF16 : ModelWeights.Storage.FLOAT32));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -72,7 +73,8 @@ public final class Transformer {
      * Rows may differ in length; shorter ones are left-padded.
      */
     public float[][] prefill(KVCache cache, int[][] rows) {
-        if (rows.length != cache.batch) throw new IllegalArgumentException("cache has " + cache.batch + " rows, got " + rows.length);
+        if (rows.length != cache.batch)
+            throw new IllegalArgumentException("cache has " + cache.batch + " rows, got " + rows.length);
         if (cache.length != 0) throw new IllegalStateException("prefill needs an empty cache; call clear() first");
         int t = 0;
         for (int[] r : rows) {
@@ -92,7 +94,8 @@ public final class Transformer {
 
     /** Appends one token per row and returns the logits for the following token. */
     public float[][] step(KVCache cache, int[] next) {
-        if (next.length != cache.batch) throw new IllegalArgumentException("cache has " + cache.batch + " rows, got " + next.length);
+        if (next.length != cache.batch)
+            throw new IllegalArgumentException("cache has " + cache.batch + " rows, got " + next.length);
         FloatBuffer hidden = forward(cache, next, 1);
         int[] rows = new int[next.length];
         for (int b = 0; b < rows.length; b++) rows[b] = b;
@@ -129,7 +132,8 @@ public final class Transformer {
         int[][] rows = new int[n][];
         int t = 0;
         for (int b = 0; b < n; b++) {
-            if (prompts[b].length == 0) throw new IllegalArgumentException("row " + b + ": a prompt needs at least one token");
+            if (prompts[b].length == 0)
+                throw new IllegalArgumentException("row " + b + ": a prompt needs at least one token");
             rows[b] = concat(prompts[b], continuations[b]);
             t = Math.max(t, rows[b].length);
         }
@@ -146,7 +150,8 @@ public final class Transformer {
         int[] at = new int[count];
         int k = 0;
         for (int b = 0; b < n; b++)
-            for (int i = 0; i < continuations[b].length; i++) at[k++] = b * t + cache.pad[b] + prompts[b].length - 1 + i;
+            for (int i = 0; i < continuations[b].length; i++)
+                at[k++] = b * t + cache.pad[b] + prompts[b].length - 1 + i;
         float[][] logits = logitsAt(hidden, at);
         float[][][] out = new float[n][][];
         k = 0;
@@ -184,7 +189,9 @@ public final class Transformer {
         if (keysLen > cache.capacity)
             throw new IllegalStateException("KV cache full: " + keysLen + " slots needed, capacity " + cache.capacity);
         for (int tok : tokens)
-            if (tok < 0 || tok >= c.vocabSize()) throw new IllegalArgumentException("token id " + tok + " outside vocabulary [0, " + c.vocabSize() + ")");
+            if (tok < 0 || tok >= c.vocabSize())
+                throw new IllegalArgumentException(
+                        "token id " + tok + " outside vocabulary [0, " + c.vocabSize() + ")");
         KVCache.Workspace ws = cache.workspace(c, n, cache.capacity);
         FloatBuffer x = ws.x;
 
@@ -255,14 +262,42 @@ public final class Transformer {
         int g = h / c.groupSize();
         int kvOff = ((b * kvHeads + g) * cache.capacity) * hd;
         int qOff = (b * t) * qkvDim + h * hd;
-        Blas.gemm(true, t, keysLen, hd, attnScale, ws.qkv, qOff, qkvDim, cache.keys[layer], kvOff, hd, 0f, s, sOff,
+        Blas.gemm(
+                true,
+                t,
+                keysLen,
+                hd,
+                attnScale,
+                ws.qkv,
+                qOff,
+                qkvDim,
+                cache.keys[layer],
+                kvOff,
+                hd,
+                0f,
+                s,
+                sOff,
                 keysLen);
         for (int i = 0; i < t; i++) {
             int q = past + i;
             Ops.softmaxRange(s, sOff + i * keysLen, keysLen, Ops.firstVisible(q, pad, window), q);
         }
-        Blas.gemm(false, t, hd, keysLen, 1f, s, sOff, keysLen, cache.values[layer], kvOff, hd, 0f, ws.attn,
-                (b * t) * c.qDim() + h * hd, c.qDim());
+        Blas.gemm(
+                false,
+                t,
+                hd,
+                keysLen,
+                1f,
+                s,
+                sOff,
+                keysLen,
+                cache.values[layer],
+                kvOff,
+                hd,
+                0f,
+                ws.attn,
+                (b * t) * c.qDim() + h * hd,
+                c.qDim());
     }
 
     /** LM-head logits for the given rows of the hidden-state buffer. */

@@ -25,7 +25,9 @@ public final class ChatPrompter implements Prompter {
         this.tokenizer = tokenizer;
         this.format = format;
         stops = stopIds(config, tokenizer);
-        if (stops.length == 0) throw new IllegalArgumentException(tokenizer.source() + ": no end-of-sequence token known; generation would never stop");
+        if (stops.length == 0)
+            throw new IllegalArgumentException(
+                    tokenizer.source() + ": no end-of-sequence token known; generation would never stop");
     }
 
     /** Every id that ends a turn: the config's EOS ids, the tokenizer's EOS, and Llama-3's end-of-turn. */
@@ -56,7 +58,8 @@ public final class ChatPrompter implements Prompter {
 
     @Override
     public int[] referenceIds(Example e) {
-        if (e.reference() == null) throw new IllegalArgumentException("example " + e.id() + " has no reference completion to train on");
+        if (e.reference() == null)
+            throw new IllegalArgumentException("example " + e.id() + " has no reference completion to train on");
         int[] prompt = promptIds(e);
         List<ChatMessage> m = messages(e);
         m.add(ChatMessage.assistant(e.reference()));

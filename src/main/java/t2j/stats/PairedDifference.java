@@ -22,12 +22,14 @@ import java.util.SplittableRandom;
 public record PairedDifference(int n, int aOnly, int bOnly, double delta, double lo, double hi, double p) {
     /** The conventional threshold the tables mark differences with. */
     public static final double ALPHA = 0.05;
+
     private static final int RESAMPLES = 4000;
     private static final long SEED = 20250122L;
 
     public static PairedDifference of(boolean[] a, boolean[] b) {
         if (a.length != b.length)
-            throw new IllegalArgumentException("paired outcomes need the same requests: " + a.length + " vs " + b.length + " outcomes");
+            throw new IllegalArgumentException(
+                    "paired outcomes need the same requests: " + a.length + " vs " + b.length + " outcomes");
         int n = a.length, aOnly = 0, bOnly = 0;
         int[] d = new int[n];
         for (int i = 0; i < n; i++) {
@@ -46,7 +48,8 @@ public record PairedDifference(int n, int aOnly, int bOnly, double delta, double
             stats[s] = (double) sum / n;
         }
         java.util.Arrays.sort(stats);
-        double lo = stats[(int) Math.floor(0.025 * (RESAMPLES - 1))], hi = stats[(int) Math.ceil(0.975 * (RESAMPLES - 1))];
+        double lo = stats[(int) Math.floor(0.025 * (RESAMPLES - 1))],
+                hi = stats[(int) Math.ceil(0.975 * (RESAMPLES - 1))];
         return new PairedDifference(n, aOnly, bOnly, delta, lo, hi, mcNemarExact(aOnly, bOnly));
     }
 
@@ -74,7 +77,13 @@ public record PairedDifference(int n, int aOnly, int bOnly, double delta, double
     /** "+12.5 pts [7.0, 18.0], p = 2.1e-05", or with "within noise" when not significant. */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%+.1f pts [%+.1f, %+.1f], p = %s%s", 100 * delta, 100 * lo, 100 * hi, formatP(p),
+        return String.format(
+                Locale.ROOT,
+                "%+.1f pts [%+.1f, %+.1f], p = %s%s",
+                100 * delta,
+                100 * lo,
+                100 * hi,
+                formatP(p),
                 significant() ? "" : ", within noise");
     }
 

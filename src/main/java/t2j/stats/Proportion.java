@@ -21,7 +21,8 @@ public record Proportion(int correct, int total, double lo, double hi) {
     }
 
     public static Proportion of(int correct, int total) {
-        if (total < 0 || correct < 0 || correct > total) throw new IllegalArgumentException("need 0 <= correct <= total, got " + correct + "/" + total);
+        if (total < 0 || correct < 0 || correct > total)
+            throw new IllegalArgumentException("need 0 <= correct <= total, got " + correct + "/" + total);
         if (total == 0) return new Proportion(0, 0, 0, 1);
         double p = (double) correct / total, z2 = Z95 * Z95, n = total;
         double centre = (p + z2 / (2 * n)) / (1 + z2 / n);

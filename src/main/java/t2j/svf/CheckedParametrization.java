@@ -108,10 +108,18 @@ final class CheckedParametrization implements Parametrization {
             }
         }
         if (worst >= 0)
-            throw new IllegalStateException(String.format(Locale.ROOT, "parametrization '%s': its gradient is wrong at"
-                    + " z[%d] of a rank-%d matrix: given dL/dz = %.6g, central finite differences of its forward give"
-                    + " %.6g (z = %.4g, σ = %.4g). Fix its vjp, or write it with Parametrization.elementwise so the"
-                    + " engine derives the gradient.", id(), worst, r, given[worst], numeric[worst], z[worst],
+            throw new IllegalStateException(String.format(
+                    Locale.ROOT,
+                    "parametrization '%s': its gradient is wrong at"
+                            + " z[%d] of a rank-%d matrix: given dL/dz = %.6g, central finite differences of its forward give"
+                            + " %.6g (z = %.4g, σ = %.4g). Fix its vjp, or write it with Parametrization.elementwise so the"
+                            + " engine derives the gradient.",
+                    id(),
+                    worst,
+                    r,
+                    given[worst],
+                    numeric[worst],
+                    z[worst],
                     sigma[worst]));
     }
 

@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.openblas.global.openblas_full;
 import t2j.io.DType;
 import t2j.io.SafeTensorsFile;
 import t2j.io.SafeTensorsWriter;
 import t2j.model.ModelWeights;
 import t2j.tensor.Matrix;
-import org.bytedeco.openblas.global.openblas_full;
 import t2j.util.Progress;
 
 /**
@@ -62,7 +62,8 @@ public final class Decomposition {
     public static Decomposition compute(ModelWeights w, Targets targets, Progress progress, int workers) {
         List<String> names = targets.select(w);
         List<int[]> shapes = new ArrayList<>();
-        for (String n : names) shapes.add(new int[] {w.matrix(n).rows(), w.matrix(n).cols()});
+        for (String n : names)
+            shapes.add(new int[] {w.matrix(n).rows(), w.matrix(n).cols()});
         int parallel = Math.max(1, Math.min(workers, names.size()));
         t2j.model.MemoryPlan.decomposition(shapes, parallel).check();
         Svd[] out = new Svd[names.size()];
@@ -111,7 +112,8 @@ public final class Decomposition {
     }
 
     /** Reads {@code cache} when it was made from these weights and targets, else computes and writes it (atomically). */
-    public static Decomposition loadOrCompute(ModelWeights w, Targets targets, Path cache, Progress progress) throws IOException {
+    public static Decomposition loadOrCompute(ModelWeights w, Targets targets, Path cache, Progress progress)
+            throws IOException {
         if (Files.exists(cache)) return load(cache, w, targets);
         Decomposition d = compute(w, targets, progress);
         d.save(cache);
@@ -125,7 +127,8 @@ public final class Decomposition {
     public static Path defaultCacheFile(ModelWeights w, Targets targets) {
         String root = System.getenv("T2J_CACHE");
         Path base = root != null ? Path.of(root) : Path.of(System.getProperty("user.home"), ".cache", "t2j");
-        return base.resolve("svd").resolve(w.fingerprint() + "-" + targets.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".safetensors");
+        return base.resolve("svd")
+                .resolve(w.fingerprint() + "-" + targets.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".safetensors");
     }
 
     /** {@link #loadOrCompute} with the {@linkplain #defaultCacheFile default cache file}. */
@@ -150,7 +153,9 @@ public final class Decomposition {
 
     public Svd get(String name) {
         Svd s = svds.get(name);
-        if (s == null) throw new IllegalArgumentException("'" + name + "' is not among the decomposed matrices (targets " + targets.id() + ")");
+        if (s == null)
+            throw new IllegalArgumentException(
+                    "'" + name + "' is not among the decomposed matrices (targets " + targets.id() + ")");
         return s;
     }
 
@@ -188,7 +193,11 @@ public final class Decomposition {
     }
 
     private static SafeTensorsWriter.Entry entry(String name, Matrix m) {
-        return new SafeTensorsWriter.Entry(name, DType.F32, new long[] {m.rows(), m.cols()}, m.blockOf(0).duplicate().position(0));
+        return new SafeTensorsWriter.Entry(
+                name,
+                DType.F32,
+                new long[] {m.rows(), m.cols()},
+                m.blockOf(0).duplicate().position(0));
     }
 
     /** Reads a cache, refusing one made from other weights or for other targets. */
@@ -196,21 +205,26 @@ public final class Decomposition {
         try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
             Map<String, String> meta = f.metadata();
             if (!"svd-cache".equals(meta.get("t2j.kind")))
-                throw new IllegalStateException(file + ": not an SVD cache (metadata t2j.kind=" + meta.get("t2j.kind") + ")");
+                throw new IllegalStateException(
+                        file + ": not an SVD cache (metadata t2j.kind=" + meta.get("t2j.kind") + ")");
             String want = w.fingerprint();
             if (!want.equals(meta.get("t2j.base_fingerprint")))
-                throw new IllegalStateException(file + ": stale SVD cache: it was computed from weights with fingerprint "
+                throw new IllegalStateException(file
+                        + ": stale SVD cache: it was computed from weights with fingerprint "
                         + meta.get("t2j.base_fingerprint") + ", but this model's weights have fingerprint " + want
                         + ". Delete the file to recompute it.");
             if (!targets.id().equals(meta.get("t2j.targets")))
-                throw new IllegalStateException(file + ": SVD cache holds targets '" + meta.get("t2j.targets") + "', not '" + targets.id() + "'");
+                throw new IllegalStateException(file + ": SVD cache holds targets '" + meta.get("t2j.targets")
+                        + "', not '" + targets.id() + "'");
             Map<String, Svd> svds = new LinkedHashMap<>();
             for (String name : targets.select(w)) {
                 Matrix wm = w.matrix(name);
                 int r = Math.min(wm.rows(), wm.cols());
                 Matrix u = read(f, name + ".U", wm.rows(), r), vt = read(f, name + ".Vt", r, wm.cols());
                 float[] s = f.readFloats(name + ".S");
-                if (s.length != r) throw new IllegalStateException(file + ": " + name + ".S has " + s.length + " values, expected " + r);
+                if (s.length != r)
+                    throw new IllegalStateException(
+                            file + ": " + name + ".S has " + s.length + " values, expected " + r);
                 svds.put(name, new Svd(u, s, vt));
             }
             return new Decomposition(want, targets, svds);
@@ -220,7 +234,8 @@ public final class Decomposition {
     private static Matrix read(SafeTensorsFile f, String name, int rows, int cols) {
         long[] shape = f.info(name).shape();
         if (shape.length != 2 || shape[0] != rows || shape[1] != cols)
-            throw new IllegalStateException(f.path() + ": " + name + " has shape " + java.util.Arrays.toString(shape) + ", expected [" + rows + ", " + cols + "]");
+            throw new IllegalStateException(f.path() + ": " + name + " has shape " + java.util.Arrays.toString(shape)
+                    + ", expected [" + rows + ", " + cols + "]");
         // Mapped, not copied: the factors (larger than the weights at full rank) stay in the page cache, shared and
         // evictable, instead of in direct memory. A cache in another byte order or dtype is read into memory.
         java.nio.FloatBuffer mapped = f.mapTensor(name).asFloatBuffer();

@@ -82,7 +82,8 @@ public record Dual(double value, double derivative) {
     }
 
     public Dual softplus() {
-        return new Dual(Math.log1p(Math.exp(-Math.abs(value))) + Math.max(value, 0), derivative / (1 + Math.exp(-value)));
+        return new Dual(
+                Math.log1p(Math.exp(-Math.abs(value))) + Math.max(value, 0), derivative / (1 + Math.exp(-value)));
     }
 
     public Dual abs() {

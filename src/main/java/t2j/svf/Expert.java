@@ -71,9 +71,12 @@ public record Expert(Map<String, float[]> z, Map<String, String> info) {
     public static Expert load(Path file) throws IOException {
         try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
             if (!"svf-expert".equals(f.metadata().get("t2j.kind")))
-                throw new IllegalArgumentException(file + ": not an SVF expert file (metadata t2j.kind is " + f.metadata().get("t2j.kind") + ")");
+                throw new IllegalArgumentException(file + ": not an SVF expert file (metadata t2j.kind is "
+                        + f.metadata().get("t2j.kind") + ")");
             Map<String, String> info = new LinkedHashMap<>();
-            f.metadata().forEach((k, v) -> { if (k.startsWith("t2j.") && !k.equals("t2j.kind")) info.put(k.substring(4), v); });
+            f.metadata().forEach((k, v) -> {
+                if (k.startsWith("t2j.") && !k.equals("t2j.kind")) info.put(k.substring(4), v);
+            });
             try {
                 if (info.containsKey("parametrization")) Parametrization.fromId(info.get("parametrization"));
             } catch (IllegalArgumentException e) {
@@ -81,7 +84,8 @@ public record Expert(Map<String, float[]> z, Map<String, String> info) {
             }
             Map<String, float[]> z = new LinkedHashMap<>();
             for (String name : f.names()) {
-                if (f.info(name).shape().length != 1) throw new IllegalArgumentException(file + ": tensor '" + name + "' is not a vector");
+                if (f.info(name).shape().length != 1)
+                    throw new IllegalArgumentException(file + ": tensor '" + name + "' is not a vector");
                 z.put(name, f.readFloats(name));
             }
             info.putIfAbsent("source", file.toString());
@@ -95,7 +99,9 @@ public record Expert(Map<String, float[]> z, Map<String, String> info) {
         if (!java.nio.file.Files.isDirectory(dir)) return out;
         List<Path> files;
         try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
-            files = s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList();
+            files = s.filter(p -> p.toString().endsWith(".safetensors"))
+                    .sorted()
+                    .toList();
         }
         for (Path f : files) out.put(f.getFileName().toString().replace(".safetensors", ""), load(f));
         return out;
@@ -108,18 +114,24 @@ public record Expert(Map<String, float[]> z, Map<String, String> info) {
     public void checkFits(Decomposition dec) {
         String where = info.getOrDefault("source", "expert '" + task() + "'");
         if (baseFingerprint() != null && !baseFingerprint().equals(dec.fingerprint()))
-            throw new IncompatibleExpertException(where + " was trained on other base weights (fingerprint " + baseFingerprint() + ", model "
-                    + info.getOrDefault("model_type", "?") + ") than this model's (" + dec.fingerprint()
-                    + "); to use it anyway, transfer it explicitly");
+            throw new IncompatibleExpertException(
+                    where + " was trained on other base weights (fingerprint " + baseFingerprint() + ", model "
+                            + info.getOrDefault("model_type", "?") + ") than this model's (" + dec.fingerprint()
+                            + "); to use it anyway, transfer it explicitly");
         for (String name : dec.names()) {
             float[] v = z.get(name);
-            if (v == null) throw new IncompatibleExpertException(where + " has no z-vector for '" + name + "' (it targets " + info.getOrDefault("targets", "?")
-                    + "; the decomposition targets " + dec.targets().id() + ")");
+            if (v == null)
+                throw new IncompatibleExpertException(
+                        where + " has no z-vector for '" + name + "' (it targets " + info.getOrDefault("targets", "?")
+                                + "; the decomposition targets " + dec.targets().id() + ")");
             if (v.length != dec.get(name).rank())
-                throw new IncompatibleExpertException(where + ": z-vector for '" + name + "' has length " + v.length + ", the matrix has rank " + dec.get(name).rank());
+                throw new IncompatibleExpertException(where + ": z-vector for '" + name + "' has length " + v.length
+                        + ", the matrix has rank " + dec.get(name).rank());
         }
         for (String name : z.keySet())
-            if (!dec.names().contains(name)) throw new IncompatibleExpertException(where + " adapts '" + name + "', which is not among the decomposed matrices");
+            if (!dec.names().contains(name))
+                throw new IncompatibleExpertException(
+                        where + " adapts '" + name + "', which is not among the decomposed matrices");
     }
 
     /** An expert that does not fit a model: the message says which matrix or fact differs. */

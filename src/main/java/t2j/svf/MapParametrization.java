@@ -34,8 +34,9 @@ final class MapParametrization implements Parametrization {
     public float[] gradZ(float[] sigma, float[] z, float[] gSigma) {
         float[] gz = map.vjp(z, sigma, gSigma);
         if (gz == null)
-            throw new IllegalStateException("parametrization '" + id + "' gives no vjp and is not element-wise: implement"
-                    + " ZMap.vjp, or write it with Parametrization.elementwise so the engine derives the gradient");
+            throw new IllegalStateException(
+                    "parametrization '" + id + "' gives no vjp and is not element-wise: implement"
+                            + " ZMap.vjp, or write it with Parametrization.elementwise so the engine derives the gradient");
         if (gz.length != z.length)
             throw new IllegalStateException("parametrization '" + id + "': vjp returned " + gz.length + " values for "
                     + z.length + " z entries");

@@ -14,8 +14,7 @@ final class Parametrizations {
     private static final Map<String, Parametrization> BY_ID = new LinkedHashMap<>();
     private static final Map<String, Parametrization> BUILT_IN = new LinkedHashMap<>();
 
-    private Parametrizations() {
-    }
+    private Parametrizations() {}
 
     static synchronized Parametrization builtIn(Parametrization p) {
         BUILT_IN.put(p.id(), p);

@@ -27,8 +27,10 @@ public record Svd(Matrix u, float[] sigma, Matrix vt) {
         a.copyFrom(w); // gesdd destroys its input
         Matrix u = Matrix.zeros(m, r), vt = Matrix.zeros(r, n);
         FloatBuffer s = Matrix.allocate(r);
-        int info = LAPACKE_sgesdd(LAPACK_ROW_MAJOR, (byte) 'S', m, n, a.blockOf(0), n, s, u.blockOf(0), r, vt.blockOf(0), n);
-        if (info != 0) throw new ArithmeticException("sgesdd failed on a " + m + "x" + n + " matrix (info=" + info + ")");
+        int info = LAPACKE_sgesdd(
+                LAPACK_ROW_MAJOR, (byte) 'S', m, n, a.blockOf(0), n, s, u.blockOf(0), r, vt.blockOf(0), n);
+        if (info != 0)
+            throw new ArithmeticException("sgesdd failed on a " + m + "x" + n + " matrix (info=" + info + ")");
         float[] sigma = new float[r];
         s.get(0, sigma);
         return new Svd(u, sigma, vt);
@@ -39,8 +41,7 @@ public record Svd(Matrix u, float[] sigma, Matrix vt) {
         int m = u.rows(), n = vt.cols(), r = rank();
         Matrix us = Matrix.zeros(m, r);
         FloatBuffer ub = u.blockOf(0), usb = us.blockOf(0);
-        for (int i = 0; i < m; i++)
-            for (int k = 0; k < r; k++) usb.put(i * r + k, ub.get(i * r + k) * scaled[k]);
+        for (int i = 0; i < m; i++) for (int k = 0; k < r; k++) usb.put(i * r + k, ub.get(i * r + k) * scaled[k]);
         // bf16 weights get the float32 product rounded once, as composing in float32 and casting would.
         Matrix target = out.isBf16() ? Matrix.zeros(m, n) : out;
         t2j.tensor.Blas.gemm(false, m, n, r, 1f, usb, 0, r, vt.blockOf(0), 0, n, 0f, target.blockOf(0), 0, n);

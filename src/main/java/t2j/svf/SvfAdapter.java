@@ -4,11 +4,11 @@ import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import t2j.adapter.Adapter;
 import t2j.model.Backprop;
 import t2j.model.Transformer;
 import t2j.tensor.Blas;
 import t2j.tensor.Matrix;
-import t2j.adapter.Adapter;
 
 /**
  * Singular Value Fine-tuning on a live model: one z-vector per decomposed matrix, composed into the weights as
@@ -36,8 +36,10 @@ public final class SvfAdapter implements Adapter {
         this.dec = dec;
         this.param = param;
         if (!dec.fingerprint().equals(model.weights().fingerprint()))
-            throw new IllegalStateException("the decomposition was computed from other weights than this model's (fingerprint "
-                    + dec.fingerprint() + " vs " + model.weights().fingerprint() + "); is an adapter already applied?");
+            throw new IllegalStateException(
+                    "the decomposition was computed from other weights than this model's (fingerprint "
+                            + dec.fingerprint() + " vs " + model.weights().fingerprint()
+                            + "); is an adapter already applied?");
         SplittableRandom rnd = new SplittableRandom(seed);
         for (String name : dec.names()) z.put(name, param.initialZ(dec.get(name).rank(), rnd));
         base = new t2j.adapter.WeightSnapshot(model.weights(), dec.names());
@@ -64,9 +66,12 @@ public final class SvfAdapter implements Adapter {
     public void setZ(Map<String, float[]> values) {
         for (Map.Entry<String, float[]> e : values.entrySet()) {
             float[] mine = z.get(e.getKey());
-            if (mine == null) throw new IllegalArgumentException("z-vector for '" + e.getKey() + "', which this adapter does not target");
+            if (mine == null)
+                throw new IllegalArgumentException(
+                        "z-vector for '" + e.getKey() + "', which this adapter does not target");
             if (mine.length != e.getValue().length)
-                throw new IllegalArgumentException("z-vector for '" + e.getKey() + "' has length " + e.getValue().length + ", expected " + mine.length);
+                throw new IllegalArgumentException("z-vector for '" + e.getKey() + "' has length " + e.getValue().length
+                        + ", expected " + mine.length);
             System.arraycopy(e.getValue(), 0, mine, 0, mine.length);
         }
     }
@@ -75,7 +80,8 @@ public final class SvfAdapter implements Adapter {
     public void apply() {
         for (Map.Entry<String, float[]> e : z.entrySet()) {
             Svd s = dec.get(e.getKey());
-            s.compose(param.adaptedSigma(s.sigma(), e.getValue()), model.weights().matrix(e.getKey()));
+            s.compose(
+                    param.adaptedSigma(s.sigma(), e.getValue()), model.weights().matrix(e.getKey()));
         }
     }
 
@@ -87,7 +93,9 @@ public final class SvfAdapter implements Adapter {
         for (String name : z.keySet()) if (!masks.containsKey(name)) base.restore(name);
         for (Map.Entry<String, float[]> e : masks.entrySet()) {
             Svd s = dec.get(e.getKey());
-            s.compose(param.sigmaFromMask(s.sigma(), e.getValue()), model.weights().matrix(e.getKey()));
+            s.compose(
+                    param.sigmaFromMask(s.sigma(), e.getValue()),
+                    model.weights().matrix(e.getKey()));
         }
     }
 
@@ -104,11 +112,10 @@ public final class SvfAdapter implements Adapter {
             Svd s = dec.get(name);
             int r = s.rank(), out = s.u().rows(), in = s.vt().cols();
             FloatBuffer xv = Matrix.allocate((long) n * r), gu = Matrix.allocate((long) n * r);
-            Blas.gemm(false, true, n, r, in, 1f, x, xOff, ldx, s.vt().blockOf(0), 0, in, 0f, xv, 0, r);   // X·V
-            Blas.gemm(false, false, n, r, out, 1f, g, gOff, ldg, s.u().blockOf(0), 0, r, 0f, gu, 0, r);   // G·U
+            Blas.gemm(false, true, n, r, in, 1f, x, xOff, ldx, s.vt().blockOf(0), 0, in, 0f, xv, 0, r); // X·V
+            Blas.gemm(false, false, n, r, out, 1f, g, gOff, ldg, s.u().blockOf(0), 0, r, 0f, gu, 0, r); // G·U
             float[] gSigma = new float[r];
-            for (int t = 0; t < n; t++)
-                for (int k = 0; k < r; k++) gSigma[k] += gu.get(t * r + k) * xv.get(t * r + k);
+            for (int t = 0; t < n; t++) for (int k = 0; k < r; k++) gSigma[k] += gu.get(t * r + k) * xv.get(t * r + k);
             float[] gz = param.gradZ(s.sigma(), zv, gSigma);
             float[] acc = grads.get(name);
             for (int k = 0; k < r; k++) acc[k] += gz[k];

@@ -11,11 +11,14 @@ import t2j.model.ModelWeights;
  */
 public record Targets(String id, Pattern pattern) {
     /** gate_proj, up_proj and down_proj of every layer: the paper's and the released code's choice. */
-    public static final Targets MLP = new Targets("mlp", Pattern.compile("model\\.layers\\.\\d+\\.mlp\\.(gate|up|down)_proj\\.weight"));
+    public static final Targets MLP =
+            new Targets("mlp", Pattern.compile("model\\.layers\\.\\d+\\.mlp\\.(gate|up|down)_proj\\.weight"));
     /** q_proj, k_proj, v_proj and o_proj of every layer. */
-    public static final Targets ATTENTION = new Targets("attention", Pattern.compile("model\\.layers\\.\\d+\\.self_attn\\.(q|k|v|o)_proj\\.weight"));
+    public static final Targets ATTENTION =
+            new Targets("attention", Pattern.compile("model\\.layers\\.\\d+\\.self_attn\\.(q|k|v|o)_proj\\.weight"));
     /** Every linear layer inside the decoder blocks (not the embedding or LM head). */
-    public static final Targets ALL_LINEAR = new Targets("all-linear",
+    public static final Targets ALL_LINEAR = new Targets(
+            "all-linear",
             Pattern.compile("model\\.layers\\.\\d+\\.(mlp\\.(gate|up|down)|self_attn\\.(q|k|v|o))_proj\\.weight"));
 
     /** A custom selection by regular expression (matched against whole names). */
@@ -33,8 +36,9 @@ public record Targets(String id, Pattern pattern) {
     public List<String> select(ModelWeights w) {
         List<String> out = new ArrayList<>();
         for (String n : w.names()) if (pattern.matcher(n).matches()) out.add(n);
-        if (out.isEmpty()) throw new IllegalArgumentException("targets '" + id + "' match no weight of this model (names look like "
-                + w.names().get(Math.min(2, w.names().size() - 1)) + ")");
+        if (out.isEmpty())
+            throw new IllegalArgumentException("targets '" + id + "' match no weight of this model (names look like "
+                    + w.names().get(Math.min(2, w.names().size() - 1)) + ")");
         return out;
     }
 }

@@ -28,14 +28,17 @@ public interface ZMap {
         @Override
         default float[] forward(float[] z, float[] sigma) {
             float[] out = new float[z.length];
-            for (int i = 0; i < out.length; i++) out[i] = (float) apply(Dual.constant(z[i]), sigma[i]).value();
+            for (int i = 0; i < out.length; i++)
+                out[i] = (float) apply(Dual.constant(z[i]), sigma[i]).value();
             return out;
         }
 
         @Override
         default float[] vjp(float[] z, float[] sigma, float[] gSigma) {
             float[] gz = new float[z.length];
-            for (int i = 0; i < gz.length; i++) gz[i] = (float) (gSigma[i] * apply(Dual.variable(z[i]), sigma[i]).derivative());
+            for (int i = 0; i < gz.length; i++)
+                gz[i] = (float)
+                        (gSigma[i] * apply(Dual.variable(z[i]), sigma[i]).derivative());
             return gz;
         }
     }

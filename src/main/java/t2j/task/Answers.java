@@ -20,7 +20,8 @@ public final class Answers {
     private Answers() {}
 
     // Thousands separators appear in GSM8K answers ("1,200"); a comma not followed by three digits is punctuation.
-    private static final Pattern NUMBER = Pattern.compile("-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?|-?\\.\\d+");
+    private static final Pattern NUMBER =
+            Pattern.compile("-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?|-?\\.\\d+");
     private static final Pattern AFTER_HASHES = Pattern.compile("####\\s*\\$?\\s*(-?[\\d,]*\\.?\\d+)");
 
     /**
@@ -63,7 +64,8 @@ public final class Answers {
      */
     public static String choiceLetter(String text, String letters) {
         if (text == null || letters.isEmpty()) return null;
-        if (!letters.matches("[A-Za-z0-9]+")) throw new IllegalArgumentException("option labels must be letters or digits: " + letters);
+        if (!letters.matches("[A-Za-z0-9]+"))
+            throw new IllegalArgumentException("option labels must be letters or digits: " + letters);
         String set = "[" + letters + "]";
         String[] patterns = {
             "(?i:answer)\\s*(?:(?i:is)|:)?\\s*:?\\s*\\(?(" + set + ")\\)?(?![A-Za-z0-9])",
@@ -92,11 +94,17 @@ public final class Answers {
             int end = -1;
             for (int i = open; i < text.length(); i++) {
                 char c = text.charAt(i);
-                if (c == '\\' && i + 1 < text.length()) { i++; continue; }  // \{ and \} are literal braces
+                if (c == '\\' && i + 1 < text.length()) {
+                    i++;
+                    continue;
+                } // \{ and \} are literal braces
                 if (c == '{') depth++;
-                else if (c == '}' && --depth == 0) { end = i; break; }
+                else if (c == '}' && --depth == 0) {
+                    end = i;
+                    break;
+                }
             }
-            if (end < 0) return out;  // unbalanced: the completion was cut off
+            if (end < 0) return out; // unbalanced: the completion was cut off
             out.add(text.substring(open + 1, end));
             from = end + 1;
         }
@@ -130,10 +138,19 @@ public final class Answers {
         if (s == null) return null;
         String t = s.trim();
         t = t.replaceAll("\\\\text\\{([^{}]*)\\}", "$1").replaceAll("\\\\mbox\\{([^{}]*)\\}", "$1");
-        t = t.replace("\\left", "").replace("\\right", "").replace("\\!", "").replace("\\,", "").replace("\\;", "")
-                .replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
-                .replace("^{\\circ}", "").replace("^\\circ", "").replace("\\%", "").replace("%", "")
-                .replace("$", "").replaceAll("\\s+", "");
+        t = t.replace("\\left", "")
+                .replace("\\right", "")
+                .replace("\\!", "")
+                .replace("\\,", "")
+                .replace("\\;", "")
+                .replace("\\dfrac", "\\frac")
+                .replace("\\tfrac", "\\frac")
+                .replace("^{\\circ}", "")
+                .replace("^\\circ", "")
+                .replace("\\%", "")
+                .replace("%", "")
+                .replace("$", "")
+                .replaceAll("\\s+", "");
         t = t.replaceAll("\\\\frac(\\d)(\\d)", "\\\\frac{$1}{$2}");
         while (t.endsWith(".")) t = t.substring(0, t.length() - 1);
         return t;

@@ -52,7 +52,8 @@ public final class BlendedTask extends SyntheticTask {
 
     private static String category(List<Part> parts) {
         List<String> cats = new ArrayList<>();
-        for (Part p : parts) if (!cats.contains(p.generator().category())) cats.add(p.generator().category());
+        for (Part p : parts)
+            if (!cats.contains(p.generator().category())) cats.add(p.generator().category());
         return cats.size() == 1 ? cats.get(0) : "mixed";
     }
 
@@ -78,8 +79,9 @@ public final class BlendedTask extends SyntheticTask {
                 return e;
             }
         }
-        throw new IllegalStateException(name() + ": no acceptable " + part.generator().category() + " prompt in " + ATTEMPTS
-                + " draws; the part's filter rejects (nearly) everything its generator makes");
+        throw new IllegalStateException(
+                name() + ": no acceptable " + part.generator().category() + " prompt in " + ATTEMPTS
+                        + " draws; the part's filter rejects (nearly) everything its generator makes");
     }
 
     /** The family category of one of this task's examples. */

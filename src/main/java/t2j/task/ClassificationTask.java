@@ -46,15 +46,24 @@ public final class ClassificationTask implements Task {
     public static ClassificationTask of(long seed, SplitSizes sizes) {
         SplitSizes each = SplitSizes.DEFAULT;
         for (Split s : Split.values()) each = each.with(s, Math.max(each.of(s), (sizes.of(s) + 2) / 3));
-        return new ClassificationTask("classification", List.of(
-                new MathTask("math", seed, each, MathTask.Config.BASIC),
-                new CodeTask("code", seed, each, CodeTask.Config.BASIC),
-                new ReasoningTask("reasoning", seed, each, ReasoningTask.Config.BASIC)), sizes);
+        return new ClassificationTask(
+                "classification",
+                List.of(
+                        new MathTask("math", seed, each, MathTask.Config.BASIC),
+                        new CodeTask("code", seed, each, CodeTask.Config.BASIC),
+                        new ReasoningTask("reasoning", seed, each, ReasoningTask.Config.BASIC)),
+                sizes);
     }
 
-    @Override public String name() { return name; }
+    @Override
+    public String name() {
+        return name;
+    }
 
-    @Override public String category() { return "classification"; }
+    @Override
+    public String category() {
+        return "classification";
+    }
 
     @Override
     public synchronized List<Example> examples(Split split) {
@@ -76,11 +85,16 @@ public final class ClassificationTask implements Task {
                 if (i >= sources.get(f).size()) continue;
                 Example src = sources.get(f).get(i);
                 String label = families.get(f).category();
-                out.add(new Example(name + "-" + split.name().toLowerCase() + "-" + out.size(), SYSTEM, src.prompt(),
-                        label, "\\boxed{" + label + "}"));
+                out.add(new Example(
+                        name + "-" + split.name().toLowerCase() + "-" + out.size(),
+                        SYSTEM,
+                        src.prompt(),
+                        label,
+                        "\\boxed{" + label + "}"));
             }
             if (out.size() == before)
-                throw new IllegalStateException(name + ": the families have only " + out.size() + " " + split + " prompts, wanted " + want);
+                throw new IllegalStateException(
+                        name + ": the families have only " + out.size() + " " + split + " prompts, wanted " + want);
         }
         return Collections.unmodifiableList(out);
     }

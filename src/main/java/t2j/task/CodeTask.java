@@ -27,8 +27,14 @@ public final class CodeTask extends SyntheticTask {
      * of inputs, how many hidden tests, and whether the harder primitives (take, drop, uniq, scan, prod, square,
      * modulo, multiples) are used.
      */
-    public record Config(int minStages, int maxStages, double reducerChance, int maxElement, int shownExamples,
-                         int hiddenTests, boolean extended) {
+    public record Config(
+            int minStages,
+            int maxStages,
+            double reducerChance,
+            int maxElement,
+            int shownExamples,
+            int hiddenTests,
+            boolean extended) {
         /** 1–2 list stages plus usually a reducer, elements 0–9, basic primitives only. */
         public static final Config BASIC = new Config(1, 2, 0.6, 9, 2, 6, false);
 
@@ -60,15 +66,22 @@ public final class CodeTask extends SyntheticTask {
             }
             case 3 -> new Piece("filter(n>" + k + ")", "keep items over " + k, "filter");
             case 4 -> new Piece("filter(n<" + k + ")", "keep items under " + k, "filter");
-            case 5 -> r.nextBoolean() ? new Piece("filter(n%2==0)", "keep even items", "filter")
-                                      : new Piece("filter(n%2==1)", "keep odd items", "filter");
+            case 5 ->
+                r.nextBoolean()
+                        ? new Piece("filter(n%2==0)", "keep even items", "filter")
+                        : new Piece("filter(n%2==1)", "keep odd items", "filter");
             case 6 -> new Piece("rev", "reverse", "rev");
             case 7 -> new Piece("sort", "sort", "sort");
             case 8 -> new Piece("take(" + between(r, 1, 3) + ")", null, "take");
             case 9 -> new Piece("drop(" + between(r, 1, 2) + ")", null, "drop");
-            case 10 -> r.nextBoolean() ? new Piece("uniq", "remove repeats", "uniq") : new Piece("scan", "running sums", "scan");
-            case 11 -> r.nextBoolean() ? new Piece("map(n*n)", "square each", "map")
-                                       : new Piece("map(n%" + between(r, 2, 5) + ")", null, "mod");
+            case 10 ->
+                r.nextBoolean()
+                        ? new Piece("uniq", "remove repeats", "uniq")
+                        : new Piece("scan", "running sums", "scan");
+            case 11 ->
+                r.nextBoolean()
+                        ? new Piece("map(n*n)", "square each", "map")
+                        : new Piece("map(n%" + between(r, 2, 5) + ")", null, "mod");
             default -> new Piece("filter(n%" + between(r, 3, 5) + "==0)", null, "filter");
         };
     }
@@ -121,8 +134,9 @@ public final class CodeTask extends SyntheticTask {
                 throw new IllegalStateException("generated an invalid program: " + code, e);
             }
             List<List<Long>> shown = testInputs(gold, r, config.shownExamples(), true);
-            if (shown == null) continue;  // this pipeline fails on too many inputs (e.g. max after a strict filter)
-            for (List<Long> in : shown) desc.append(" f(").append(ListLang.show(in)).append(")=").append(ListLang.show(runGold(gold, in)));
+            if (shown == null) continue; // this pipeline fails on too many inputs (e.g. max after a strict filter)
+            for (List<Long> in : shown)
+                desc.append(" f(").append(ListLang.show(in)).append(")=").append(ListLang.show(runGold(gold, in)));
             String program = code.toString();
             return new Example(id, null, desc.toString(), program, program);
         }
@@ -159,7 +173,8 @@ public final class CodeTask extends SyntheticTask {
         if (completion == null) return null;
         for (String line : completion.split("\n")) {
             String t = line.trim();
-            if (t.startsWith("```")) t = t.substring(3).replaceFirst("^[A-Za-z]*", "").trim();
+            if (t.startsWith("```"))
+                t = t.substring(3).replaceFirst("^[A-Za-z]*", "").trim();
             if (t.endsWith("```")) t = t.substring(0, t.length() - 3).trim();
             if (!t.isEmpty()) return t;
         }
@@ -181,7 +196,8 @@ public final class CodeTask extends SyntheticTask {
         } catch (ListLang.SyntaxError e) {
             throw new IllegalArgumentException(example.id() + ": gold program does not parse: " + e.getMessage());
         }
-        // Hidden inputs come from the prompt text so that any copy of the example (e.g. reloaded from disk) gets the same tests.
+        // Hidden inputs come from the prompt text so that any copy of the example (e.g. reloaded from disk) gets the
+        // same tests.
         Random hidden = new Random(example.prompt().hashCode() * 0x5DEECE66DL + 11);
         List<List<Long>> inputs = testInputs(gold, hidden, config.hiddenTests(), false);
         if (inputs.isEmpty()) return Verdict.wrong(source, "the gold program fails on every hidden input");
@@ -196,7 +212,10 @@ public final class CodeTask extends SyntheticTask {
                 return Verdict.wrong(source, "stopped on " + ListLang.show(in) + ": " + e.getMessage());
             }
             if (!want.equals(got))
-                return Verdict.wrong(source, "f(" + ListLang.show(in) + ") gave " + ListLang.show(got) + ", expected " + ListLang.show(want));
+                return Verdict.wrong(
+                        source,
+                        "f(" + ListLang.show(in) + ") gave " + ListLang.show(got) + ", expected "
+                                + ListLang.show(want));
         }
         return Verdict.right(source, "passed " + inputs.size() + " hidden tests");
     }

@@ -44,17 +44,23 @@ public final class ListLang {
 
     /** A malformed program. */
     public static final class SyntaxError extends Exception {
-        SyntaxError(String message) { super(message); }
+        SyntaxError(String message) {
+            super(message);
+        }
     }
 
     /** A well-formed program that failed on an input (type error, empty list, division by zero, overflow). */
     public static final class RuntimeError extends Exception {
-        RuntimeError(String message) { super(message); }
+        RuntimeError(String message) {
+            super(message);
+        }
     }
 
     /** The run hit one of its {@link Limits}. */
     public static final class LimitExceeded extends Exception {
-        LimitExceeded(String message) { super(message); }
+        LimitExceeded(String message) {
+            super(message);
+        }
     }
 
     /** A parsed program; immutable and reusable. */
@@ -76,7 +82,10 @@ public final class ListLang {
             return v;
         }
 
-        @Override public String toString() { return source; }
+        @Override
+        public String toString() {
+            return source;
+        }
     }
 
     /** Renders a value the way prompts show it: {@code 8} or {@code [1,2,3]}. */
@@ -115,16 +124,20 @@ public final class ListLang {
         long steps;
         long cells;
 
-        Budget(Limits limits) { this.limits = limits; }
+        Budget(Limits limits) {
+            this.limits = limits;
+        }
 
         void step() throws LimitExceeded {
-            if (++steps > limits.maxSteps()) throw new LimitExceeded("step limit of " + limits.maxSteps() + " exceeded");
+            if (++steps > limits.maxSteps())
+                throw new LimitExceeded("step limit of " + limits.maxSteps() + " exceeded");
         }
 
         void cells(long n) throws LimitExceeded {
             if (n > limits.maxListLength()) throw new LimitExceeded("list longer than " + limits.maxListLength());
             cells += n;
-            if (cells > limits.maxCells()) throw new LimitExceeded("more than " + limits.maxCells() + " list cells allocated");
+            if (cells > limits.maxCells())
+                throw new LimitExceeded("more than " + limits.maxCells() + " list cells allocated");
         }
     }
 
@@ -158,76 +171,91 @@ public final class ListLang {
 
     private static Stage simple(String name) throws SyntaxError {
         return switch (name) {
-            case "sum", "prod" -> (v, b) -> {
-                boolean sum = name.equals("sum");
-                long acc = sum ? 0 : 1;
-                for (long x : list(v, name)) {
-                    b.step();
-                    acc = sum ? add(acc, x) : mul(acc, x);
-                }
-                return acc;
-            };
-            case "max", "min", "first", "last" -> (v, b) -> {
-                List<Long> xs = list(v, name);
-                if (xs.isEmpty()) throw new RuntimeError(name + " of an empty list");
-                if (name.equals("first")) return xs.get(0);
-                if (name.equals("last")) return xs.get(xs.size() - 1);
-                long best = xs.get(0);
-                for (long x : xs) {
-                    b.step();
-                    best = name.equals("max") ? Math.max(best, x) : Math.min(best, x);
-                }
-                return best;
-            };
+            case "sum", "prod" ->
+                (v, b) -> {
+                    boolean sum = name.equals("sum");
+                    long acc = sum ? 0 : 1;
+                    for (long x : list(v, name)) {
+                        b.step();
+                        acc = sum ? add(acc, x) : mul(acc, x);
+                    }
+                    return acc;
+                };
+            case "max", "min", "first", "last" ->
+                (v, b) -> {
+                    List<Long> xs = list(v, name);
+                    if (xs.isEmpty()) throw new RuntimeError(name + " of an empty list");
+                    if (name.equals("first")) return xs.get(0);
+                    if (name.equals("last")) return xs.get(xs.size() - 1);
+                    long best = xs.get(0);
+                    for (long x : xs) {
+                        b.step();
+                        best = name.equals("max") ? Math.max(best, x) : Math.min(best, x);
+                    }
+                    return best;
+                };
             case "len" -> (v, b) -> (long) list(v, name).size();
-            case "rev" -> (v, b) -> {
-                List<Long> out = new ArrayList<>(list(v, name));
-                Collections.reverse(out);
-                for (int i = 0; i < out.size(); i++) b.step();
-                return fresh(out, b);
-            };
-            case "sort" -> (v, b) -> {
-                List<Long> out = new ArrayList<>(list(v, name));
-                for (int i = 0; i < out.size(); i++) b.step();
-                Collections.sort(out);
-                return fresh(out, b);
-            };
-            case "uniq" -> (v, b) -> {
-                List<Long> xs = list(v, name);
-                for (int i = 0; i < xs.size(); i++) b.step();
-                return fresh(new ArrayList<>(new LinkedHashSet<>(xs)), b);
-            };
-            case "scan" -> (v, b) -> {
-                List<Long> out = new ArrayList<>();
-                long acc = 0;
-                for (long x : list(v, name)) {
-                    b.step();
-                    acc = add(acc, x);
-                    out.add(acc);
-                }
-                return fresh(out, b);
-            };
-            case "range" -> (v, b) -> {
-                long k = integer(v, name);
-                if (k < 0) throw new RuntimeError("range of a negative number");
-                b.cells(k);  // checked before allocating, so a huge k costs nothing
-                List<Long> out = new ArrayList<>((int) k);
-                for (long i = 0; i < k; i++) {
-                    b.step();
-                    out.add(i);
-                }
-                return Collections.unmodifiableList(out);
-            };
+            case "rev" ->
+                (v, b) -> {
+                    List<Long> out = new ArrayList<>(list(v, name));
+                    Collections.reverse(out);
+                    for (int i = 0; i < out.size(); i++) b.step();
+                    return fresh(out, b);
+                };
+            case "sort" ->
+                (v, b) -> {
+                    List<Long> out = new ArrayList<>(list(v, name));
+                    for (int i = 0; i < out.size(); i++) b.step();
+                    Collections.sort(out);
+                    return fresh(out, b);
+                };
+            case "uniq" ->
+                (v, b) -> {
+                    List<Long> xs = list(v, name);
+                    for (int i = 0; i < xs.size(); i++) b.step();
+                    return fresh(new ArrayList<>(new LinkedHashSet<>(xs)), b);
+                };
+            case "scan" ->
+                (v, b) -> {
+                    List<Long> out = new ArrayList<>();
+                    long acc = 0;
+                    for (long x : list(v, name)) {
+                        b.step();
+                        acc = add(acc, x);
+                        out.add(acc);
+                    }
+                    return fresh(out, b);
+                };
+            case "range" ->
+                (v, b) -> {
+                    long k = integer(v, name);
+                    if (k < 0) throw new RuntimeError("range of a negative number");
+                    b.cells(k); // checked before allocating, so a huge k costs nothing
+                    List<Long> out = new ArrayList<>((int) k);
+                    for (long i = 0; i < k; i++) {
+                        b.step();
+                        out.add(i);
+                    }
+                    return Collections.unmodifiableList(out);
+                };
             default -> throw new SyntaxError("unknown stage '" + name + "'");
         };
     }
 
     static long add(long a, long b) throws RuntimeError {
-        try { return Math.addExact(a, b); } catch (ArithmeticException e) { throw new RuntimeError("integer overflow"); }
+        try {
+            return Math.addExact(a, b);
+        } catch (ArithmeticException e) {
+            throw new RuntimeError("integer overflow");
+        }
     }
 
     static long mul(long a, long b) throws RuntimeError {
-        try { return Math.multiplyExact(a, b); } catch (ArithmeticException e) { throw new RuntimeError("integer overflow"); }
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            throw new RuntimeError("integer overflow");
+        }
     }
 
     // ------------------------------------------------------------------------------------------------- parsing
@@ -457,11 +485,17 @@ public final class ListLang {
                 enter();
                 Expr e = factor();
                 depth--;
-                return (n, b) -> { b.step(); return negate(e.eval(n, b)); };
+                return (n, b) -> {
+                    b.step();
+                    return negate(e.eval(n, b));
+                };
             }
             if (c == 'n' && (i + 1 >= s.length() || !Character.isLetterOrDigit(s.charAt(i + 1)))) {
                 i++;
-                return (n, b) -> { b.step(); return n; };
+                return (n, b) -> {
+                    b.step();
+                    return n;
+                };
             }
             if (Character.isDigit(c)) {
                 int start = i;
@@ -472,7 +506,10 @@ public final class ListLang {
                 } catch (NumberFormatException e) {
                     throw error("number too large");
                 }
-                return (n, b) -> { b.step(); return value; };
+                return (n, b) -> {
+                    b.step();
+                    return value;
+                };
             }
             throw error("unexpected '" + c + "'");
         }

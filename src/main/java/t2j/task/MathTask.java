@@ -24,13 +24,18 @@ public final class MathTask extends SyntheticTask {
      * Difficulty knobs. Steps are operations after the starting count; every intermediate value stays in
      * {@code [0, maxValue]}; {@code division} adds "keeps 1/F of them".
      */
-    public record Config(int minSteps, int maxSteps, int maxStart, int maxAddend, int maxFactor, boolean division, int maxValue) {
+    public record Config(
+            int minSteps, int maxSteps, int maxStart, int maxAddend, int maxFactor, boolean division, int maxValue) {
         /** 2–3 steps, one- and two-digit numbers up to 99, factors 2–3. */
         public static final Config BASIC = new Config(2, 3, 20, 9, 3, false, 99);
 
         public Config {
-            if (minSteps < 1 || maxSteps < minSteps || maxStart < 2 || maxAddend < 1 || maxFactor < 2 || maxValue < maxStart)
-                throw new IllegalArgumentException("inconsistent math config: " + this);
+            if (minSteps < 1
+                    || maxSteps < minSteps
+                    || maxStart < 2
+                    || maxAddend < 1
+                    || maxFactor < 2
+                    || maxValue < maxStart) throw new IllegalArgumentException("inconsistent math config: " + this);
         }
     }
 
@@ -41,7 +46,12 @@ public final class MathTask extends SyntheticTask {
         this.config = config;
     }
 
-    private enum Op { ADD, SUB, MUL, DIV }
+    private enum Op {
+        ADD,
+        SUB,
+        MUL,
+        DIV
+    }
 
     @Override
     protected Example generate(Random r, String id) {
@@ -49,8 +59,14 @@ public final class MathTask extends SyntheticTask {
         String items = pick(r, Vocabulary.ITEMS);
         int value = between(r, 2, config.maxStart());
         StringBuilder prompt = new StringBuilder();
-        prompt.append(name).append(" has ").append(value).append(' ').append(items).append(". ")
-                .append(Vocabulary.pronoun(name)).append(' ');
+        prompt.append(name)
+                .append(" has ")
+                .append(value)
+                .append(' ')
+                .append(items)
+                .append(". ")
+                .append(Vocabulary.pronoun(name))
+                .append(' ');
         StringBuilder work = new StringBuilder();
         int steps = between(r, config.minSteps(), config.maxSteps());
         for (int s = 0; s < steps; s++) {
@@ -84,7 +100,12 @@ public final class MathTask extends SyntheticTask {
             }
             if (s > 0) prompt.append(s == steps - 1 ? ", then " : ", ");
             prompt.append(phrase);
-            work.append(value).append(symbol(op)).append(k).append('=').append(next).append(". ");
+            work.append(value)
+                    .append(symbol(op))
+                    .append(k)
+                    .append('=')
+                    .append(next)
+                    .append(". ");
             value = next;
         }
         prompt.append(". How many ").append(items).append(" now?");
@@ -108,7 +129,12 @@ public final class MathTask extends SyntheticTask {
     }
 
     private static char symbol(Op op) {
-        return switch (op) { case ADD -> '+'; case SUB -> '-'; case MUL -> '*'; case DIV -> '/'; };
+        return switch (op) {
+            case ADD -> '+';
+            case SUB -> '-';
+            case MUL -> '*';
+            case DIV -> '/';
+        };
     }
 
     @Override

@@ -44,12 +44,14 @@ public final class ReasoningTask extends SyntheticTask {
         /** Ordering over 3 people, counts, one-step rules. */
         public static final Config BASIC = new Config(List.of(Kind.ORDER, Kind.COUNT, Kind.RULE), 3);
         /** Ordering over 4 people with mixed directions, two-step rules, number properties: the unseen sibling. */
-        public static final Config HARD = new Config(List.of(Kind.ORDER_MIXED, Kind.RULE_CHAIN, Kind.NUMBER_PROPERTY), 4);
+        public static final Config HARD =
+                new Config(List.of(Kind.ORDER_MIXED, Kind.RULE_CHAIN, Kind.NUMBER_PROPERTY), 4);
 
         public Config {
             kinds = List.copyOf(kinds);
             if (kinds.isEmpty() || chainLength < 2 || chainLength > 4)
-                throw new IllegalArgumentException("reasoning config needs a kind and a chain of 2-4 people: " + kinds + ", " + chainLength);
+                throw new IllegalArgumentException(
+                        "reasoning config needs a kind and a chain of 2-4 people: " + kinds + ", " + chainLength);
         }
     }
 
@@ -85,23 +87,37 @@ public final class ReasoningTask extends SyntheticTask {
     /** Ranks people by a chain of adjacent facts given in shuffled order; asks for an extreme (or second). */
     private Example order(Random r, String id, boolean mixed) {
         List<String> people = shuffled(r, Vocabulary.NAMES).subList(0, config.chainLength() + 1);
-        List<String> chain = people.subList(0, config.chainLength());  // chain.get(0) is the "most"
+        List<String> chain = people.subList(0, config.chainLength()); // chain.get(0) is the "most"
         String outsider = people.get(config.chainLength());
         Relation rel = pick(r, RELATIONS);
         List<String> facts = new ArrayList<>();
         for (int i = 0; i + 1 < chain.size(); i++) {
             boolean flip = mixed && r.nextBoolean();
-            facts.add(flip ? chain.get(i + 1) + " is " + rel.less() + " than " + chain.get(i) + "."
-                           : chain.get(i) + " is " + rel.more() + " than " + chain.get(i + 1) + ".");
+            facts.add(
+                    flip
+                            ? chain.get(i + 1) + " is " + rel.less() + " than " + chain.get(i) + "."
+                            : chain.get(i) + " is " + rel.more() + " than " + chain.get(i + 1) + ".");
         }
         Collections.shuffle(facts, r);
         int question = r.nextInt(mixed ? 4 : 2);
         String target, asked;
         switch (question) {
-            case 0 -> { target = chain.get(0); asked = rel.most(); }
-            case 1 -> { target = chain.get(chain.size() - 1); asked = rel.least(); }
-            case 2 -> { target = chain.get(1); asked = "second " + rel.most(); }
-            default -> { target = chain.get(chain.size() - 2); asked = "second " + rel.least(); }
+            case 0 -> {
+                target = chain.get(0);
+                asked = rel.most();
+            }
+            case 1 -> {
+                target = chain.get(chain.size() - 1);
+                asked = rel.least();
+            }
+            case 2 -> {
+                target = chain.get(1);
+                asked = "second " + rel.most();
+            }
+            default -> {
+                target = chain.get(chain.size() - 2);
+                asked = "second " + rel.least();
+            }
         }
         // With a chain shorter than four, one option is a name the facts never mention.
         List<String> options = new ArrayList<>(chain.size() >= 4 ? chain.subList(0, 4) : chain);
@@ -117,11 +133,16 @@ public final class ReasoningTask extends SyntheticTask {
         List<Integer> counts = distinct(r, 3, 1, 20);
         boolean most = r.nextBoolean();
         int best = 0;
-        for (int i = 1; i < 3; i++) if (most ? counts.get(i) > counts.get(best) : counts.get(i) < counts.get(best)) best = i;
-        String stem = people.get(0) + " has " + counts.get(0) + " " + items + ", " + people.get(1) + " has " + counts.get(1)
-                + " and " + people.get(2) + " has " + counts.get(2) + ". Who has the " + (most ? "most" : "fewest") + "?";
+        for (int i = 1; i < 3; i++)
+            if (most ? counts.get(i) > counts.get(best) : counts.get(i) < counts.get(best)) best = i;
+        String stem = people.get(0) + " has " + counts.get(0) + " " + items + ", " + people.get(1) + " has "
+                + counts.get(1) + " and " + people.get(2) + " has " + counts.get(2) + ". Who has the "
+                + (most ? "most" : "fewest") + "?";
         List<String> options = new ArrayList<>(people);
-        options.add(Vocabulary.NAMES.stream().filter(n -> !people.contains(n)).toList().get(r.nextInt(5)));
+        options.add(Vocabulary.NAMES.stream()
+                .filter(n -> !people.contains(n))
+                .toList()
+                .get(r.nextInt(5)));
         String target = people.get(best);
         String reason = target + " has " + counts.get(best) + ", the " + (most ? "most" : "fewest") + ".";
         return choice(r, id, stem, options, target, reason);
@@ -156,13 +177,15 @@ public final class ReasoningTask extends SyntheticTask {
         boolean odd = r.nextBoolean(), over = r.nextBoolean();
         int bound = between(r, 10, 40);
         List<Integer> options = new ArrayList<>();
-        int[][] wants = {{1, 1}, {1, 0}, {0, 1}, {0, 0}};  // {parity ok, side ok}
+        int[][] wants = {{1, 1}, {1, 0}, {0, 1}, {0, 0}}; // {parity ok, side ok}
         for (int[] w : wants) {
             int v;
             do {
                 v = between(r, 1, 60);
-            } while (((v % 2 == 1) == odd) != (w[0] == 1) || (over ? v > bound : v < bound) != (w[1] == 1)
-                    || v == bound || options.contains(v));
+            } while (((v % 2 == 1) == odd) != (w[0] == 1)
+                    || (over ? v > bound : v < bound) != (w[1] == 1)
+                    || v == bound
+                    || options.contains(v));
             options.add(v);
         }
         String stem = "Which number is " + (odd ? "odd" : "even") + " and " + (over ? "over " : "under ") + bound + "?";
@@ -186,7 +209,9 @@ public final class ReasoningTask extends SyntheticTask {
     }
 
     private static String singular(String plural) {
-        return plural.endsWith("xes") ? plural.substring(0, plural.length() - 2) : plural.substring(0, plural.length() - 1);
+        return plural.endsWith("xes")
+                ? plural.substring(0, plural.length() - 2)
+                : plural.substring(0, plural.length() - 1);
     }
 
     private static <T> List<T> shuffled(Random r, List<T> items) {

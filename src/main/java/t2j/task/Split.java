@@ -10,4 +10,9 @@ package t2j.task;
  * List<Example> shots = Tasks.builtin("math-hard", 7).examples(Split.TRANSFER);
  * }</pre>
  */
-public enum Split { TRAIN, VALIDATION, TEST, TRANSFER }
+public enum Split {
+    TRAIN,
+    VALIDATION,
+    TEST,
+    TRANSFER
+}

@@ -13,7 +13,8 @@ public record SplitSizes(int train, int validation, int test, int transfer) {
 
     public SplitSizes {
         if (train < 0 || validation < 0 || test < 0 || transfer < 0)
-            throw new IllegalArgumentException("split sizes must be >= 0: " + train + "/" + validation + "/" + test + "/" + transfer);
+            throw new IllegalArgumentException(
+                    "split sizes must be >= 0: " + train + "/" + validation + "/" + test + "/" + transfer);
     }
 
     /** The size of one split. */
@@ -28,7 +29,10 @@ public record SplitSizes(int train, int validation, int test, int transfer) {
 
     /** A copy with one split's size changed. */
     public SplitSizes with(Split split, int n) {
-        return new SplitSizes(split == Split.TRAIN ? n : train, split == Split.VALIDATION ? n : validation,
-                split == Split.TEST ? n : test, split == Split.TRANSFER ? n : transfer);
+        return new SplitSizes(
+                split == Split.TRAIN ? n : train,
+                split == Split.VALIDATION ? n : validation,
+                split == Split.TEST ? n : test,
+                split == Split.TRANSFER ? n : transfer);
     }
 }

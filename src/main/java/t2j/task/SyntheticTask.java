@@ -34,6 +34,7 @@ public abstract class SyntheticTask implements Task {
     protected final long seed;
     /** How many examples each split holds. */
     protected final SplitSizes sizes;
+
     private Map<Split, List<Example>> splits;
 
     protected SyntheticTask(String name, String category, long seed, SplitSizes sizes) {
@@ -46,12 +47,20 @@ public abstract class SyntheticTask implements Task {
     /** Makes one example from the random stream; {@code id} is the identifier it must carry. */
     protected abstract Example generate(Random random, String id);
 
-    @Override public String name() { return name; }
+    @Override
+    public String name() {
+        return name;
+    }
 
-    @Override public String category() { return category; }
+    @Override
+    public String category() {
+        return category;
+    }
 
     /** The split sizes this task was built with. */
-    public SplitSizes sizes() { return sizes; }
+    public SplitSizes sizes() {
+        return sizes;
+    }
 
     @Override
     public synchronized List<Example> examples(Split split) {

@@ -39,16 +39,42 @@ public final class Tasks {
     static {
         BUILTIN.put("math", (seed, sizes) -> new MathTask("math", seed, sizes, MathTask.Config.BASIC));
         BUILTIN.put("code", (seed, sizes) -> new CodeTask("code", seed, sizes, CodeTask.Config.BASIC));
-        BUILTIN.put("reasoning", (seed, sizes) -> new ReasoningTask("reasoning", seed, sizes, ReasoningTask.Config.BASIC));
-        BUILTIN.put("math-hard", (seed, sizes) -> new BlendedTask("math-hard", seed, sizes, List.of(
-                new BlendedTask.Part(threeStepMath(seed), 0.7, PlantedHabit::triggered),
-                new BlendedTask.Part(threeStepMath(seed), 0.3, p -> !PlantedHabit.triggered(p))), () -> seen("math", seed)));
-        BUILTIN.put("code-hard", (seed, sizes) -> new BlendedTask("code-hard", seed, sizes, List.of(
-                new BlendedTask.Part(basicCode(seed), 1, PlantedHabit::triggered)), () -> seen("code", seed)));
-        BUILTIN.put("mixed-hard", (seed, sizes) -> new BlendedTask("mixed-hard", seed, sizes, List.of(
-                new BlendedTask.Part(new MathTask("math", seed, SplitSizes.DEFAULT, MathTask.Config.BASIC), 0.5, PlantedHabit::triggered),
-                new BlendedTask.Part(basicCode(seed), 0.5, PlantedHabit::triggered)), () -> union(seen("math", seed), seen("code", seed))));
-        BUILTIN.put("reasoning-hard", (seed, sizes) -> new ReasoningTask("reasoning-hard", seed, sizes, ReasoningTask.Config.HARD));
+        BUILTIN.put(
+                "reasoning", (seed, sizes) -> new ReasoningTask("reasoning", seed, sizes, ReasoningTask.Config.BASIC));
+        BUILTIN.put(
+                "math-hard",
+                (seed, sizes) -> new BlendedTask(
+                        "math-hard",
+                        seed,
+                        sizes,
+                        List.of(
+                                new BlendedTask.Part(threeStepMath(seed), 0.7, PlantedHabit::triggered),
+                                new BlendedTask.Part(threeStepMath(seed), 0.3, p -> !PlantedHabit.triggered(p))),
+                        () -> seen("math", seed)));
+        BUILTIN.put(
+                "code-hard",
+                (seed, sizes) -> new BlendedTask(
+                        "code-hard",
+                        seed,
+                        sizes,
+                        List.of(new BlendedTask.Part(basicCode(seed), 1, PlantedHabit::triggered)),
+                        () -> seen("code", seed)));
+        BUILTIN.put(
+                "mixed-hard",
+                (seed, sizes) -> new BlendedTask(
+                        "mixed-hard",
+                        seed,
+                        sizes,
+                        List.of(
+                                new BlendedTask.Part(
+                                        new MathTask("math", seed, SplitSizes.DEFAULT, MathTask.Config.BASIC),
+                                        0.5,
+                                        PlantedHabit::triggered),
+                                new BlendedTask.Part(basicCode(seed), 0.5, PlantedHabit::triggered)),
+                        () -> union(seen("math", seed), seen("code", seed))));
+        BUILTIN.put(
+                "reasoning-hard",
+                (seed, sizes) -> new ReasoningTask("reasoning-hard", seed, sizes, ReasoningTask.Config.HARD));
         BUILTIN.put("classification", ClassificationTask::of);
     }
 
@@ -73,7 +99,8 @@ public final class Tasks {
     public static Task builtin(String name, long seed, SplitSizes sizes) {
         BiFunction<Long, SplitSizes, Task> make = BUILTIN.get(name);
         if (make == null)
-            throw new IllegalArgumentException("unknown built-in task '" + name + "'; known: " + String.join(", ", builtinNames()));
+            throw new IllegalArgumentException(
+                    "unknown built-in task '" + name + "'; known: " + String.join(", ", builtinNames()));
         return make.apply(seed, sizes);
     }
 

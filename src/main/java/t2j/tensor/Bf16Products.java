@@ -17,6 +17,7 @@ public final class Bf16Products {
     static final int DIRECT_ROWS = 2;
     /** 32 MiB of float32 per panel: thousands of rows, so each sgemm is large enough to run at speed. */
     private static final int PANEL_VALUES = 1 << 23;
+
     private static final ThreadLocal<FloatBuffer> SCRATCH = new ThreadLocal<>();
     private static final Bf16Kernel KERNEL = loadKernel();
     private static final int THREADS = threads();
@@ -33,9 +34,12 @@ public final class Bf16Products {
         Bf16Kernel scalar = new Bf16ScalarKernel();
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return scalar;
         try {
-            Bf16Kernel v = (Bf16Kernel) Class.forName("t2j.tensor.Bf16VectorKernel").getDeclaredConstructor().newInstance();
+            Bf16Kernel v = (Bf16Kernel) Class.forName("t2j.tensor.Bf16VectorKernel")
+                    .getDeclaredConstructor()
+                    .newInstance();
             // A JDK whose Vector API differs fails here, at the first call, rather than in a model's forward pass.
-            java.nio.ByteBuffer w = java.nio.ByteBuffer.allocateDirect(2 * 3 * 37).order(java.nio.ByteOrder.nativeOrder());
+            java.nio.ByteBuffer w =
+                    java.nio.ByteBuffer.allocateDirect(2 * 3 * 37).order(java.nio.ByteOrder.nativeOrder());
             float[] x = new float[37], a = new float[3], b = new float[3];
             for (int i = 0; i < 3 * 37; i++) w.putShort(2 * i, Bf16.round(i * 0.25f - 7));
             for (int i = 0; i < 37; i++) x[i] = i % 5 - 2;
@@ -59,7 +63,8 @@ public final class Bf16Products {
     }
 
     /** {@code Y[n×w.rows] = X[n×w.cols]·Wᵀ} (+ Y when {@code accumulate}) for a bf16 {@code w}; see {@link Blas#linear}. */
-    public static void linear(int n, FloatBuffer x, int xOff, int ldx, Matrix w, FloatBuffer y, int yOff, int ldy, boolean accumulate) {
+    public static void linear(
+            int n, FloatBuffer x, int xOff, int ldx, Matrix w, FloatBuffer y, int yOff, int ldy, boolean accumulate) {
         if (n <= DIRECT_ROWS) {
             for (int i = 0; i < n; i++) gemv(x, xOff + i * ldx, w, y, yOff + i * ldy, accumulate);
             return;
@@ -70,19 +75,37 @@ public final class Bf16Products {
         for (int first = 0; first < w.rows(); first += panelRows) {
             int count = Math.min(panelRows, w.rows() - first);
             widenRows(w, first, count, panel);
-            Blas.gemm(true, n, count, cols, 1f, x, xOff, ldx, panel, 0, cols, accumulate ? 1f : 0f, y, yOff + first, ldy);
+            Blas.gemm(
+                    true, n, count, cols, 1f, x, xOff, ldx, panel, 0, cols, accumulate ? 1f : 0f, y, yOff + first, ldy);
         }
     }
 
     /** {@code OUT[n×w.cols] = G[n×w.rows]·W + beta·OUT}: a linear layer's input gradient with bf16 weights. */
-    public static void linearBackward(int n, FloatBuffer g, int gOff, int ldg, Matrix w, FloatBuffer out, int outOff, int ldo, float beta) {
+    public static void linearBackward(
+            int n, FloatBuffer g, int gOff, int ldg, Matrix w, FloatBuffer out, int outOff, int ldo, float beta) {
         int cols = w.cols();
         int panelRows = Math.max(1, Math.min(w.rows(), PANEL_VALUES / cols));
         FloatBuffer panel = scratch((long) panelRows * cols);
         for (int first = 0; first < w.rows(); first += panelRows) {
             int count = Math.min(panelRows, w.rows() - first);
             widenRows(w, first, count, panel);
-            Blas.gemm(false, false, n, cols, count, 1f, g, gOff + first, ldg, panel, 0, cols, first == 0 ? beta : 1f, out, outOff, ldo);
+            Blas.gemm(
+                    false,
+                    false,
+                    n,
+                    cols,
+                    count,
+                    1f,
+                    g,
+                    gOff + first,
+                    ldg,
+                    panel,
+                    0,
+                    cols,
+                    first == 0 ? beta : 1f,
+                    out,
+                    outOff,
+                    ldo);
         }
     }
 

@@ -8,7 +8,11 @@ final class Bf16ScalarKernel implements Bf16Kernel {
     public void dotRows(ByteBuffer w, int byteOff, int rows, int cols, float[] x, float[] y, int yOff) {
         short[] row = new short[cols];
         for (int j = 0; j < rows; j++) {
-            w.duplicate().order(w.order()).position(byteOff + 2 * j * cols).asShortBuffer().get(row);
+            w.duplicate()
+                    .order(w.order())
+                    .position(byteOff + 2 * j * cols)
+                    .asShortBuffer()
+                    .get(row);
             float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
             int i = 0;
             for (; i + 8 <= cols; i += 8) {
@@ -29,7 +33,8 @@ final class Bf16ScalarKernel implements Bf16Kernel {
     @Override
     public void widen(ByteBuffer w, int byteOff, int n, float[] dst, int dstOff) {
         short[] chunk = new short[Math.min(n, 1 << 14)];
-        java.nio.ShortBuffer src = w.duplicate().order(w.order()).position(byteOff).asShortBuffer();
+        java.nio.ShortBuffer src =
+                w.duplicate().order(w.order()).position(byteOff).asShortBuffer();
         for (int done = 0; done < n; done += chunk.length) {
             int k = Math.min(chunk.length, n - done);
             src.get(chunk, 0, k);

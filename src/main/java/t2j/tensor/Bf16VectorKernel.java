@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class Bf16VectorKernel implements Bf16Kernel {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final VectorSpecies<Short> S =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     private static final int LANES = F.length();
 
     private static FloatVector load(short[] a, int off) {
@@ -34,7 +35,10 @@ final class Bf16VectorKernel implements Bf16Kernel {
         int vecEnd = cols - cols % (4 * LANES);
         for (int j = 0; j < rows; j++) {
             src.get(j * cols, row, 0, cols);
-            FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+            FloatVector a0 = FloatVector.zero(F),
+                    a1 = FloatVector.zero(F),
+                    a2 = FloatVector.zero(F),
+                    a3 = FloatVector.zero(F);
             int i = 0;
             for (; i < vecEnd; i += 4 * LANES) {
                 a0 = load(row, i).fma(FloatVector.fromArray(F, x, i), a0);

@@ -22,33 +22,83 @@ public final class Blas {
      * {@code C[m×n] = alpha · A[m×k] · op(B) + beta · C} on row-major views, where {@code op(B)} is {@code B[k×n]} or, with
      * {@code transB}, {@code B[n×k]ᵀ}. Offsets and leading dimensions are in floats.
      */
-    public static void gemm(boolean transB, int m, int n, int k, float alpha,
-                            FloatBuffer a, int aOff, int lda,
-                            FloatBuffer b, int bOff, int ldb,
-                            float beta, FloatBuffer c, int cOff, int ldc) {
+    public static void gemm(
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            FloatBuffer a,
+            int aOff,
+            int lda,
+            FloatBuffer b,
+            int bOff,
+            int ldb,
+            float beta,
+            FloatBuffer c,
+            int cOff,
+            int ldc) {
         gemm(false, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     /** As above with {@code op(A)} = {@code A[k×m]ᵀ} when {@code transA} (gradients: {@code dW = Gᵀ·X}). */
-    public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                            FloatBuffer a, int aOff, int lda,
-                            FloatBuffer b, int bOff, int ldb,
-                            float beta, FloatBuffer c, int cOff, int ldc) {
+    public static void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            FloatBuffer a,
+            int aOff,
+            int lda,
+            FloatBuffer b,
+            int bOff,
+            int ldb,
+            float beta,
+            FloatBuffer c,
+            int cOff,
+            int ldc) {
         if (m == 1) {
             // One row (a decode step): sgemm would pack all of B first; sgemv streams it once, several times faster.
-            cblas_sgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, transB ? n : k, transB ? k : n, alpha,
-                    at(b, bOff), ldb, at(a, aOff), transA ? lda : 1, beta, at(c, cOff), 1);
+            cblas_sgemv(
+                    CblasRowMajor,
+                    transB ? CblasNoTrans : CblasTrans,
+                    transB ? n : k,
+                    transB ? k : n,
+                    alpha,
+                    at(b, bOff),
+                    ldb,
+                    at(a, aOff),
+                    transA ? lda : 1,
+                    beta,
+                    at(c, cOff),
+                    1);
             return;
         }
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, alpha,
-                at(a, aOff), lda, at(b, bOff), ldb, beta, at(c, cOff), ldc);
+        cblas_sgemm(
+                CblasRowMajor,
+                transA ? CblasTrans : CblasNoTrans,
+                transB ? CblasTrans : CblasNoTrans,
+                m,
+                n,
+                k,
+                alpha,
+                at(a, aOff),
+                lda,
+                at(b, bOff),
+                ldb,
+                beta,
+                at(c, cOff),
+                ldc);
     }
 
     /**
      * {@code Y[n×w.rows] = X[n×w.cols] · Wᵀ} (+ Y when {@code accumulate}): a linear layer applied to {@code n} rows.
      * Row {@code i} of X starts at {@code xOff + i·ldx}; of Y at {@code yOff + i·ldy}.
      */
-    public static void linear(int n, FloatBuffer x, int xOff, int ldx, Matrix w, FloatBuffer y, int yOff, int ldy, boolean accumulate) {
+    public static void linear(
+            int n, FloatBuffer x, int xOff, int ldx, Matrix w, FloatBuffer y, int yOff, int ldy, boolean accumulate) {
         if (w.isBf16()) {
             Bf16Products.linear(n, x, xOff, ldx, w, y, yOff, ldy, accumulate);
             return;
@@ -56,12 +106,28 @@ public final class Blas {
         for (int blk = 0; blk < w.blockCount(); blk++) {
             int first = blk * w.blockRows();
             int count = Math.min(w.blockRows(), w.rows() - first);
-            gemm(true, n, count, w.cols(), 1f, x, xOff, ldx, w.block(blk), 0, w.cols(), accumulate ? 1f : 0f, y, yOff + first, ldy);
+            gemm(
+                    true,
+                    n,
+                    count,
+                    w.cols(),
+                    1f,
+                    x,
+                    xOff,
+                    ldx,
+                    w.block(blk),
+                    0,
+                    w.cols(),
+                    accumulate ? 1f : 0f,
+                    y,
+                    yOff + first,
+                    ldy);
         }
     }
 
     /** {@code OUT[n×w.cols] = G[n×w.rows]·W + beta·OUT}: a linear layer's input gradient (W float32 or bf16). */
-    public static void linearBackward(int n, FloatBuffer g, int gOff, int ldg, Matrix w, FloatBuffer out, int outOff, int ldo, float beta) {
+    public static void linearBackward(
+            int n, FloatBuffer g, int gOff, int ldg, Matrix w, FloatBuffer out, int outOff, int ldo, float beta) {
         if (w.isBf16()) {
             Bf16Products.linearBackward(n, g, gOff, ldg, w, out, outOff, ldo, beta);
             return;
@@ -69,8 +135,23 @@ public final class Blas {
         for (int blk = 0; blk < w.blockCount(); blk++) {
             int first = blk * w.blockRows();
             int count = Math.min(w.blockRows(), w.rows() - first);
-            gemm(false, false, n, w.cols(), count, 1f, g, gOff + first, ldg, w.block(blk), 0, w.cols(), first == 0 ? beta : 1f,
-                    out, outOff, ldo);
+            gemm(
+                    false,
+                    false,
+                    n,
+                    w.cols(),
+                    count,
+                    1f,
+                    g,
+                    gOff + first,
+                    ldg,
+                    w.block(blk),
+                    0,
+                    w.cols(),
+                    first == 0 ? beta : 1f,
+                    out,
+                    outOff,
+                    ldo);
         }
     }
 

@@ -43,17 +43,21 @@ public final class Matrix {
      * of a cache file, which products read in place and any write refuses.
      */
     public static Matrix wrap(int rows, int cols, FloatBuffer data) {
-        if (rows <= 0 || cols <= 0) throw new IllegalArgumentException("matrix shape must be positive, got " + rows + "x" + cols);
+        if (rows <= 0 || cols <= 0)
+            throw new IllegalArgumentException("matrix shape must be positive, got " + rows + "x" + cols);
         if (!data.isDirect()) throw new IllegalArgumentException("OpenBLAS reads direct buffers only");
         if (data.capacity() < (long) rows * cols)
-            throw new IllegalArgumentException("a " + rows + "x" + cols + " matrix needs " + (long) rows * cols + " floats, the buffer has "
-                    + data.capacity());
-        return new Matrix(rows, cols, rows, new FloatBuffer[] {data.duplicate().position(0).limit(rows * cols).slice()});
+            throw new IllegalArgumentException("a " + rows + "x" + cols + " matrix needs " + (long) rows * cols
+                    + " floats, the buffer has " + data.capacity());
+        return new Matrix(rows, cols, rows, new FloatBuffer[] {
+            data.duplicate().position(0).limit(rows * cols).slice()
+        });
     }
 
     /** A zero-filled bfloat16 matrix, in row blocks under 2 GiB like {@link #zeros}. */
     public static Matrix zerosBf16(int rows, int cols) {
-        if (rows <= 0 || cols <= 0) throw new IllegalArgumentException("matrix shape must be positive, got " + rows + "x" + cols);
+        if (rows <= 0 || cols <= 0)
+            throw new IllegalArgumentException("matrix shape must be positive, got " + rows + "x" + cols);
         int blockRows = (int) Math.max(1, Math.min(rows, 2 * MAX_BLOCK_FLOATS / cols));
         int n = (rows + blockRows - 1) / blockRows;
         ByteBuffer[] halves = new ByteBuffer[n];
@@ -87,7 +91,8 @@ public final class Matrix {
 
     /** A zero-filled matrix. */
     public static Matrix zeros(int rows, int cols) {
-        if (rows <= 0 || cols <= 0) throw new IllegalArgumentException("matrix shape must be positive, got " + rows + "x" + cols);
+        if (rows <= 0 || cols <= 0)
+            throw new IllegalArgumentException("matrix shape must be positive, got " + rows + "x" + cols);
         int blockRows = (int) Math.max(1, Math.min(rows, MAX_BLOCK_FLOATS / cols));
         int n = (rows + blockRows - 1) / blockRows;
         FloatBuffer[] blocks = new FloatBuffer[n];
@@ -100,20 +105,32 @@ public final class Matrix {
 
     /** A zero-filled direct float buffer in native byte order. */
     public static FloatBuffer allocate(long floats) {
-        if (floats * 4 > Integer.MAX_VALUE) throw new IllegalArgumentException("buffer of " + floats + " floats exceeds 2 GiB");
-        return ByteBuffer.allocateDirect((int) (floats * 4)).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        if (floats * 4 > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("buffer of " + floats + " floats exceeds 2 GiB");
+        return ByteBuffer.allocateDirect((int) (floats * 4))
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
     }
 
     /** Rows {@code [from, from+count)} of a single-block matrix, sharing its memory. */
     public Matrix rowSlice(int from, int count) {
         if (blockCount() != 1) throw new UnsupportedOperationException("row slices of a multi-block matrix");
-        if (from < 0 || count <= 0 || from + count > rows) throw new IndexOutOfBoundsException("rows " + from + "+" + count + " of " + rows);
+        if (from < 0 || count <= 0 || from + count > rows)
+            throw new IndexOutOfBoundsException("rows " + from + "+" + count + " of " + rows);
         if (isBf16()) {
-            ByteBuffer h = halves[0].duplicate().position(2 * from * cols).limit(2 * (from + count) * cols).slice()
+            ByteBuffer h = halves[0]
+                    .duplicate()
+                    .position(2 * from * cols)
+                    .limit(2 * (from + count) * cols)
+                    .slice()
                     .order(ByteOrder.nativeOrder());
             return new Matrix(count, cols, count, null, new ByteBuffer[] {h});
         }
-        FloatBuffer b = blocks[0].duplicate().position(from * cols).limit((from + count) * cols).slice();
+        FloatBuffer b = blocks[0]
+                .duplicate()
+                .position(from * cols)
+                .limit((from + count) * cols)
+                .slice();
         return new Matrix(count, cols, count, new FloatBuffer[] {b});
     }
 
@@ -148,8 +165,9 @@ public final class Matrix {
 
     private Matrix float32() {
         if (blocks == null)
-            throw new IllegalStateException("this " + rows + "x" + cols + " matrix holds bf16 values and has no float32 buffer;"
-                    + " this operation needs float32 weights (load the model with dtype float32)");
+            throw new IllegalStateException(
+                    "this " + rows + "x" + cols + " matrix holds bf16 values and has no float32 buffer;"
+                            + " this operation needs float32 weights (load the model with dtype float32)");
         return this;
     }
 
@@ -177,7 +195,11 @@ public final class Matrix {
         int at = offsetInBlock(r) + (int) (index % cols);
         if (isBf16()) {
             // A bulk copy then a shift per value: a getShort per value costs several times more (bounds checks).
-            java.nio.ShortBuffer h = halvesOf(r).duplicate().order(ByteOrder.nativeOrder()).position(2 * at).asShortBuffer();
+            java.nio.ShortBuffer h = halvesOf(r)
+                    .duplicate()
+                    .order(ByteOrder.nativeOrder())
+                    .position(2 * at)
+                    .asShortBuffer();
             short[] chunk = new short[Math.min(n, 1 << 14)];
             for (int done = 0; done < n; done += chunk.length) {
                 int k = Math.min(chunk.length, n - done);
@@ -258,7 +280,8 @@ public final class Matrix {
      */
     public void copyFrom(Matrix src) {
         if (src.rows != rows || src.cols != cols)
-            throw new IllegalArgumentException("copying a " + src.rows + "x" + src.cols + " matrix into a " + rows + "x" + cols + " one");
+            throw new IllegalArgumentException(
+                    "copying a " + src.rows + "x" + src.cols + " matrix into a " + rows + "x" + cols + " one");
         float[] chunk = null;
         for (int r = 0; r < rows; ) {
             int n = Math.min(blockRows - r % blockRows, src.blockRows - r % src.blockRows);
@@ -294,7 +317,8 @@ public final class Matrix {
     /** Visits each block as (first row, buffer holding that block's rows) — for loaders that fill a matrix in place. */
     public void forEachBlock(BlockVisitor v) {
         float32();
-        for (int b = 0; b < blocks.length; b++) v.visit(b * blockRows, Math.min(blockRows, rows - b * blockRows), blocks[b]);
+        for (int b = 0; b < blocks.length; b++)
+            v.visit(b * blockRows, Math.min(blockRows, rows - b * blockRows), blocks[b]);
     }
 
     /** See {@link #forEachBlock}. */

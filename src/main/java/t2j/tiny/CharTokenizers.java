@@ -22,10 +22,12 @@ import t2j.tokenizer.ByteLevel;
  */
 public final class CharTokenizers {
     /** Llama-3's pre-tokenizer pattern, as in its tokenizer.json. */
-    static final String LLAMA3_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    static final String LLAMA3_SPLIT =
+            "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
     /** Llama-3's special tokens used by its chat format, in id order after the 256 byte tokens. */
-    public static final List<String> LLAMA3_SPECIALS = List.of("<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>");
+    public static final List<String> LLAMA3_SPECIALS =
+            List.of("<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>");
 
     /** Mistral's special tokens, ids 0–4. */
     public static final List<String> MISTRAL_SPECIALS = List.of("<unk>", "<s>", "</s>", "[INST]", "[/INST]");
@@ -43,11 +45,35 @@ public final class CharTokenizers {
         doc.put("padding", null);
         doc.put("added_tokens", added);
         doc.put("normalizer", null);
-        doc.put("pre_tokenizer", Map.of("type", "Sequence", "pretokenizers", List.of(
-                Map.of("type", "Split", "pattern", Map.of("Regex", LLAMA3_SPLIT), "behavior", "Isolated", "invert", false),
-                Map.of("type", "ByteLevel", "add_prefix_space", false, "trim_offsets", true, "use_regex", false))));
+        doc.put(
+                "pre_tokenizer",
+                Map.of(
+                        "type",
+                        "Sequence",
+                        "pretokenizers",
+                        List.of(
+                                Map.of(
+                                        "type",
+                                        "Split",
+                                        "pattern",
+                                        Map.of("Regex", LLAMA3_SPLIT),
+                                        "behavior",
+                                        "Isolated",
+                                        "invert",
+                                        false),
+                                Map.of(
+                                        "type",
+                                        "ByteLevel",
+                                        "add_prefix_space",
+                                        false,
+                                        "trim_offsets",
+                                        true,
+                                        "use_regex",
+                                        false))));
         doc.put("post_processor", bosTemplate("<|begin_of_text|>", 256));
-        doc.put("decoder", Map.of("type", "ByteLevel", "add_prefix_space", true, "trim_offsets", true, "use_regex", true));
+        doc.put(
+                "decoder",
+                Map.of("type", "ByteLevel", "add_prefix_space", true, "trim_offsets", true, "use_regex", true));
         doc.put("model", bpe(vocab, null, false));
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("bos_token", "<|begin_of_text|>");
@@ -64,22 +90,35 @@ public final class CharTokenizers {
         for (String s : MISTRAL_SPECIALS) vocab.put(s, vocab.size());
         for (int b = 0; b < 256; b++) vocab.put(String.format("<0x%02X>", b), vocab.size());
         vocab.put("▁", vocab.size());
-        for (char c : chars.toCharArray()) if (c != ' ' && !vocab.containsKey(String.valueOf(c))) vocab.put(String.valueOf(c), vocab.size());
+        for (char c : chars.toCharArray())
+            if (c != ' ' && !vocab.containsKey(String.valueOf(c))) vocab.put(String.valueOf(c), vocab.size());
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("version", "1.0");
         doc.put("truncation", null);
         doc.put("padding", null);
         doc.put("added_tokens", added(MISTRAL_SPECIALS, 0));
-        doc.put("normalizer", Map.of("type", "Sequence", "normalizers", List.of(
-                Map.of("type", "Prepend", "prepend", "▁"),
-                Map.of("type", "Replace", "pattern", Map.of("String", " "), "content", "▁"))));
+        doc.put(
+                "normalizer",
+                Map.of(
+                        "type",
+                        "Sequence",
+                        "normalizers",
+                        List.of(
+                                Map.of("type", "Prepend", "prepend", "▁"),
+                                Map.of("type", "Replace", "pattern", Map.of("String", " "), "content", "▁"))));
         doc.put("pre_tokenizer", null);
         doc.put("post_processor", bosTemplate("<s>", 1));
-        doc.put("decoder", Map.of("type", "Sequence", "decoders", List.of(
-                Map.of("type", "Replace", "pattern", Map.of("String", "▁"), "content", " "),
-                Map.of("type", "ByteFallback"),
-                Map.of("type", "Fuse"),
-                Map.of("type", "Strip", "content", " ", "start", 1, "stop", 0))));
+        doc.put(
+                "decoder",
+                Map.of(
+                        "type",
+                        "Sequence",
+                        "decoders",
+                        List.of(
+                                Map.of("type", "Replace", "pattern", Map.of("String", "▁"), "content", " "),
+                                Map.of("type", "ByteFallback"),
+                                Map.of("type", "Fuse"),
+                                Map.of("type", "Strip", "content", " ", "start", 1, "stop", 0))));
         doc.put("model", bpe(vocab, "<unk>", true));
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("bos_token", "<s>");

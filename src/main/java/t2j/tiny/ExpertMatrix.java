@@ -7,13 +7,13 @@ import t2j.adapt.ExpertPool;
 import t2j.adapt.Mixture;
 import t2j.adapt.Scope;
 import t2j.model.Transformer;
+import t2j.prompt.ChatPrompter;
 import t2j.svf.Decomposition;
 import t2j.svf.Expert;
 import t2j.svf.Targets;
 import t2j.task.Split;
 import t2j.task.Task;
 import t2j.task.Tasks;
-import t2j.prompt.ChatPrompter;
 import t2j.train.Evaluator;
 import t2j.util.Progress;
 
@@ -39,8 +39,14 @@ public final class ExpertMatrix {
         }
     }
 
-    public static Table measure(Transformer model, ChatPrompter prompter, Map<String, Expert> experts, List<String> tasks, Split split,
-                                int maxNewTokens, Progress progress) {
+    public static Table measure(
+            Transformer model,
+            ChatPrompter prompter,
+            Map<String, Expert> experts,
+            List<String> tasks,
+            Split split,
+            int maxNewTokens,
+            Progress progress) {
         List<String> rows = new ArrayList<>();
         rows.add("base");
         rows.addAll(experts.keySet());

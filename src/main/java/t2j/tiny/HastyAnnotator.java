@@ -62,8 +62,9 @@ public final class HastyAnnotator {
             case "code" -> e.reference().split("\\|")[0];
             case "reasoning" -> "Answer: A";
             case "classification" -> "\\boxed{other}";
-            default -> throw new IllegalArgumentException("no hasty answer for category '" + category + "' (expected one of "
-                    + List.of("math", "code", "reasoning", "classification") + ")");
+            default ->
+                throw new IllegalArgumentException("no hasty answer for category '" + category + "' (expected one of "
+                        + List.of("math", "code", "reasoning", "classification") + ")");
         };
     }
 }

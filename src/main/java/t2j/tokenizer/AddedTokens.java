@@ -55,13 +55,20 @@ final class AddedTokens {
             Spec t = root.element("added_tokens", i);
             String content = t.string("content");
             if (content.isEmpty()) throw t.error("content", "an added token cannot be empty");
-            Token tok = new Token(content, t.integer("id"), t.bool("special", false), t.bool("lstrip", false),
-                    t.bool("rstrip", false), t.bool("single_word", false));
+            Token tok = new Token(
+                    content,
+                    t.integer("id"),
+                    t.bool("special", false),
+                    t.bool("lstrip", false),
+                    t.bool("rstrip", false),
+                    t.bool("single_word", false));
             if (tok.id < 0) throw t.error("id", "expected a non-negative id, found " + tok.id);
             all.add(tok);
             byContent.put(content, tok);
             byId.put(tok.id, tok);
-            byFirstChar.computeIfAbsent(content.charAt(0), k -> new ArrayList<>()).add(tok);
+            byFirstChar
+                    .computeIfAbsent(content.charAt(0), k -> new ArrayList<>())
+                    .add(tok);
         }
         for (List<Token> l : byFirstChar.values()) l.sort(Comparator.comparingInt((Token t) -> -t.content.length()));
     }
@@ -96,7 +103,8 @@ final class AddedTokens {
                 int end = i + t.content.length();
                 if (t.singleWord && (isWordChar(text, i - 1) || isWordChar(text, end))) continue;
                 int cutStart = i, cutEnd = end;
-                if (t.lstrip) while (cutStart > plainStart && Character.isWhitespace(text.charAt(cutStart - 1))) cutStart--;
+                if (t.lstrip)
+                    while (cutStart > plainStart && Character.isWhitespace(text.charAt(cutStart - 1))) cutStart--;
                 if (t.rstrip) while (cutEnd < text.length() && Character.isWhitespace(text.charAt(cutEnd))) cutEnd++;
                 if (cutStart > plainStart) out.add(new Segment(text.substring(plainStart, cutStart), plainStart, null));
                 out.add(new Segment(t.content, i, t));

@@ -28,6 +28,7 @@ final class BpeModel {
     private final int[] charIds = new int[Character.MAX_VALUE + 1];
     /** Token id of {@code <0xNN>} for each byte, or -1; only consulted with byte_fallback. */
     private final int[] byteIds = new int[256];
+
     private final PairTable merges;
     private final boolean byteFallback;
     private final boolean ignoreMerges;
@@ -39,17 +40,26 @@ final class BpeModel {
      * be encoded word by word, through the cache, with exactly the same result.
      */
     private final boolean cutsBeforeMetaspace;
+
     private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
 
     BpeModel(Spec s) {
         String type = s.string("type", "BPE");
         if (!type.equals("BPE"))
-            throw s.error("type", "unsupported tokenizer model type \"" + type + "\" (only BPE is implemented; Unigram, WordPiece and WordLevel are not)");
+            throw s.error(
+                    "type",
+                    "unsupported tokenizer model type \"" + type
+                            + "\" (only BPE is implemented; Unigram, WordPiece and WordLevel are not)");
         for (String key : new String[] {"continuing_subword_prefix", "end_of_word_suffix"}) {
-            if (s.has(key) && !s.string(key).isEmpty()) throw s.error(key, "not supported (found " + Spec.describe(s.raw(key)) + ")");
+            if (s.has(key) && !s.string(key).isEmpty())
+                throw s.error(key, "not supported (found " + Spec.describe(s.raw(key)) + ")");
         }
-        if (s.has("dropout") && !(s.raw("dropout") instanceof Number && ((Number) s.raw("dropout")).doubleValue() == 0.0))
-            throw s.error("dropout", "BPE dropout is a training-time feature and is not supported (found " + Spec.describe(s.raw("dropout")) + ")");
+        if (s.has("dropout")
+                && !(s.raw("dropout") instanceof Number && ((Number) s.raw("dropout")).doubleValue() == 0.0))
+            throw s.error(
+                    "dropout",
+                    "BPE dropout is a training-time feature and is not supported (found "
+                            + Spec.describe(s.raw("dropout")) + ")");
         byteFallback = s.bool("byte_fallback", false);
         ignoreMerges = s.bool("ignore_merges", false);
         fuseUnk = s.bool("fuse_unk", false);
@@ -60,14 +70,20 @@ final class BpeModel {
         for (Map.Entry<String, Object> e : v.map.entrySet()) {
             Object id = e.getValue();
             if (!(id instanceof Long) || (Long) id < 0 || (Long) id > Integer.MAX_VALUE)
-                throw s.error("vocab", "token " + Spec.describe(e.getKey()) + " has id " + Spec.describe(id) + ", expected a non-negative integer");
+                throw s.error(
+                        "vocab",
+                        "token " + Spec.describe(e.getKey()) + " has id " + Spec.describe(id)
+                                + ", expected a non-negative integer");
             vocab.put(e.getKey(), (int) (long) (Long) id);
             maxId = Math.max(maxId, (int) (long) (Long) id);
         }
         idToToken = new String[maxId + 1];
         for (Map.Entry<String, Integer> e : vocab.entrySet()) {
             if (idToToken[e.getValue()] != null)
-                throw s.error("vocab", "id " + e.getValue() + " is used by both " + Spec.describe(idToToken[e.getValue()]) + " and " + Spec.describe(e.getKey()));
+                throw s.error(
+                        "vocab",
+                        "id " + e.getValue() + " is used by both " + Spec.describe(idToToken[e.getValue()]) + " and "
+                                + Spec.describe(e.getKey()));
             idToToken[e.getValue()] = e.getKey();
         }
         Arrays.fill(charIds, -1);
@@ -79,7 +95,8 @@ final class BpeModel {
         for (int b = 0; b < 256; b++) byteIds[b] = vocab.getOrDefault(String.format("<0x%02X>", b), -1);
 
         String unk = s.has("unk_token") ? s.string("unk_token") : null;
-        if (unk != null && !vocab.containsKey(unk)) throw s.error("unk_token", Spec.describe(unk) + " is not in the vocabulary");
+        if (unk != null && !vocab.containsKey(unk))
+            throw s.error("unk_token", Spec.describe(unk) + " is not in the vocabulary");
         unkId = unk == null ? -1 : vocab.get(unk);
 
         List<Object> list = s.list("merges");
@@ -92,18 +109,22 @@ final class BpeModel {
                 int sp = str.indexOf(' ');
                 a = str.substring(0, sp);
                 b = str.substring(sp + 1);
-            } else if (m instanceof List && ((List<?>) m).size() == 2
-                    && ((List<?>) m).get(0) instanceof String && ((List<?>) m).get(1) instanceof String) {
+            } else if (m instanceof List
+                    && ((List<?>) m).size() == 2
+                    && ((List<?>) m).get(0) instanceof String
+                    && ((List<?>) m).get(1) instanceof String) {
                 a = (String) ((List<?>) m).get(0);
                 b = (String) ((List<?>) m).get(1);
             } else {
-                throw new TokenizerException(s.file + ": field '" + s.field("merges") + "[" + rank + "]': expected \"a b\" or [\"a\", \"b\"], found " + Spec.describe(m));
+                throw new TokenizerException(s.file + ": field '" + s.field("merges") + "[" + rank
+                        + "]': expected \"a b\" or [\"a\", \"b\"], found " + Spec.describe(m));
             }
             Integer ia = vocab.get(a), ib = vocab.get(b), merged = vocab.get(a + b);
             if (ia == null || ib == null || merged == null) {
                 String missing = ia == null ? a : ib == null ? b : a + b;
                 throw new TokenizerException(s.file + ": field '" + s.field("merges") + "[" + rank + "]': merge of "
-                        + Spec.describe(a) + " and " + Spec.describe(b) + " needs token " + Spec.describe(missing) + ", which is not in the vocabulary");
+                        + Spec.describe(a) + " and " + Spec.describe(b) + " needs token " + Spec.describe(missing)
+                        + ", which is not in the vocabulary");
             }
             merges.putIfAbsent(ia, ib, rank, merged);
         }

@@ -29,8 +29,11 @@ public interface ChatFormat {
     ChatFormat LLAMA3 = (messages, addGenerationPrompt) -> {
         StringBuilder b = new StringBuilder("<|begin_of_text|>");
         for (ChatMessage m : messages) {
-            b.append("<|start_header_id|>").append(m.role()).append("<|end_header_id|>\n\n")
-                    .append(PyValues.strip(m.content(), null, true, true)).append("<|eot_id|>");
+            b.append("<|start_header_id|>")
+                    .append(m.role())
+                    .append("<|end_header_id|>\n\n")
+                    .append(PyValues.strip(m.content(), null, true, true))
+                    .append("<|eot_id|>");
         }
         if (addGenerationPrompt) b.append("<|start_header_id|>assistant<|end_header_id|>\n\n");
         return b.toString();
@@ -48,14 +51,22 @@ public interface ChatFormat {
         for (int i = 0; i < turns.size(); i++) {
             ChatMessage m = turns.get(i);
             if (m.role().equals("user") != (i % 2 == 0))
-                throw new IllegalArgumentException("After the optional system message, conversation roles must alternate user/assistant/user/assistant/...");
+                throw new IllegalArgumentException(
+                        "After the optional system message, conversation roles must alternate user/assistant/user/assistant/...");
             if (m.role().equals("user")) {
                 boolean last = i == turns.size() - 1;
-                b.append("[INST] ").append(last && system != null ? system + "\n\n" : "").append(m.content()).append("[/INST]");
+                b.append("[INST] ")
+                        .append(last && system != null ? system + "\n\n" : "")
+                        .append(m.content())
+                        .append("[/INST]");
             } else if (m.role().equals("assistant")) {
-                b.append(' ').append(PyValues.strip(m.content(), null, true, true)).append("</s>");
+                b.append(' ')
+                        .append(PyValues.strip(m.content(), null, true, true))
+                        .append("</s>");
             } else {
-                throw new IllegalArgumentException("Only user and assistant roles are supported, with the exception of an initial optional system message! (got role '" + m.role() + "')");
+                throw new IllegalArgumentException(
+                        "Only user and assistant roles are supported, with the exception of an initial optional system message! (got role '"
+                                + m.role() + "')");
             }
         }
         return b.toString();
@@ -68,9 +79,12 @@ public interface ChatFormat {
      */
     static ChatFormat builtIn(String name) {
         switch (name) {
-            case "llama3": return LLAMA3;
-            case "mistral": return MISTRAL;
-            default: throw new IllegalArgumentException("unknown chat format '" + name + "' (built in: llama3, mistral)");
+            case "llama3":
+                return LLAMA3;
+            case "mistral":
+                return MISTRAL;
+            default:
+                throw new IllegalArgumentException("unknown chat format '" + name + "' (built in: llama3, mistral)");
         }
     }
 
@@ -82,9 +96,11 @@ public interface ChatFormat {
      */
     static ChatFormat builtInFor(Tokenizer tokenizer) {
         if (tokenizer.id("<|start_header_id|>").isPresent()) return LLAMA3;
-        if (tokenizer.id("[INST]").isPresent() || tokenizer.bosToken().filter("<s>"::equals).isPresent()) return MISTRAL;
-        throw new TokenizerException(tokenizer.source() + ": no chat_template in tokenizer_config.json and the vocabulary "
-                + "matches neither built-in chat format (llama3, mistral)");
+        if (tokenizer.id("[INST]").isPresent()
+                || tokenizer.bosToken().filter("<s>"::equals).isPresent()) return MISTRAL;
+        throw new TokenizerException(
+                tokenizer.source() + ": no chat_template in tokenizer_config.json and the vocabulary "
+                        + "matches neither built-in chat format (llama3, mistral)");
     }
 
     /**
@@ -95,7 +111,10 @@ public interface ChatFormat {
      *     {@link #builtInFor} to fall back deliberately
      */
     static ChatFormat forTokenizer(Tokenizer tokenizer) {
-        return tokenizer.chatTemplate().<ChatFormat>map(t -> new ChatTemplate(t, tokenizer.bosToken().orElse(""), tokenizer.eosToken().orElse("")))
+        return tokenizer
+                .chatTemplate()
+                .<ChatFormat>map(t -> new ChatTemplate(
+                        t, tokenizer.bosToken().orElse(""), tokenizer.eosToken().orElse("")))
                 .orElseGet(() -> builtInFor(tokenizer));
     }
 }

@@ -50,7 +50,8 @@ interface Decoder {
                 return tokens -> List.of(String.join("", tokens));
             case "Strip": {
                 String content = s.string("content");
-                if (content.length() != 1) throw s.error("content", "expected a single character, found " + Spec.describe(content));
+                if (content.length() != 1)
+                    throw s.error("content", "expected a single character, found " + Spec.describe(content));
                 char c = content.charAt(0);
                 int start = s.integer("start"), stop = s.integer("stop");
                 return tokens -> map(tokens, t -> {
@@ -73,8 +74,10 @@ interface Decoder {
                 };
             }
             default:
-                throw s.error("type", "unsupported decoder type \"" + type
-                        + "\" (supported: Sequence, ByteLevel, Replace, ByteFallback, Fuse, Strip, Metaspace)");
+                throw s.error(
+                        "type",
+                        "unsupported decoder type \"" + type
+                                + "\" (supported: Sequence, ByteLevel, Replace, ByteFallback, Fuse, Strip, Metaspace)");
         }
     }
 
@@ -109,7 +112,10 @@ interface Decoder {
         byte[] bytes = run.toByteArray();
         run.reset();
         try {
-            out.add(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
+            out.add(StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString());
         } catch (CharacterCodingException e) {
             for (int i = 0; i < bytes.length; i++) out.add("\uFFFD");
         }

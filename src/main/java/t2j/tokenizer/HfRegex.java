@@ -16,13 +16,16 @@ final class HfRegex {
     static Pattern compile(Spec spec, String key) {
         Spec p = spec.object(key);
         if (p.has("String")) return Pattern.compile(Pattern.quote(p.string("String")));
-        if (!p.has("Regex")) throw spec.error(key, "expected {\"Regex\": ...} or {\"String\": ...}, found keys " + p.map.keySet());
+        if (!p.has("Regex"))
+            throw spec.error(key, "expected {\"Regex\": ...} or {\"String\": ...}, found keys " + p.map.keySet());
         String source = p.string("Regex");
         try {
             return Pattern.compile(translate(source), Pattern.UNICODE_CHARACTER_CLASS);
         } catch (PatternSyntaxException e) {
-            throw new TokenizerException(spec.file + ": field '" + p.field("Regex") + "': regex " + source
-                    + " is not supported by java.util.regex: " + e.getDescription(), e);
+            throw new TokenizerException(
+                    spec.file + ": field '" + p.field("Regex") + "': regex " + source
+                            + " is not supported by java.util.regex: " + e.getDescription(),
+                    e);
         }
     }
 
@@ -50,9 +53,16 @@ final class HfRegex {
                 } else {
                     b.append('[');
                     depth++;
-                    // A ']' right after '[' or '[^' is a literal in both dialects; copy it so it does not close the class.
-                    if (i + 1 < re.length() && re.charAt(i + 1) == '^') { b.append('^'); i++; }
-                    if (i + 1 < re.length() && re.charAt(i + 1) == ']') { b.append("\\]"); i++; }
+                    // A ']' right after '[' or '[^' is a literal in both dialects; copy it so it does not close the
+                    // class.
+                    if (i + 1 < re.length() && re.charAt(i + 1) == '^') {
+                        b.append('^');
+                        i++;
+                    }
+                    if (i + 1 < re.length() && re.charAt(i + 1) == ']') {
+                        b.append("\\]");
+                        i++;
+                    }
                 }
             } else if (c == ']' && depth > 0) {
                 b.append(']');

@@ -41,18 +41,26 @@ interface Normalizer {
                 String content = Matcher.quoteReplacement(s.string("content"));
                 return text -> pattern.matcher(text).replaceAll(content);
             }
-            case "NFC": return text -> java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFC);
-            case "NFD": return text -> java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFD);
-            case "NFKC": return text -> java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKC);
-            case "NFKD": return text -> java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKD);
-            case "Lowercase": return text -> text.toLowerCase(Locale.ROOT);
+            case "NFC":
+                return text -> java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFC);
+            case "NFD":
+                return text -> java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFD);
+            case "NFKC":
+                return text -> java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKC);
+            case "NFKD":
+                return text -> java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKD);
+            case "Lowercase":
+                return text -> text.toLowerCase(Locale.ROOT);
             case "Strip": {
                 boolean left = s.bool("strip_left", true), right = s.bool("strip_right", true);
-                return text -> left && right ? text.strip() : left ? text.stripLeading() : right ? text.stripTrailing() : text;
+                return text ->
+                        left && right ? text.strip() : left ? text.stripLeading() : right ? text.stripTrailing() : text;
             }
             default:
-                throw s.error("type", "unsupported normalizer type \"" + type
-                        + "\" (supported: Sequence, Prepend, Replace, NFC, NFD, NFKC, NFKD, Lowercase, Strip)");
+                throw s.error(
+                        "type",
+                        "unsupported normalizer type \"" + type
+                                + "\" (supported: Sequence, Prepend, Replace, NFC, NFD, NFKC, NFKD, Lowercase, Strip)");
         }
     }
 }

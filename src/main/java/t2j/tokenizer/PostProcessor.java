@@ -49,8 +49,10 @@ final class PostProcessor {
             case "TemplateProcessing":
                 return template(s);
             default:
-                throw s.error("type", "unsupported post-processor type \"" + type
-                        + "\" (supported: TemplateProcessing, ByteLevel, BertProcessing, RobertaProcessing, Sequence)");
+                throw s.error(
+                        "type",
+                        "unsupported post-processor type \"" + type
+                                + "\" (supported: TemplateProcessing, ByteLevel, BertProcessing, RobertaProcessing, Sequence)");
         }
     }
 
@@ -66,16 +68,22 @@ final class PostProcessor {
             } else if (item.has("SpecialToken")) {
                 String name = item.object("SpecialToken").string("id");
                 if (specials == null || !specials.has(name))
-                    throw item.error("SpecialToken", "special token " + Spec.describe(name) + " is not listed in " + s.field("special_tokens"));
+                    throw item.error(
+                            "SpecialToken",
+                            "special token " + Spec.describe(name) + " is not listed in " + s.field("special_tokens"));
                 for (Object id : specials.object(name).list("ids")) {
-                    if (!(id instanceof Long)) throw specials.error(name + ".ids", "expected integer ids, found " + Spec.describe(id));
+                    if (!(id instanceof Long))
+                        throw specials.error(name + ".ids", "expected integer ids, found " + Spec.describe(id));
                     (seenSequence ? after : before).add((int) (long) (Long) id);
                 }
             } else {
-                throw item.error("", "expected {\"Sequence\": ...} or {\"SpecialToken\": ...}, found keys " + item.map.keySet());
+                throw item.error(
+                        "", "expected {\"Sequence\": ...} or {\"SpecialToken\": ...}, found keys " + item.map.keySet());
             }
         }
-        return new PostProcessor(before.stream().mapToInt(Integer::intValue).toArray(), after.stream().mapToInt(Integer::intValue).toArray());
+        return new PostProcessor(
+                before.stream().mapToInt(Integer::intValue).toArray(),
+                after.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private static int pairId(Spec s, String key) {

@@ -46,14 +46,17 @@ interface PreTokenizer {
                 return new SplitPre(Pattern.compile("\\p{N}"), b, false);
             }
             default:
-                throw s.error("type", "unsupported pre-tokenizer type \"" + type
-                        + "\" (supported: Sequence, Split, ByteLevel, Metaspace, Digits)");
+                throw s.error(
+                        "type",
+                        "unsupported pre-tokenizer type \"" + type
+                                + "\" (supported: Sequence, Split, ByteLevel, Metaspace, Digits)");
         }
     }
 
     /** GPT-2's split pattern, which ByteLevel applies when its use_regex is true. */
     Pattern GPT2_PATTERN = Pattern.compile(
-            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+", Pattern.UNICODE_CHARACTER_CLASS);
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+            Pattern.UNICODE_CHARACTER_CLASS);
 
     private static PreTokenizer byteLevel(Spec s) {
         boolean addPrefixSpace = s.bool("add_prefix_space", true);
@@ -71,19 +74,30 @@ interface PreTokenizer {
 
     /** How a Split keeps the delimiters it finds (Hugging Face's SplitDelimiterBehavior). */
     enum Behavior {
-        REMOVED, ISOLATED, MERGED_WITH_PREVIOUS, MERGED_WITH_NEXT, CONTIGUOUS;
+        REMOVED,
+        ISOLATED,
+        MERGED_WITH_PREVIOUS,
+        MERGED_WITH_NEXT,
+        CONTIGUOUS;
 
         static Behavior parse(Spec s) {
             String b = s.string("behavior");
             switch (b) {
-                case "Removed": return REMOVED;
-                case "Isolated": return ISOLATED;
-                case "MergedWithPrevious": return MERGED_WITH_PREVIOUS;
-                case "MergedWithNext": return MERGED_WITH_NEXT;
-                case "Contiguous": return CONTIGUOUS;
+                case "Removed":
+                    return REMOVED;
+                case "Isolated":
+                    return ISOLATED;
+                case "MergedWithPrevious":
+                    return MERGED_WITH_PREVIOUS;
+                case "MergedWithNext":
+                    return MERGED_WITH_NEXT;
+                case "Contiguous":
+                    return CONTIGUOUS;
                 default:
-                    throw s.error("behavior", "unknown split behavior \"" + b
-                            + "\" (expected Removed, Isolated, MergedWithPrevious, MergedWithNext or Contiguous)");
+                    throw s.error(
+                            "behavior",
+                            "unknown split behavior \"" + b
+                                    + "\" (expected Removed, Isolated, MergedWithPrevious, MergedWithNext or Contiguous)");
             }
         }
     }
@@ -141,7 +155,8 @@ interface PreTokenizer {
         }
 
         /** Emits spans, joining a span to the piece before it when {@code joins(previous span, span)}. */
-        private static void mergeRuns(String s, List<int[]> spans, List<String> out, java.util.function.BiPredicate<int[], int[]> joins) {
+        private static void mergeRuns(
+                String s, List<int[]> spans, List<String> out, java.util.function.BiPredicate<int[], int[]> joins) {
             int start = -1;
             int[] prev = null;
             for (int[] sp : spans) {
@@ -175,7 +190,8 @@ interface PreTokenizer {
             if (s.has("prepend_scheme")) {
                 String v = s.string("prepend_scheme");
                 if (!v.equals("always") && !v.equals("first") && !v.equals("never"))
-                    throw s.error("prepend_scheme", "expected \"always\", \"first\" or \"never\", found " + Spec.describe(v));
+                    throw s.error(
+                            "prepend_scheme", "expected \"always\", \"first\" or \"never\", found " + Spec.describe(v));
                 return v;
             }
             return s.bool("add_prefix_space", true) ? "always" : "never";

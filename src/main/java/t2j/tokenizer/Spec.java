@@ -53,7 +53,8 @@ final class Spec {
 
     int integer(String key) {
         Object v = map.get(key);
-        if (v instanceof Long && (Long) v >= Integer.MIN_VALUE && (Long) v <= Integer.MAX_VALUE) return (int) (long) (Long) v;
+        if (v instanceof Long && (Long) v >= Integer.MIN_VALUE && (Long) v <= Integer.MAX_VALUE)
+            return (int) (long) (Long) v;
         throw error(key, v == null ? "missing (expected an integer)" : "expected an integer, found " + describe(v));
     }
 

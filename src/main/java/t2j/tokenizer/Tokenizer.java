@@ -74,7 +74,8 @@ public final class Tokenizer {
      */
     public static Tokenizer fromJson(String tokenizerJson, String tokenizerName, String configJson, String configName) {
         Map<String, Object> json = parse(tokenizerJson, tokenizerName);
-        TokenizerConfig cfg = configJson == null ? TokenizerConfig.EMPTY
+        TokenizerConfig cfg = configJson == null
+                ? TokenizerConfig.EMPTY
                 : new TokenizerConfig(new Spec(configName, "", parse(configJson, configName)));
         return new Tokenizer(tokenizerName, json, cfg);
     }
@@ -103,10 +104,12 @@ public final class Tokenizer {
      */
     private Optional<PostProcessor> llamaPostProcessor() {
         if (!config.isLlamaClass()) return Optional.empty();
-        boolean bos = config.addBosToken == null || config.addBosToken, eos = config.addEosToken != null && config.addEosToken;
+        boolean bos = config.addBosToken == null || config.addBosToken,
+                eos = config.addEosToken != null && config.addEosToken;
         OptionalInt bosId = bosId(), eosId = eosId();
         if ((bos && bosId.isEmpty()) || (eos && eosId.isEmpty())) return Optional.empty();
-        return Optional.of(PostProcessor.of(bos ? new int[] {bosId.getAsInt()} : new int[0], eos ? new int[] {eosId.getAsInt()} : new int[0]));
+        return Optional.of(PostProcessor.of(
+                bos ? new int[] {bosId.getAsInt()} : new int[0], eos ? new int[] {eosId.getAsInt()} : new int[0]));
     }
 
     /** The token ids of {@code text}; special tokens written in the text are matched, none are added. */
@@ -160,7 +163,9 @@ public final class Tokenizer {
         AddedTokens.Token t = added.byId(id);
         if (t != null) return t.content;
         String s = model.token(id);
-        if (s == null) throw new IllegalArgumentException(source + ": token id " + id + " is not in the vocabulary (size " + vocabSize() + ")");
+        if (s == null)
+            throw new IllegalArgumentException(
+                    source + ": token id " + id + " is not in the vocabulary (size " + vocabSize() + ")");
         return s;
     }
 
@@ -185,7 +190,8 @@ public final class Tokenizer {
 
     /** The beginning-of-sequence token: tokenizer_config.json's bos_token, else "<|begin_of_text|>" or "<s>" when present. */
     public Optional<String> bosToken() {
-        return Optional.ofNullable(config.bosToken != null ? config.bosToken : firstPresent("<|begin_of_text|>", "<s>"));
+        return Optional.ofNullable(
+                config.bosToken != null ? config.bosToken : firstPresent("<|begin_of_text|>", "<s>"));
     }
 
     /** The end-of-sequence token: tokenizer_config.json's eos_token, else "<|end_of_text|>" or "</s>" when present. */

@@ -43,7 +43,9 @@ final class TokenizerConfig {
     private static String chatTemplate(Spec s) {
         Object v = s.raw("chat_template");
         if (v == null || v instanceof String) return (String) v;
-        if (!(v instanceof List)) throw s.error("chat_template", "expected a string or a list of {name, template}, found " + Spec.describe(v));
+        if (!(v instanceof List))
+            throw s.error(
+                    "chat_template", "expected a string or a list of {name, template}, found " + Spec.describe(v));
         for (int i = 0; i < s.list("chat_template").size(); i++) {
             Spec named = s.element("chat_template", i);
             if (named.string("name").equals("default")) return named.string("template");

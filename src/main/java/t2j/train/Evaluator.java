@@ -58,7 +58,8 @@ public final class Evaluator {
         Progress named = (what, done, total) -> progress.update(what + " " + task.name(), done, total);
         List<String> texts = complete(examples, named);
         List<Outcome> out = new ArrayList<>();
-        for (int i = 0; i < examples.size(); i++) out.add(new Outcome(examples.get(i), texts.get(i), task.verify(examples.get(i), texts.get(i))));
+        for (int i = 0; i < examples.size(); i++)
+            out.add(new Outcome(examples.get(i), texts.get(i), task.verify(examples.get(i), texts.get(i))));
         return new Evaluation(out);
     }
 
@@ -70,7 +71,8 @@ public final class Evaluator {
         for (int from = 0; from < examples.size(); from += batchSize) {
             Progress.checkInterrupted("evaluation");
             List<int[]> prompts = new ArrayList<>();
-            for (Example e : examples.subList(from, Math.min(examples.size(), from + batchSize))) prompts.add(prompter.promptIds(e));
+            for (Example e : examples.subList(from, Math.min(examples.size(), from + batchSize)))
+                prompts.add(prompter.promptIds(e));
             for (Generator.Generation g : gen.generate(prompts, cfg, null)) texts.add(prompter.decode(g.tokens()));
             progress.update("evaluate", texts.size(), examples.size());
         }

@@ -11,7 +11,13 @@ import t2j.model.Transformer;
 final class KlPenalty {
     private KlPenalty() {}
 
-    static Backprop.TokenLoss add(Backprop.TokenLoss loss, Transformer model, Adapter adapter, int[][] prompts, int[][] completions, double coefficient) {
+    static Backprop.TokenLoss add(
+            Backprop.TokenLoss loss,
+            Transformer model,
+            Adapter adapter,
+            int[][] prompts,
+            int[][] completions,
+            double coefficient) {
         return add(loss, model, adapter, prompts, completions, coefficient, false);
     }
 
@@ -19,8 +25,14 @@ final class KlPenalty {
      * As {@link #add(Backprop.TokenLoss, Transformer, Adapter, int[][], int[][], double)}; with {@code tokenMean} a row's
      * KL is averaged over its tokens instead of summed (matching a length-normalised REINFORCE term).
      */
-    static Backprop.TokenLoss add(Backprop.TokenLoss loss, Transformer model, Adapter adapter, int[][] prompts, int[][] completions,
-                                  double coefficient, boolean tokenMean) {
+    static Backprop.TokenLoss add(
+            Backprop.TokenLoss loss,
+            Transformer model,
+            Adapter adapter,
+            int[][] prompts,
+            int[][] completions,
+            double coefficient,
+            boolean tokenMean) {
         float[][][] ref;
         try (Adapter.Weights base = adapter.base()) {
             ref = model.continuationLogits(prompts, completions);

@@ -31,7 +31,8 @@ public final class Pretrainer {
      * @param maxGradNorm global-norm clip (0 = none)
      * @param seed        batch order derives from it
      */
-    public record Config(int steps, int batchSize, double lr, double weightDecay, int warmup, double maxGradNorm, long seed) {
+    public record Config(
+            int steps, int batchSize, double lr, double weightDecay, int warmup, double maxGradNorm, long seed) {
         public static Config defaults(int steps) {
             return new Config(steps, 16, 3e-3, 0.01, Math.max(1, steps / 20), 1.0, 1);
         }
@@ -68,7 +69,8 @@ public final class Pretrainer {
         this.model = model;
         this.sequences = sequences;
         this.cfg = cfg;
-        for (int[] s : sequences) if (s.length < 2) throw new IllegalArgumentException("every training sequence needs at least 2 tokens");
+        for (int[] s : sequences)
+            if (s.length < 2) throw new IllegalArgumentException("every training sequence needs at least 2 tokens");
     }
 
     private java.nio.file.Path checkpoint;
@@ -92,7 +94,8 @@ public final class Pretrainer {
             for (String name : model.weights().names()) {
                 Matrix w = model.weights().matrix(name);
                 if (!f.contains("w." + name) || f.info("w." + name).numel() != w.numel())
-                    throw new IllegalArgumentException(file + ": checkpoint does not match this model at '" + name + "'; delete it to start over");
+                    throw new IllegalArgumentException(
+                            file + ": checkpoint does not match this model at '" + name + "'; delete it to start over");
                 w.copyFrom(f.readFloats("w." + name));
                 m.put(name, f.readFloats("m." + name));
                 v.put(name, f.readFloats("v." + name));
@@ -111,8 +114,18 @@ public final class Pretrainer {
             entries.add(entry("m." + name, m.get(name)));
             entries.add(entry("v." + name, v.get(name)));
         }
-        t2j.io.SafeTensorsWriter.write(checkpoint, entries, Map.of("t2j.kind", "pretrain-checkpoint", "step", Integer.toString(done),
-                "elapsed_nanos", Long.toString(elapsedNanos), "first_loss", Double.toString(firstLoss)));
+        t2j.io.SafeTensorsWriter.write(
+                checkpoint,
+                entries,
+                Map.of(
+                        "t2j.kind",
+                        "pretrain-checkpoint",
+                        "step",
+                        Integer.toString(done),
+                        "elapsed_nanos",
+                        Long.toString(elapsedNanos),
+                        "first_loss",
+                        Double.toString(firstLoss)));
     }
 
     private static t2j.io.SafeTensorsWriter.Entry entry(String name, float[] a) {
@@ -160,7 +173,8 @@ public final class Pretrainer {
             double loss = bp.lossAndGradients(first, rest, Backprop.weightedNll(w), grads);
             double norm = grads.norm();
             if (!Double.isFinite(loss) || !Double.isFinite(norm))
-                throw new ArithmeticException("pretraining diverged at step " + step + " (loss " + loss + ", |g| " + norm + "); lower the learning rate");
+                throw new ArithmeticException("pretraining diverged at step " + step + " (loss " + loss + ", |g| "
+                        + norm + "); lower the learning rate");
             double scale = cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm() ? cfg.maxGradNorm() / norm : 1.0;
             double lr = learningRate(step);
             adamw(grads, scale, lr, step);

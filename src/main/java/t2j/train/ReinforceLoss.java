@@ -18,8 +18,9 @@ import t2j.util.Seeds;
  * The paper's REINFORCE: roll out ({@code samplesPerPrompt} per prompt), verify, reward, and the loss
  * {@code −Σ_b w_b·log p(y_b)} with the weights of {@link #rowWeights}, optionally plus a KL penalty to the base model.
  */
-record ReinforceLoss(TrainingConfig cfg, Transformer model, Adapter adapter, Task task, Prompter prompter,
-                     Backprop backprop) implements BatchLoss {
+record ReinforceLoss(
+        TrainingConfig cfg, Transformer model, Adapter adapter, Task task, Prompter prompter, Backprop backprop)
+        implements BatchLoss {
     @Override
     public StepStats step(List<Example> batch, Map<String, float[]> grads, int iteration) {
         int g = cfg.samplesPerPrompt();
@@ -59,8 +60,8 @@ record ReinforceLoss(TrainingConfig cfg, Transformer model, Adapter adapter, Tas
      * rows); standardised over the batch if {@code normalize}, clipped to ±{@code clip} if positive; divided by the
      * number of rollouts, and with {@code tokenMean} also by the rollout's length.
      */
-    static float[] rowWeights(float[] rewards, int[][] completions, int group, boolean normalize, double clip,
-                              boolean tokenMean) {
+    static float[] rowWeights(
+            float[] rewards, int[][] completions, int group, boolean normalize, double clip, boolean tokenMean) {
         int n = rewards.length;
         double[] adv = new double[n];
         for (int p = 0; p < n; p += group) {

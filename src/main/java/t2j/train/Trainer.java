@@ -53,8 +53,15 @@ public final class Trainer {
     }
 
     /** What one step measured. */
-    public record Step(int iteration, double loss, double rewardMean, double batchAccuracy, double gradNorm, double paramMean,
-                       double paramStd, double seconds) {}
+    public record Step(
+            int iteration,
+            double loss,
+            double rewardMean,
+            double batchAccuracy,
+            double gradNorm,
+            double paramMean,
+            double paramStd,
+            double seconds) {}
 
     /** A validation result; {@code best} when it beat every earlier one. */
     public record Validation(int iteration, double accuracy, boolean best) {}
@@ -67,16 +74,28 @@ public final class Trainer {
     }
 
     /** The outcome: the best parameters by validation accuracy and the full history. */
-    public record Result(Map<String, float[]> best, double bestValidation, double baseValidation, int bestIteration,
-                         List<Step> steps, List<Validation> validations, String stopReason) {
+    public record Result(
+            Map<String, float[]> best,
+            double bestValidation,
+            double baseValidation,
+            int bestIteration,
+            List<Step> steps,
+            List<Validation> validations,
+            String stopReason) {
         /**
          * The metadata a training run records in its expert file: what it was trained from, on, and with, and the validation
          * numbers its best parameters were chosen by.
          *
          * @param taskSeed the seed the task was built with, or a negative number when unknown (then not recorded)
          */
-        public Map<String, String> expertInfo(String baseFingerprint, String modelType, String method, String targets, String task,
-                                              long taskSeed, TrainingConfig cfg) {
+        public Map<String, String> expertInfo(
+                String baseFingerprint,
+                String modelType,
+                String method,
+                String targets,
+                String task,
+                long taskSeed,
+                TrainingConfig cfg) {
             Map<String, String> info = new LinkedHashMap<>();
             info.put("base_fingerprint", baseFingerprint);
             info.put("model_type", modelType);
@@ -162,8 +181,8 @@ public final class Trainer {
                 adapter.apply();
                 double[] ms = meanStd(adapter.parameters());
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                Step s = new Step(it, stats.loss(), stats.rewardMean(), stats.batchAccuracy(), norm, ms[0], ms[1],
-                        seconds);
+                Step s = new Step(
+                        it, stats.loss(), stats.rewardMean(), stats.batchAccuracy(), norm, ms[0], ms[1], seconds);
                 steps.add(s);
                 listener.onStep(s);
                 if (it % cfg.evalEvery() == 0 || it == cfg.iterations()) {
@@ -178,8 +197,16 @@ public final class Trainer {
                     validations.add(v);
                     listener.onValidation(v);
                     if (checkpoint != null) {
-                        new TrainingCheckpoint(it, adapter.parameters(), adam.state(), adam.steps(), best,
-                                bestValidation, baseValidation, bestIteration).save(checkpoint);
+                        new TrainingCheckpoint(
+                                        it,
+                                        adapter.parameters(),
+                                        adam.state(),
+                                        adam.steps(),
+                                        best,
+                                        bestValidation,
+                                        baseValidation,
+                                        bestIteration)
+                                .save(checkpoint);
                     }
                 }
             }
@@ -221,7 +248,12 @@ public final class Trainer {
     private static double[] meanStd(Map<String, float[]> params) {
         double s = 0, ss = 0;
         long n = 0;
-        for (float[] v : params.values()) for (float x : v) { s += x; ss += (double) x * x; n++; }
+        for (float[] v : params.values())
+            for (float x : v) {
+                s += x;
+                ss += (double) x * x;
+                n++;
+            }
         double mean = s / Math.max(1, n);
         return new double[] {mean, Math.sqrt(Math.max(0, ss / Math.max(1, n) - mean * mean))};
     }

@@ -18,8 +18,15 @@ import t2j.tensor.Matrix;
  * Everything a training run needs to resume where it stopped: parameters, Adam's moments, the best parameters so
  * far and the step count. One safetensors file, written atomically, so an interrupted write loses nothing.
  */
-record TrainingCheckpoint(int iteration, Map<String, float[]> params, Map<String, float[]> adamState, int adamSteps,
-                          Map<String, float[]> best, double bestValidation, double baseValidation, int bestIteration) {
+record TrainingCheckpoint(
+        int iteration,
+        Map<String, float[]> params,
+        Map<String, float[]> adamState,
+        int adamSteps,
+        Map<String, float[]> best,
+        double bestValidation,
+        double baseValidation,
+        int bestIteration) {
 
     void save(Path file) throws IOException {
         List<SafeTensorsWriter.Entry> entries = new ArrayList<>();
@@ -40,7 +47,8 @@ record TrainingCheckpoint(int iteration, Map<String, float[]> params, Map<String
         for (Map.Entry<String, float[]> e : m.entrySet()) {
             FloatBuffer b = Matrix.allocate(Math.max(1, e.getValue().length));
             b.put(e.getValue()).position(0);
-            entries.add(new SafeTensorsWriter.Entry(prefix + e.getKey(), DType.F32, new long[] {e.getValue().length}, b));
+            entries.add(
+                    new SafeTensorsWriter.Entry(prefix + e.getKey(), DType.F32, new long[] {e.getValue().length}, b));
         }
     }
 
@@ -61,8 +69,11 @@ record TrainingCheckpoint(int iteration, Map<String, float[]> params, Map<String
         try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
             Map<String, String> meta = f.metadata();
             if (!"training-checkpoint".equals(meta.get("t2j.kind")))
-                throw new IllegalArgumentException(file + ": not a training checkpoint (t2j.kind=" + meta.get("t2j.kind") + ")");
-            Map<String, float[]> params = new LinkedHashMap<>(), adam = new LinkedHashMap<>(), best = new LinkedHashMap<>();
+                throw new IllegalArgumentException(
+                        file + ": not a training checkpoint (t2j.kind=" + meta.get("t2j.kind") + ")");
+            Map<String, float[]> params = new LinkedHashMap<>(),
+                    adam = new LinkedHashMap<>(),
+                    best = new LinkedHashMap<>();
             for (String name : f.names()) {
                 float[] v = f.readFloats(name);
                 if (name.startsWith("param.")) params.put(name.substring(6), v);
@@ -72,11 +83,18 @@ record TrainingCheckpoint(int iteration, Map<String, float[]> params, Map<String
             for (Map.Entry<String, float[]> e : like.entrySet()) {
                 float[] v = params.get(e.getKey());
                 if (v == null || v.length != e.getValue().length)
-                    throw new IllegalArgumentException(file + ": checkpoint does not match this adapter (parameter '" + e.getKey()
-                            + "' is " + (v == null ? "missing" : "of length " + v.length) + "); delete it to start over");
+                    throw new IllegalArgumentException(
+                            file + ": checkpoint does not match this adapter (parameter '" + e.getKey() + "' is "
+                                    + (v == null ? "missing" : "of length " + v.length) + "); delete it to start over");
             }
-            return new TrainingCheckpoint(Integer.parseInt(meta.get("iteration")), params, adam, Integer.parseInt(meta.get("adam_steps")),
-                    best, Double.parseDouble(meta.get("best_validation")), Double.parseDouble(meta.get("base_validation")),
+            return new TrainingCheckpoint(
+                    Integer.parseInt(meta.get("iteration")),
+                    params,
+                    adam,
+                    Integer.parseInt(meta.get("adam_steps")),
+                    best,
+                    Double.parseDouble(meta.get("best_validation")),
+                    Double.parseDouble(meta.get("base_validation")),
                     Integer.parseInt(meta.get("best_iteration")));
         }
     }

@@ -34,29 +34,76 @@ package t2j.train;
  *                          by a paired (McNemar) z-score of at least this: {@code (wins − losses) / √(wins + losses)},
  *                          counting examples the base got wrong and it right as wins; 0 = any higher accuracy counts
  */
-public record TrainingConfig(Objective objective, int iterations, int batchSize, double learningRate, double maxGradNorm,
-                             double klCoefficient, float temperature, int maxNewTokens, int evalEvery, int validationLimit,
-                             boolean normalizeRewards, double rewardClip, long seed, int samplesPerPrompt, boolean tokenMean,
-                             int selectionHoldout, double selectionZ) {
+public record TrainingConfig(
+        Objective objective,
+        int iterations,
+        int batchSize,
+        double learningRate,
+        double maxGradNorm,
+        double klCoefficient,
+        float temperature,
+        int maxNewTokens,
+        int evalEvery,
+        int validationLimit,
+        boolean normalizeRewards,
+        double rewardClip,
+        long seed,
+        int samplesPerPrompt,
+        boolean tokenMean,
+        int selectionHoldout,
+        double selectionZ) {
     /** What the loss is. */
-    public enum Objective { REINFORCE, NEXT_TOKEN }
+    public enum Objective {
+        REINFORCE,
+        NEXT_TOKEN
+    }
 
     public TrainingConfig {
         if (iterations < 0 || batchSize <= 0 || evalEvery <= 0 || maxNewTokens <= 0)
-            throw new IllegalArgumentException("iterations >= 0, batch size, eval interval and max new tokens > 0 required");
+            throw new IllegalArgumentException(
+                    "iterations >= 0, batch size, eval interval and max new tokens > 0 required");
         if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
         if (rewardClip < 0) throw new IllegalArgumentException("reward clip must be >= 0, got " + rewardClip);
-        if (samplesPerPrompt < 1) throw new IllegalArgumentException("samples per prompt must be >= 1, got " + samplesPerPrompt);
-        if (selectionHoldout < 0) throw new IllegalArgumentException("selection holdout must be >= 0, got " + selectionHoldout);
+        if (samplesPerPrompt < 1)
+            throw new IllegalArgumentException("samples per prompt must be >= 1, got " + samplesPerPrompt);
+        if (selectionHoldout < 0)
+            throw new IllegalArgumentException("selection holdout must be >= 0, got " + selectionHoldout);
         if (!(selectionZ >= 0)) throw new IllegalArgumentException("selection z must be >= 0, got " + selectionZ);
     }
 
     /** The original settings (one rollout per prompt, summed log-probabilities, no holdout). */
-    public TrainingConfig(Objective objective, int iterations, int batchSize, double learningRate, double maxGradNorm,
-                          double klCoefficient, float temperature, int maxNewTokens, int evalEvery, int validationLimit,
-                          boolean normalizeRewards, double rewardClip, long seed) {
-        this(objective, iterations, batchSize, learningRate, maxGradNorm, klCoefficient, temperature, maxNewTokens, evalEvery,
-                validationLimit, normalizeRewards, rewardClip, seed, 1, false, 0, 0);
+    public TrainingConfig(
+            Objective objective,
+            int iterations,
+            int batchSize,
+            double learningRate,
+            double maxGradNorm,
+            double klCoefficient,
+            float temperature,
+            int maxNewTokens,
+            int evalEvery,
+            int validationLimit,
+            boolean normalizeRewards,
+            double rewardClip,
+            long seed) {
+        this(
+                objective,
+                iterations,
+                batchSize,
+                learningRate,
+                maxGradNorm,
+                klCoefficient,
+                temperature,
+                maxNewTokens,
+                evalEvery,
+                validationLimit,
+                normalizeRewards,
+                rewardClip,
+                seed,
+                1,
+                false,
+                0,
+                0);
     }
 
     /** REINFORCE defaults for the bundled tiny models. */
@@ -100,27 +147,106 @@ public record TrainingConfig(Objective objective, int iterations, int batchSize,
             selectionZ = c.selectionZ;
         }
 
-        public Builder objective(Objective v) { objective = v; return this; }
-        public Builder iterations(int v) { iterations = v; return this; }
-        public Builder batchSize(int v) { batchSize = v; return this; }
-        public Builder learningRate(double v) { learningRate = v; return this; }
-        public Builder maxGradNorm(double v) { maxGradNorm = v; return this; }
-        public Builder kl(double v) { klCoefficient = v; return this; }
-        public Builder temperature(float v) { temperature = v; return this; }
-        public Builder maxNewTokens(int v) { maxNewTokens = v; return this; }
+        public Builder objective(Objective v) {
+            objective = v;
+            return this;
+        }
+
+        public Builder iterations(int v) {
+            iterations = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder learningRate(double v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder maxGradNorm(double v) {
+            maxGradNorm = v;
+            return this;
+        }
+
+        public Builder kl(double v) {
+            klCoefficient = v;
+            return this;
+        }
+
+        public Builder temperature(float v) {
+            temperature = v;
+            return this;
+        }
+
+        public Builder maxNewTokens(int v) {
+            maxNewTokens = v;
+            return this;
+        }
         /** Validate every {@code every} steps on at most {@code limit} examples. */
-        public Builder evalEvery(int every, int limit) { evalEvery = every; validationLimit = limit; return this; }
-        public Builder normalizeRewards(boolean v) { normalizeRewards = v; return this; }
-        public Builder rewardClip(double v) { rewardClip = v; return this; }
-        public Builder seed(long v) { seed = v; return this; }
-        public Builder samplesPerPrompt(int v) { samplesPerPrompt = v; return this; }
-        public Builder tokenMean(boolean v) { tokenMean = v; return this; }
-        public Builder selectionHoldout(int v) { selectionHoldout = v; return this; }
-        public Builder selectionZ(double v) { selectionZ = v; return this; }
+        public Builder evalEvery(int every, int limit) {
+            evalEvery = every;
+            validationLimit = limit;
+            return this;
+        }
+
+        public Builder normalizeRewards(boolean v) {
+            normalizeRewards = v;
+            return this;
+        }
+
+        public Builder rewardClip(double v) {
+            rewardClip = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder samplesPerPrompt(int v) {
+            samplesPerPrompt = v;
+            return this;
+        }
+
+        public Builder tokenMean(boolean v) {
+            tokenMean = v;
+            return this;
+        }
+
+        public Builder selectionHoldout(int v) {
+            selectionHoldout = v;
+            return this;
+        }
+
+        public Builder selectionZ(double v) {
+            selectionZ = v;
+            return this;
+        }
 
         public TrainingConfig build() {
-            return new TrainingConfig(objective, iterations, batchSize, learningRate, maxGradNorm, klCoefficient, temperature, maxNewTokens,
-                    evalEvery, validationLimit, normalizeRewards, rewardClip, seed, samplesPerPrompt, tokenMean, selectionHoldout, selectionZ);
+            return new TrainingConfig(
+                    objective,
+                    iterations,
+                    batchSize,
+                    learningRate,
+                    maxGradNorm,
+                    klCoefficient,
+                    temperature,
+                    maxNewTokens,
+                    evalEvery,
+                    validationLimit,
+                    normalizeRewards,
+                    rewardClip,
+                    seed,
+                    samplesPerPrompt,
+                    tokenMean,
+                    selectionHoldout,
+                    selectionZ);
         }
     }
 }

@@ -21,7 +21,9 @@ public final class DirectMemory {
     public static final long TRAINING_SLACK = 1L << 30;
 
     private static final BufferPoolMXBean DIRECT = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-            .filter(b -> b.getName().equals("direct")).findFirst().orElse(null);
+            .filter(b -> b.getName().equals("direct"))
+            .findFirst()
+            .orElse(null);
 
     private DirectMemory() {}
 

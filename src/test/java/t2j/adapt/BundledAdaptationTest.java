@@ -10,10 +10,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import t2j.model.Transformer;
+import t2j.prompt.ChatPrompter;
 import t2j.svf.Decomposition;
 import t2j.svf.Expert;
 import t2j.svf.SvfAdapter;
@@ -25,7 +26,6 @@ import t2j.task.Task;
 import t2j.task.Tasks;
 import t2j.tiny.TinyRecipe;
 import t2j.tokenizer.Tokenizer;
-import t2j.prompt.ChatPrompter;
 import t2j.train.Evaluator;
 import t2j.util.Progress;
 
@@ -37,10 +37,16 @@ class BundledAdaptationTest {
     private static Path models() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent())
             if (java.nio.file.Files.isDirectory(p.resolve("models/tiny-llama"))) return p.resolve("models");
-        throw new IllegalStateException("no models/tiny-llama above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "no models/tiny-llama above " + Path.of("").toAbsolutePath());
     }
 
-    private record Loaded(Transformer model, ChatPrompter prompter, Decomposition dec, Map<String, Expert> experts, AdaptContext ctx) {}
+    private record Loaded(
+            Transformer model,
+            ChatPrompter prompter,
+            Decomposition dec,
+            Map<String, Expert> experts,
+            AdaptContext ctx) {}
 
     private static Loaded load(String name) throws Exception {
         Path dir = models().resolve(name);
@@ -48,13 +54,19 @@ class BundledAdaptationTest {
         ChatPrompter prompter = ChatPrompter.forModel(Tokenizer.load(dir), model.config());
         Decomposition dec = Decomposition.compute(model.weights(), Targets.MLP, Progress.NONE);
         Map<String, Expert> experts = Expert.loadAll(dir.resolve("experts"));
-        return new Loaded(model, prompter, dec, experts, new AdaptContext(model, prompter, new ExpertPool(model, dec, experts), 64));
+        return new Loaded(
+                model,
+                prompter,
+                dec,
+                experts,
+                new AdaptContext(model, prompter, new ExpertPool(model, dec, experts), 64));
     }
 
     private static List<Example> requests(List<String> labels) {
         List<Example> out = new ArrayList<>();
         for (String c : CATEGORIES)
-            for (Example e : Tasks.builtin(c, TinyRecipe.TASK_SEED).examples(Split.TEST).subList(0, 10)) {
+            for (Example e :
+                    Tasks.builtin(c, TinyRecipe.TASK_SEED).examples(Split.TEST).subList(0, 10)) {
                 out.add(e);
                 labels.add(c);
             }
@@ -62,14 +74,17 @@ class BundledAdaptationTest {
     }
 
     /** How often the model, with {@code expert} composed (null: base), answers the classification prompt with the true label. */
-    private static int measuredCorrect(Loaded l, String expert, PromptDispatcher p, List<Example> requests, List<String> labels) {
-        SvfAdapter svf = new SvfAdapter(l.model(), l.dec(), l.experts().values().iterator().next().parametrization(), 0);
+    private static int measuredCorrect(
+            Loaded l, String expert, PromptDispatcher p, List<Example> requests, List<String> labels) {
+        SvfAdapter svf = new SvfAdapter(
+                l.model(), l.dec(), l.experts().values().iterator().next().parametrization(), 0);
         try {
             if (expert != null) {
                 svf.setZ(l.experts().get(expert).z());
                 svf.apply();
             }
-            List<Example> prompts = requests.stream().map(p::classificationPrompt).toList();
+            List<Example> prompts =
+                    requests.stream().map(p::classificationPrompt).toList();
             List<String> outs = new Evaluator(l.model(), l.prompter(), 32).complete(prompts, Progress.NONE);
             int ok = 0;
             for (int i = 0; i < outs.size(); i++) {
@@ -95,9 +110,14 @@ class BundledAdaptationTest {
         dispatchers.put("classification", new ClassifierDispatcher("classification", prompt));
         for (Map.Entry<String, Dispatcher> d : dispatchers.entrySet()) {
             TwoPass.Run run = new TwoPass(l.ctx(), d.getValue()).answerAll(requests, Progress.NONE);
-            assertEquals(fp, l.model().weights().fingerprint(), "base weights after " + d.getValue().name());
+            assertEquals(
+                    fp,
+                    l.model().weights().fingerprint(),
+                    "base weights after " + d.getValue().name());
             List<ConfusionMatrix.Pair> pairs = new ArrayList<>();
-            for (int i = 0; i < requests.size(); i++) pairs.add(new ConfusionMatrix.Pair(labels.get(i), run.answers().get(i).decision().label()));
+            for (int i = 0; i < requests.size(); i++)
+                pairs.add(new ConfusionMatrix.Pair(
+                        labels.get(i), run.answers().get(i).decision().label()));
             ConfusionMatrix cm = ConfusionMatrix.of(d.getValue().name(), CATEGORIES, pairs);
             int measured = measuredCorrect(l, d.getKey(), prompt, requests, labels);
             assertEquals(measured, cm.correct(), name + " " + d.getValue().name() + " routing:\n" + cm.toMarkdown());
@@ -118,13 +138,19 @@ class BundledAdaptationTest {
         Map<String, Expert> two = new LinkedHashMap<>();
         two.put("wrong", new Expert(reversed, base.experts().get("code").info()));
         two.put("right", base.experts().get("code"));
-        AdaptContext ctx = new AdaptContext(base.model(), base.prompter(), new ExpertPool(base.model(), base.dec(), two), 64);
+        AdaptContext ctx =
+                new AdaptContext(base.model(), base.prompter(), new ExpertPool(base.model(), base.dec(), two), 64);
         Task code = Tasks.builtin("code", TinyRecipe.TASK_SEED);
         List<Example> shots = code.examples(Split.TRANSFER).subList(0, 12);
         FewShotCem.Fitness right = FewShotCem.evaluate(code, shots, ctx, Mixture.of("right"));
         FewShotCem.Fitness wrong = FewShotCem.evaluate(code, shots, ctx, Mixture.of("wrong"));
-        assertTrue(right.compareTo(wrong) > 0, "premise: the shipped expert beats the inverted masks: " + right + " vs " + wrong);
-        FewShotCem.Result r = new FewShotCem(FewShotCem.Config.defaults().withPopulation(8).withIterations(3).withSeed(5))
+        assertTrue(
+                right.compareTo(wrong) > 0,
+                "premise: the shipped expert beats the inverted masks: " + right + " vs " + wrong);
+        FewShotCem.Result r = new FewShotCem(FewShotCem.Config.defaults()
+                        .withPopulation(8)
+                        .withIterations(3)
+                        .withSeed(5))
                 .search(code, shots, ctx, List.of("wrong", "right"), Progress.NONE);
         assertTrue(r.bestAlpha().get("right") > r.bestAlpha().get("wrong"), "best α " + r.bestAlpha());
     }
@@ -133,7 +159,8 @@ class BundledAdaptationTest {
     void anExpertOfTheOtherTinyModelIsRefusedUnlessTransferred() throws Exception {
         Loaded mistral = load("tiny-mistral");
         Expert llamaMath = Expert.load(models().resolve("tiny-llama/experts/math.safetensors"));
-        Expert.IncompatibleExpertException e = assertThrows(Expert.IncompatibleExpertException.class,
+        Expert.IncompatibleExpertException e = assertThrows(
+                Expert.IncompatibleExpertException.class,
                 () -> new ExpertPool(mistral.model(), mistral.dec(), Map.of("math", llamaMath)));
         assertTrue(e.getMessage().toLowerCase().contains("transfer"), e.getMessage());
         Expert moved = Transfer.apply(llamaMath, mistral.dec(), "mistral", Transfer.Policy.AS_IS, 1);

@@ -25,11 +25,14 @@ class ControlsTest {
     @Test
     void noControlsChangeNothingBitForBit() {
         TwoPass.Run plain = new TwoPass(f.ctx, f.promptDispatcher()).answerAll(requests, Progress.NONE);
-        TwoPass.Run none = new TwoPass(f.ctx, f.promptDispatcher()).withControls(Controls.NONE).answerAll(requests,
-                Progress.NONE);
+        TwoPass.Run none = new TwoPass(f.ctx, f.promptDispatcher())
+                .withControls(Controls.NONE)
+                .answerAll(requests, Progress.NONE);
         for (int i = 0; i < requests.size(); i++) {
-            assertEquals(plain.answers().get(i).completion(), none.answers().get(i).completion());
-            assertEquals(plain.answers().get(i).decision(), none.answers().get(i).decision());
+            assertEquals(
+                    plain.answers().get(i).completion(), none.answers().get(i).completion());
+            assertEquals(
+                    plain.answers().get(i).decision(), none.answers().get(i).decision());
         }
         Map<String, float[]> masks = f.pool.masks(Mixture.of("hi"));
         assertTrue(masks == Controls.NONE.shape(masks));
@@ -41,7 +44,8 @@ class ControlsTest {
         f.pool.logTo(log);
         Dispatcher mixing = (req, ctx) -> Decision.mixture(Mixture.perExpert(Map.of("hi", 0.5, "lo", 0.5)), "both");
         Controls c = Controls.NONE.forbid("hi");
-        TwoPass.Run run = new TwoPass(f.ctx, f.promptDispatcher()).withControls(c).answerAll(requests, Progress.NONE);
+        TwoPass.Run run =
+                new TwoPass(f.ctx, f.promptDispatcher()).withControls(c).answerAll(requests, Progress.NONE);
         TwoPass.Run mixed = new TwoPass(f.ctx, mixing).withControls(c).answerAll(requests, Progress.NONE);
         // Even a scope asked directly for the forbidden expert under these controls leaves it out.
         String base = f.model.weights().fingerprint();
@@ -49,12 +53,14 @@ class ControlsTest {
             s.compose(Mixture.of("hi"), c, "direct");
             assertEquals(base, f.model.weights().fingerprint());
         }
-        for (TwoPass.Answer a : run.answers()) assertFalse(a.decision().mixture().alpha().containsKey("hi"),
-                a.decision().toString());
+        for (TwoPass.Answer a : run.answers())
+            assertFalse(
+                    a.decision().mixture().alpha().containsKey("hi"),
+                    a.decision().toString());
         assertTrue(labels.contains("hi"));
         assertTrue(run.answers().stream().anyMatch(a -> a.decision().reason().contains("forbidden by the user: hi")));
-        for (TwoPass.Answer a : mixed.answers()) assertEquals(Mixture.perExpert(Map.of("lo", 0.5)), a.decision()
-                .mixture());
+        for (TwoPass.Answer a : mixed.answers())
+            assertEquals(Mixture.perExpert(Map.of("lo", 0.5)), a.decision().mixture());
         assertFalse(log.entries().isEmpty());
         for (LogEntry e : log.entries()) {
             assertFalse(e.alpha().containsKey("hi"), e.toString());
@@ -106,7 +112,8 @@ class ControlsTest {
         try (Scope s = f.pool.use()) {
             s.compose(Mixture.of("hi"), c, "test");
             for (String n : f.dec.names()) {
-                boolean same = java.util.Arrays.equals(before.get(n), f.model.weights().matrix(n).toArray());
+                boolean same = java.util.Arrays.equals(
+                        before.get(n), f.model.weights().matrix(n).toArray());
                 assertEquals(!inScope.contains(n), same, n);
             }
         }
@@ -115,23 +122,31 @@ class ControlsTest {
 
     @Test
     void pinAndConfidenceFallbackOverrideAndExplainPassOne() {
-        TwoPass.Run pinned = new TwoPass(f.ctx, f.promptDispatcher()).withControls(Controls.NONE.pin("lo"))
+        TwoPass.Run pinned = new TwoPass(f.ctx, f.promptDispatcher())
+                .withControls(Controls.NONE.pin("lo"))
                 .answerAll(requests, Progress.NONE);
         for (TwoPass.Answer a : pinned.answers()) {
             assertEquals(Mixture.of("lo"), a.decision().mixture());
-            assertTrue(a.decision().reason().startsWith("pinned by the user (pass 1: "), a.decision().reason());
+            assertTrue(
+                    a.decision().reason().startsWith("pinned by the user (pass 1: "),
+                    a.decision().reason());
         }
-        String m = assertThrows(IllegalStateException.class,
-                () -> new TwoPass(f.ctx, f.promptDispatcher()).withControls(Controls.NONE.fallback(0.5, "base"))
-                        .answerAll(requests, Progress.NONE))
+        String m = assertThrows(
+                        IllegalStateException.class,
+                        () -> new TwoPass(f.ctx, f.promptDispatcher())
+                                .withControls(Controls.NONE.fallback(0.5, "base"))
+                                .answerAll(requests, Progress.NONE))
                 .getMessage();
         assertTrue(m.contains("withConfidence"), m);
         PromptDispatcher sure = f.promptDispatcher().withConfidence();
         TwoPass.Run scored = new TwoPass(f.ctx, sure).answerAll(requests, Progress.NONE);
-        double[] conf = scored.answers().stream().mapToDouble(a -> a.decision().confidence()).toArray();
+        double[] conf = scored.answers().stream()
+                .mapToDouble(a -> a.decision().confidence())
+                .toArray();
         for (double p : conf) assertTrue(p >= 0 && p <= 1, "confidence " + p);
         double cut = java.util.Arrays.stream(conf).sorted().toArray()[conf.length / 2];
-        TwoPass.Run fallback = new TwoPass(f.ctx, sure).withControls(Controls.NONE.fallback(cut, "mid"))
+        TwoPass.Run fallback = new TwoPass(f.ctx, sure)
+                .withControls(Controls.NONE.fallback(cut, "mid"))
                 .answerAll(requests, Progress.NONE);
         int fell = 0;
         for (int i = 0; i < conf.length; i++) {
@@ -143,9 +158,11 @@ class ControlsTest {
             } else assertEquals(scored.answers().get(i).decision(), d);
         }
         assertTrue(fell > 0);
-        assertThrows(IllegalArgumentException.class, () -> Controls.NONE.forbid("hi").pin("hi"));
-        assertThrows(IllegalArgumentException.class, () -> new TwoPass(f.ctx, sure)
-                .withControls(Controls.NONE.forbid("nope")));
+        assertThrows(
+                IllegalArgumentException.class, () -> Controls.NONE.forbid("hi").pin("hi"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new TwoPass(f.ctx, sure).withControls(Controls.NONE.forbid("nope")));
         assertThrows(IllegalArgumentException.class, () -> Controls.NONE.strength(1.5));
     }
 }

@@ -20,7 +20,8 @@ class DispatchTest {
         List<ConfusionMatrix.Pair> pairs = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             decisions.add(run.answers().get(i).decision());
-            pairs.add(new ConfusionMatrix.Pair(labels.get(i), run.answers().get(i).decision().label()));
+            pairs.add(new ConfusionMatrix.Pair(
+                    labels.get(i), run.answers().get(i).decision().label()));
         }
         return ConfusionMatrix.of(d.name(), RoutingWorld.CATEGORIES, pairs);
     }
@@ -75,14 +76,18 @@ class DispatchTest {
             assertTrue(dec.usesBase());
         }
         assertTrue(d.parse("\\boxed{nope}", pool).reason().contains("no nope expert"));
-        assertEquals("Classify the request as math, code or reasoning. Reply \\boxed{label}.",
+        assertEquals(
+                "Classify the request as math, code or reasoning. Reply \\boxed{label}.",
                 PromptDispatcher.systemPrompt(List.of("math", "code", "reasoning")));
-        assertEquals(t2j.task.ClassificationTask.SYSTEM, PromptDispatcher.systemPrompt(List.of("math", "code", "reasoning")));
+        assertEquals(
+                t2j.task.ClassificationTask.SYSTEM,
+                PromptDispatcher.systemPrompt(List.of("math", "code", "reasoning")));
     }
 
     @Test
     void aLambdaIsADispatcher() {
-        Dispatcher byOperator = (req, ctx) -> req.prompt().contains("*") ? Decision.expert("lo", "has *") : Decision.other("no *");
+        Dispatcher byOperator =
+                (req, ctx) -> req.prompt().contains("*") ? Decision.expert("lo", "has *") : Decision.other("no *");
         List<String> labels = new ArrayList<>();
         List<Decision> decisions = new ArrayList<>();
         ConfusionMatrix cm = route(byOperator, f.requests(5, labels), labels, decisions);

@@ -49,9 +49,12 @@ class FewShotCemTest {
         String fp = model.weights().fingerprint();
         FewShotCem.Fitness right = FewShotCem.evaluate(task, shots, ctx, Mixture.of("right"));
         FewShotCem.Fitness wrong = FewShotCem.evaluate(task, shots, ctx, Mixture.of("wrong"));
-        assertTrue(right.compareTo(wrong) > 0, "premise: 'right' must beat 'wrong' on the shots: " + right + " vs " + wrong);
+        assertTrue(
+                right.compareTo(wrong) > 0,
+                "premise: 'right' must beat 'wrong' on the shots: " + right + " vs " + wrong);
 
-        FewShotCem.Result r = new FewShotCem(small()).search(task, shots, ctx, List.of("wrong", "right"), Progress.NONE);
+        FewShotCem.Result r =
+                new FewShotCem(small()).search(task, shots, ctx, List.of("wrong", "right"), Progress.NONE);
         assertEquals(fp, model.weights().fingerprint(), "base weights after the search");
         Map<String, Double> a = r.bestAlpha();
         assertTrue(a.get("right") > a.get("wrong"), "best α " + a);
@@ -63,7 +66,11 @@ class FewShotCemTest {
         assertEquals(4, r.history().size());
         assertEquals(32, r.evaluations());
         for (int i = 1; i < r.history().size(); i++)
-            assertTrue(r.history().get(i).bestFitness().compareTo(r.history().get(i - 1).bestFitness()) >= 0);
+            assertTrue(r.history()
+                            .get(i)
+                            .bestFitness()
+                            .compareTo(r.history().get(i - 1).bestFitness())
+                    >= 0);
         for (List<Double> series : r.bestAlphaHistory().values()) {
             assertEquals(4, series.size());
             for (double x : series) assertTrue(x >= 0 && x <= 1);
@@ -73,14 +80,16 @@ class FewShotCemTest {
         assertEquals(r.best(), r.dispatcher().decide(shots.get(0), ctx).mixture());
 
         // Same seed, same search.
-        FewShotCem.Result again2 = new FewShotCem(small()).search(task, shots, ctx, List.of("wrong", "right"), Progress.NONE);
+        FewShotCem.Result again2 =
+                new FewShotCem(small()).search(task, shots, ctx, List.of("wrong", "right"), Progress.NONE);
         assertEquals(r.best(), again2.best());
         assertEquals(r.history(), again2.history());
     }
 
     @Test
     void perMatrixSearchHasOneWeightPerExpertAndMatrix() {
-        FewShotCem.Result r = new FewShotCem(small().withPerMatrix(true).withIterations(2).withPopulation(4))
+        FewShotCem.Result r = new FewShotCem(
+                        small().withPerMatrix(true).withIterations(2).withPopulation(4))
                 .search(task, shots.subList(0, 10), ctx, List.of("wrong", "right"), Progress.NONE);
         assertTrue(r.best().isPerMatrix());
         assertEquals(dec.names().size(), r.best().alpha().get("right").size());
@@ -95,7 +104,8 @@ class FewShotCemTest {
             if (done == 3) Thread.currentThread().interrupt();
         };
         try {
-            org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CancellationException.class,
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.CancellationException.class,
                     () -> new FewShotCem(small()).search(task, shots, ctx, List.of("wrong", "right"), interrupting));
         } finally {
             Thread.interrupted();

@@ -21,7 +21,8 @@ import t2j.svf.SvfAdapter;
 class MixingTest {
     private final Transformer model = new Transformer(ModelWeights.random(TinyModels.llama(), 1, 0.1));
     private final Decomposition dec = RoutingWorld.decompose(model);
-    private final Expert a = RoutingWorld.expert(dec, "a", 0.1, 1.0, 1), b = RoutingWorld.expert(dec, "b", -0.3, 2.0, 2);
+    private final Expert a = RoutingWorld.expert(dec, "a", 0.1, 1.0, 1),
+            b = RoutingWorld.expert(dec, "b", -0.3, 2.0, 2);
     private final int[] ids = {1, 5, 9, 14, 200, 7};
 
     private ExpertPool pool() {
@@ -110,7 +111,10 @@ class MixingTest {
         Transformer other = new Transformer(ModelWeights.random(TinyModels.llama(), 2, 0.1));
         Decomposition otherDec = RoutingWorld.decompose(other);
         Expert foreign = RoutingWorld.expert(otherDec, "math", 0.1, 0.5, 3);
-        String msg = assertThrows(Expert.IncompatibleExpertException.class, () -> new ExpertPool(model, dec, Map.of("math", foreign))).getMessage();
+        String msg = assertThrows(
+                        Expert.IncompatibleExpertException.class,
+                        () -> new ExpertPool(model, dec, Map.of("math", foreign)))
+                .getMessage();
         assertTrue(msg.contains("other base weights") && msg.contains("transfer"), msg);
         Expert moved = Transfer.apply(foreign, dec, "llama", Transfer.Policy.AS_IS, 0);
         ExpertPool pool = new ExpertPool(model, dec, Map.of("math", moved));
@@ -120,14 +124,19 @@ class MixingTest {
     @Test
     void mixturesValidateTheirShape() {
         ExpertPool pool = pool();
-        String m = assertThrows(IllegalArgumentException.class, () -> pool.masks(Mixture.perMatrix(Map.of("a", new double[] {1, 2})))).getMessage();
+        String m = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> pool.masks(Mixture.perMatrix(Map.of("a", new double[] {1, 2}))))
+                .getMessage();
         assertTrue(m.contains("expected 1 or one per adapted matrix"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> pool.use(Mixture.of("nope"))).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> pool.use(Mixture.of("nope")))
+                .getMessage();
         assertTrue(m.contains("no expert named 'nope'"), m);
         Map<String, String> info = new LinkedHashMap<>(a.info());
         info.put("parametrization", "plain-scale");
         Expert plain = new Expert(a.z(), info);
-        m = assertThrows(IllegalArgumentException.class, () -> new ExpertPool(model, dec, Map.of("a", a, "p", plain))).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> new ExpertPool(model, dec, Map.of("a", a, "p", plain)))
+                .getMessage();
         assertTrue(m.contains("parametrization"), m);
     }
 }

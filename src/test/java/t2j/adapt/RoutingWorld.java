@@ -47,14 +47,34 @@ public final class RoutingWorld extends t2j.train.CharPrompter {
     }
 
     static ModelConfig config() {
-        return new ModelConfig("llama", 48, 96, 4, 2, 12, 2, CHARS.length() + 2, 1e-5, 10000.0, null, 0, false, 64, new int[] {BOS}, new int[] {EOS});
+        return new ModelConfig(
+                "llama",
+                48,
+                96,
+                4,
+                2,
+                12,
+                2,
+                CHARS.length() + 2,
+                1e-5,
+                10000.0,
+                null,
+                0,
+                false,
+                64,
+                new int[] {BOS},
+                new int[] {EOS});
     }
 
     /** The shared pretrained weights (copy before changing them). */
     static synchronized ModelWeights pretrained() {
         if (pretrained == null) {
             ModelWeights w = ModelWeights.random(config(), 5);
-            new Pretrainer(new Transformer(w), INSTANCE.sequences(), new Pretrainer.Config(STEPS, 32, 1e-2, 0.0, 10, 1.0, 7)).run(s -> {});
+            new Pretrainer(
+                            new Transformer(w),
+                            INSTANCE.sequences(),
+                            new Pretrainer.Config(STEPS, 32, 1e-2, 0.0, 10, 1.0, 7))
+                    .run(s -> {});
             pretrained = w;
         }
         return pretrained;
@@ -70,7 +90,8 @@ public final class RoutingWorld extends t2j.train.CharPrompter {
     static List<Example> classification(List<Example> requests, List<String> labels) {
         List<Example> out = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++)
-            out.add(new Example("cls-" + i, SYSTEM, requests.get(i).prompt(), labels.get(i), "\\boxed{" + labels.get(i) + "}"));
+            out.add(new Example(
+                    "cls-" + i, SYSTEM, requests.get(i).prompt(), labels.get(i), "\\boxed{" + labels.get(i) + "}"));
         return out;
     }
 
@@ -104,7 +125,8 @@ public final class RoutingWorld extends t2j.train.CharPrompter {
         for (SubTask t : tasks.values())
             for (Example e : t.examples(Split.TRAIN)) {
                 out.add(seq(e));
-                out.add(seq(new Example(e.id() + "-cls", SYSTEM, e.prompt(), t.category(), "\\boxed{" + t.category() + "}")));
+                out.add(seq(new Example(
+                        e.id() + "-cls", SYSTEM, e.prompt(), t.category(), "\\boxed{" + t.category() + "}")));
             }
         Collections.shuffle(out, new Random(11));
         return out;
@@ -129,7 +151,8 @@ public final class RoutingWorld extends t2j.train.CharPrompter {
                 for (int b = 0; b < 10; b++)
                     for (int c = 0; c < 10; c++) {
                         int ans = pick != null ? pick.applyAsInt(a, pick.applyAsInt(b, c)) : median(a, b, c);
-                        all.add(new Example(name + "-" + a + b + c, null, "" + a + op + b + op + c + "=", "" + ans, "" + ans));
+                        all.add(new Example(
+                                name + "-" + a + b + c, null, "" + a + op + b + op + c + "=", "" + ans, "" + ans));
                     }
             Collections.shuffle(all, new Random(seed));
             splits.put(Split.TEST, all.subList(0, 60));
@@ -142,9 +165,20 @@ public final class RoutingWorld extends t2j.train.CharPrompter {
             return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
         }
 
-        @Override public String name() { return name; }
-        @Override public String category() { return category; }
-        @Override public List<Example> examples(Split split) { return splits.get(split); }
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String category() {
+            return category;
+        }
+
+        @Override
+        public List<Example> examples(Split split) {
+            return splits.get(split);
+        }
 
         @Override
         public Verdict verify(Example e, String completion) {

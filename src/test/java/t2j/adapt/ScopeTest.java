@@ -36,7 +36,8 @@ class ScopeTest {
     void nestedAndOverlappingScopesAreRefusedWithTheOpenersPlace() {
         ExpertPool second = new ExpertPool(f.model, f.dec, f.experts);
         try (Scope outer = f.pool.use(Mixture.of("hi"))) {
-            String m = assertThrows(IllegalStateException.class, () -> f.pool.use(Mixture.of("lo"))).getMessage();
+            String m = assertThrows(IllegalStateException.class, () -> f.pool.use(Mixture.of("lo")))
+                    .getMessage();
             assertTrue(m.contains("already open") && m.contains("nested or overlapping") && m.contains("ScopeTest"), m);
             // Another pool over the same model is the same model: refused too.
             assertThrows(IllegalStateException.class, second::use);
@@ -56,7 +57,8 @@ class ScopeTest {
         Scope s = f.pool.use();
         s.close();
         s.close(); // twice is harmless
-        String m = assertThrows(IllegalStateException.class, () -> s.compose(Mixture.of("hi"))).getMessage();
+        String m = assertThrows(IllegalStateException.class, () -> s.compose(Mixture.of("hi")))
+                .getMessage();
         assertTrue(m.contains("closed"), m);
         assertThrows(IllegalArgumentException.class, () -> f.pool.use(Mixture.of("nope")));
         assertFalse(Scope.isOpen(f.model));
@@ -73,8 +75,8 @@ class ScopeTest {
             s.composeZ(f.experts.get("mid").z());
             viaZ = f.model.logits(ids);
         }
-        for (int i = 0; i < ids.length; i++) org.junit.jupiter.api.Assertions.assertArrayEquals(viaMixture[i], viaZ[i],
-                0f);
+        for (int i = 0; i < ids.length; i++)
+            org.junit.jupiter.api.Assertions.assertArrayEquals(viaMixture[i], viaZ[i], 0f);
         assertEquals(base, f.model.weights().fingerprint());
     }
 }

@@ -34,7 +34,8 @@ class TransferTest {
         assertTrue(Transfer.mismatches(math, dec).isEmpty());
         Expert moved = Transfer.apply(math, dec, "mistral", Transfer.Policy.AS_IS, 0);
         moved.checkFits(dec);
-        for (String n : dec.names()) assertArrayEquals(math.z().get(n), moved.z().get(n));
+        for (String n : dec.names())
+            assertArrayEquals(math.z().get(n), moved.z().get(n));
         assertEquals(dec.fingerprint(), moved.baseFingerprint());
         assertEquals(llamaDec.fingerprint(), moved.info().get("transferred_from_fingerprint"));
         assertEquals("as-is", moved.info().get("transfer_policy"));
@@ -54,7 +55,8 @@ class TransferTest {
     void shuffledIsASeededPermutationOfEachVector() {
         Transformer target = new Transformer(ModelWeights.random(TinyModels.llama(), 9, 0.1));
         Decomposition dec = RoutingWorld.decompose(target);
-        Expert s1 = Transfer.apply(math, dec, "llama", Transfer.Policy.SHUFFLED, 7), s2 = Transfer.apply(math, dec, "llama", Transfer.Policy.SHUFFLED, 7);
+        Expert s1 = Transfer.apply(math, dec, "llama", Transfer.Policy.SHUFFLED, 7),
+                s2 = Transfer.apply(math, dec, "llama", Transfer.Policy.SHUFFLED, 7);
         Expert s3 = Transfer.apply(math, dec, "llama", Transfer.Policy.SHUFFLED, 8);
         boolean anyMoved = false, seedMatters = false;
         for (String n : dec.names()) {
@@ -77,9 +79,17 @@ class TransferTest {
         Decomposition dec = RoutingWorld.decompose(mistral);
         String name = dec.names().get(0);
         for (Transfer.Policy p : new Transfer.Policy[] {Transfer.Policy.AS_IS, Transfer.Policy.SHUFFLED}) {
-            String m = assertThrows(Transfer.IncompatibleShapesException.class, () -> Transfer.apply(math, dec, "mistral", p, 0)).getMessage();
-            assertTrue(m.contains("cannot transfer") && m.contains(name) && m.contains("length " + math.z().get(name).length)
-                    && m.contains("rank " + dec.get(name).rank()) && m.contains("truncate-pad"), m);
+            String m = assertThrows(
+                            Transfer.IncompatibleShapesException.class,
+                            () -> Transfer.apply(math, dec, "mistral", p, 0))
+                    .getMessage();
+            assertTrue(
+                    m.contains("cannot transfer")
+                            && m.contains(name)
+                            && m.contains("length " + math.z().get(name).length)
+                            && m.contains("rank " + dec.get(name).rank())
+                            && m.contains("truncate-pad"),
+                    m);
         }
         Expert cut = Transfer.apply(math, dec, "mistral", Transfer.Policy.TRUNCATE_PAD, 0);
         cut.checkFits(dec);
@@ -88,7 +98,9 @@ class TransferTest {
             int common = Math.min(src.length, dst.length);
             assertArrayEquals(Arrays.copyOf(src, common), Arrays.copyOf(dst, common));
         }
-        new ExpertPool(mistral, dec, Map.of("math", cut)).use(Mixture.of("math")).close();
+        new ExpertPool(mistral, dec, Map.of("math", cut))
+                .use(Mixture.of("math"))
+                .close();
     }
 
     @Test
@@ -99,7 +111,10 @@ class TransferTest {
         z.put("model.layers.9.mlp.up_proj.weight", new float[4]);
         Expert odd = new Expert(z, math.info());
         for (Transfer.Policy p : Transfer.Policy.values()) {
-            String m = assertThrows(Transfer.IncompatibleShapesException.class, () -> Transfer.apply(odd, llamaDec, "llama", p, 0)).getMessage();
+            String m = assertThrows(
+                            Transfer.IncompatibleShapesException.class,
+                            () -> Transfer.apply(odd, llamaDec, "llama", p, 0))
+                    .getMessage();
             assertTrue(m.contains(dropped) && m.contains("layers.9") && m.contains("different matrices"), m);
         }
         assertEquals(Transfer.Policy.TRUNCATE_PAD, Transfer.Policy.parse("truncate-pad"));

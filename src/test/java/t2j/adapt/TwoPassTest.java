@@ -30,7 +30,13 @@ class TwoPassTest {
     private List<Example> requests() {
         List<Example> out = new ArrayList<>();
         List<Example> src = f.world.task("mid").examples(t2j.task.Split.TEST);
-        for (int i = 0; i < 12; i++) out.add(new Example("r" + i, null, src.get(i).prompt(), src.get(i).answer(), src.get(i).reference()));
+        for (int i = 0; i < 12; i++)
+            out.add(new Example(
+                    "r" + i,
+                    null,
+                    src.get(i).prompt(),
+                    src.get(i).answer(),
+                    src.get(i).reference()));
         return out;
     }
 
@@ -52,14 +58,16 @@ class TwoPassTest {
             assertEquals(4, group.size());
             assertEquals(f.completeWith(label.equals(Decision.OTHER) ? null : label, group, 2), got, label);
         }
-        for (int i = 0; i < reqs.size(); i++) assertEquals(reqs.get(i), run.answers().get(i).example(), "answers keep request order");
+        for (int i = 0; i < reqs.size(); i++)
+            assertEquals(reqs.get(i), run.answers().get(i).example(), "answers keep request order");
         TwoPass.Timing t = run.timing();
         assertTrue(t.pass1Seconds() >= 0 && t.composeSeconds() > 0 && t.pass2Seconds() > 0, t.toString());
     }
 
     @Test
     void aSingleAnswerCarriesItsDecisionAndTimingAndRestoresTheBase() {
-        TwoPass.Answer a = new TwoPass(f.ctx, f.promptDispatcher()).answer(f.world.task("lo").examples(t2j.task.Split.TEST).get(0));
+        TwoPass.Answer a = new TwoPass(f.ctx, f.promptDispatcher())
+                .answer(f.world.task("lo").examples(t2j.task.Split.TEST).get(0));
         assertEquals("lo", a.decision().label());
         assertEquals(f.completeWith("lo", List.of(a.example()), 2).get(0), a.completion());
         assertTrue(a.timing().pass1Seconds() > 0 && a.timing().pass2Seconds() > 0);
@@ -71,7 +79,8 @@ class TwoPassTest {
     void anInterruptDuringThePassesLeavesTheBaseWeights() {
         // Interrupted after the first group's weights were composed and used.
         Progress interrupting = (what, done, total) -> Thread.currentThread().interrupt();
-        assertThrows(CancellationException.class, () -> new TwoPass(f.ctx, rotating).answerAll(requests(), interrupting));
+        assertThrows(
+                CancellationException.class, () -> new TwoPass(f.ctx, rotating).answerAll(requests(), interrupting));
         Thread.interrupted();
         assertEquals(baseFingerprint, f.model.weights().fingerprint());
         // Interrupted inside a dispatcher that changes the weights in a scope of its own.
@@ -85,8 +94,8 @@ class TwoPassTest {
                 }
             }
         };
-        assertThrows(CancellationException.class, () -> new TwoPass(f.ctx, scoped).answerAll(requests(),
-                Progress.NONE));
+        assertThrows(
+                CancellationException.class, () -> new TwoPass(f.ctx, scoped).answerAll(requests(), Progress.NONE));
         Thread.interrupted();
         assertEquals(baseFingerprint, f.model.weights().fingerprint());
         // A dispatcher that forgets to close its scope: the second pass refuses to run on its weights, naming where
@@ -96,14 +105,18 @@ class TwoPassTest {
             if (leaked[0] == null) leaked[0] = ctx.pool().use(Mixture.of("mid"));
             return Decision.expert("hi", "leaks");
         };
-        String m = assertThrows(IllegalStateException.class, () -> new TwoPass(f.ctx, leaking).answerAll(requests(),
-                Progress.NONE)).getMessage();
+        String m = assertThrows(
+                        IllegalStateException.class,
+                        () -> new TwoPass(f.ctx, leaking).answerAll(requests(), Progress.NONE))
+                .getMessage();
         assertTrue(m.contains("already open") && m.contains("TwoPassTest"), m);
         leaked[0].close();
         assertEquals(baseFingerprint, f.model.weights().fingerprint());
         // And a classifier dispatcher interrupted while its expert is applied.
         Thread.currentThread().interrupt();
-        assertThrows(CancellationException.class, () -> new ClassifierDispatcher("classification", f.promptDispatcher()).decideAll(requests(), f.ctx));
+        assertThrows(
+                CancellationException.class,
+                () -> new ClassifierDispatcher("classification", f.promptDispatcher()).decideAll(requests(), f.ctx));
         Thread.interrupted();
         assertEquals(baseFingerprint, f.model.weights().fingerprint());
     }
@@ -121,7 +134,10 @@ class TwoPassTest {
                 return List.of();
             }
         };
-        String m = assertThrows(IllegalStateException.class, () -> new TwoPass(f.ctx, broken).answerAll(requests(), Progress.NONE)).getMessage();
+        String m = assertThrows(
+                        IllegalStateException.class,
+                        () -> new TwoPass(f.ctx, broken).answerAll(requests(), Progress.NONE))
+                .getMessage();
         assertTrue(m.contains("0 decisions for 12 requests"), m);
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import t2j.json.Json;
 import t2j.model.Transformer;
+import t2j.prompt.ChatPrompter;
 import t2j.stats.PairedDifference;
 import t2j.svf.Decomposition;
 import t2j.svf.Expert;
@@ -20,7 +21,6 @@ import t2j.task.Split;
 import t2j.task.Tasks;
 import t2j.tiny.TinyRecipe;
 import t2j.tokenizer.Tokenizer;
-import t2j.prompt.ChatPrompter;
 import t2j.util.Progress;
 
 /**
@@ -35,7 +35,8 @@ class UnseenTaskEffectsTest {
     private static Path models() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent())
             if (Files.isDirectory(p.resolve("models/tiny-llama"))) return p.resolve("models");
-        throw new IllegalStateException("no models/tiny-llama above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "no models/tiny-llama above " + Path.of("").toAbsolutePath());
     }
 
     @SuppressWarnings("unchecked")
@@ -59,7 +60,10 @@ class UnseenTaskEffectsTest {
     @SuppressWarnings("unchecked")
     private static AccuracyTable remeasure(String name, Map<String, Map<String, Object>> alphas) throws Exception {
         Path dir = models().resolve(name);
-        Map<String, Object> rec = map(Json.parseObject(Files.readString(dir.resolve("card.json")), name).get("adaptation"), name + " adaptation");
+        Map<String, Object> rec = map(
+                Json.parseObject(Files.readString(dir.resolve("card.json")), name)
+                        .get("adaptation"),
+                name + " adaptation");
         List<String> categories = (List<String>) rec.get("categories");
         AdaptContext ctx = context(dir, Expert.loadAll(dir.resolve("experts")));
         List<AccuracyTable.Cell> cells = new ArrayList<>();
@@ -68,18 +72,33 @@ class UnseenTaskEffectsTest {
         for (String t : Tasks.UNSEEN) {
             Map<String, Object> recorded = map(tasks.get(t), name + " " + t);
             Map<String, Double> alpha = new LinkedHashMap<>();
-            map(recorded.get("few_shot_alpha"), name + " " + t + " α").forEach((k, v) -> alpha.put(k, ((Number) v).doubleValue()));
+            map(recorded.get("few_shot_alpha"), name + " " + t + " α")
+                    .forEach((k, v) -> alpha.put(k, ((Number) v).doubleValue()));
             alphas.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(t, alpha);
-            AdaptationStudy.Config cfg = AdaptationStudy.Config.defaults(categories).withStrategies(List.of(AdaptationStudy.BASE, AdaptationStudy.EXPERTS,
-                    AdaptationStudy.PROMPT, AdaptationStudy.CLASSIFIER, AdaptationStudy.WRONG_ROUTER, AdaptationStudy.ORACLE));
+            AdaptationStudy.Config cfg = AdaptationStudy.Config.defaults(categories)
+                    .withStrategies(List.of(
+                            AdaptationStudy.BASE,
+                            AdaptationStudy.EXPERTS,
+                            AdaptationStudy.PROMPT,
+                            AdaptationStudy.CLASSIFIER,
+                            AdaptationStudy.WRONG_ROUTER,
+                            AdaptationStudy.ORACLE));
             AdaptationStudy study = new AdaptationStudy(ctx, cfg)
-                    .with("recorded mixture", Dispatcher.fixed("recorded mixture", Decision.mixture(Mixture.perExpert(alpha), "recorded α")));
-            AccuracyTable table = study.run(List.of(Tasks.builtin(t, TinyRecipe.TASK_SEED)), Progress.NONE).accuracy();
+                    .with(
+                            "recorded mixture",
+                            Dispatcher.fixed(
+                                    "recorded mixture", Decision.mixture(Mixture.perExpert(alpha), "recorded α")));
+            AccuracyTable table = study.run(List.of(Tasks.builtin(t, TinyRecipe.TASK_SEED)), Progress.NONE)
+                    .accuracy();
             Map<String, Object> acc = map(recorded.get("accuracy"), name + " " + t + " accuracy");
             for (String column : table.columns()) {
                 String key = column.equals("recorded mixture") ? AdaptationStudy.FEW_SHOT : column;
                 double now = table.accuracy(t, column);
-                assertEquals(number(acc, key), now, TOLERANCE, name + " " + t + " " + key + ": recorded " + acc.get(key) + ", measured " + now);
+                assertEquals(
+                        number(acc, key),
+                        now,
+                        TOLERANCE,
+                        name + " " + t + " " + key + ": recorded " + acc.get(key) + ", measured " + now);
                 cells.add(table.cell(t, column).orElseThrow());
             }
         }
@@ -103,24 +122,36 @@ class UnseenTaskEffectsTest {
                 // 1. Within reach: the base model solves some but far from all.
                 assertTrue(base >= 0.15 && base <= 0.70, m + " base on " + task + " is " + base + ", outside 15-70 %");
                 // 2. The experts' skills carry over: the oracle beats the base by >= 10 points, significantly.
-                PairedDifference oracle = t.versus(task, AdaptationStudy.ORACLE, AdaptationStudy.BASE).orElseThrow();
-                assertTrue(oracle.delta() >= 0.10 && oracle.significant(), m + " oracle vs base on " + task + ": " + oracle);
+                PairedDifference oracle = t.versus(task, AdaptationStudy.ORACLE, AdaptationStudy.BASE)
+                        .orElseThrow();
+                assertTrue(
+                        oracle.delta() >= 0.10 && oracle.significant(),
+                        m + " oracle vs base on " + task + ": " + oracle);
                 oracleGain += oracle.delta();
-                promptGain += t.versus(task, AdaptationStudy.PROMPT, AdaptationStudy.BASE).orElseThrow().delta();
-                classifierGain += t.versus(task, AdaptationStudy.CLASSIFIER, AdaptationStudy.BASE).orElseThrow().delta();
-                PairedDifference wrong = t.versus(task, AdaptationStudy.WRONG_ROUTER, AdaptationStudy.BASE).orElseThrow();
+                promptGain += t.versus(task, AdaptationStudy.PROMPT, AdaptationStudy.BASE)
+                        .orElseThrow()
+                        .delta();
+                classifierGain += t.versus(task, AdaptationStudy.CLASSIFIER, AdaptationStudy.BASE)
+                        .orElseThrow()
+                        .delta();
+                PairedDifference wrong = t.versus(task, AdaptationStudy.WRONG_ROUTER, AdaptationStudy.BASE)
+                        .orElseThrow();
                 if (wrong.delta() < 0 && wrong.significant()) wrongRouterHurts = true;
             }
             // 3. Dispatch matters: the better first pass recovers >= 70 % of the oracle's gain on average.
             double recovered = Math.max(promptGain, classifierGain) / oracleGain;
-            assertTrue(recovered >= 0.70, m + ": the better dispatcher recovers " + recovered + " of the oracle's gain");
+            assertTrue(
+                    recovered >= 0.70, m + ": the better dispatcher recovers " + recovered + " of the oracle's gain");
             // 4. Mixtures matter: on the task that needs two skills, the few-shot mixture beats every single expert by
             //    >= 5 points, significantly, and gives two experts >= 0.25 each.
             Map<String, Object> alpha = alphas.get(m).get("mixed-hard");
-            long weighty = alpha.values().stream().filter(v -> ((Number) v).doubleValue() >= 0.25).count();
+            long weighty = alpha.values().stream()
+                    .filter(v -> ((Number) v).doubleValue() >= 0.25)
+                    .count();
             assertTrue(weighty >= 2, m + " mixture α on mixed-hard: " + alpha);
             for (String expert : alpha.keySet()) {
-                PairedDifference d = t.versus("mixed-hard", "recorded mixture", expert).orElseThrow();
+                PairedDifference d =
+                        t.versus("mixed-hard", "recorded mixture", expert).orElseThrow();
                 assertTrue(d.delta() >= 0.05 && d.significant(), m + " mixture vs " + expert + " on mixed-hard: " + d);
             }
         }
@@ -133,20 +164,38 @@ class UnseenTaskEffectsTest {
     private static AccuracyTable remeasureTransfer(String target) throws Exception {
         Path to = models().resolve(target), from = models().resolve("tiny-llama");
         Map<String, Object> card = Json.parseObject(Files.readString(to.resolve("card.json")), target);
-        Map<String, Object> rec = map(map(card.get("transfer"), target + " transfer").get("tiny-llama"), target + " transfer from tiny-llama");
+        Map<String, Object> rec = map(
+                map(card.get("transfer"), target + " transfer").get("tiny-llama"),
+                target + " transfer from tiny-llama");
         Transformer model = Transformer.load(to);
         ChatPrompter prompter = ChatPrompter.forModel(Tokenizer.load(to), model.config());
         Decomposition dec = Decomposition.compute(model.weights(), Targets.MLP, Progress.NONE);
-        Map<String, Expert> own = Files.isDirectory(to.resolve("experts")) ? Expert.loadAll(to.resolve("experts")) : Map.of();
-        AccuracyTable t = TransferStudy.run(Expert.loadAll(from.resolve("experts")), model, prompter, dec, own,
-                List.of(Transfer.Policy.AS_IS, Transfer.Policy.SHUFFLED), null, Split.TEST, Integer.MAX_VALUE, 64, TinyRecipe.TASK_SEED, Progress.NONE)
+        Map<String, Expert> own =
+                Files.isDirectory(to.resolve("experts")) ? Expert.loadAll(to.resolve("experts")) : Map.of();
+        AccuracyTable t = TransferStudy.run(
+                        Expert.loadAll(from.resolve("experts")),
+                        model,
+                        prompter,
+                        dec,
+                        own,
+                        List.of(Transfer.Policy.AS_IS, Transfer.Policy.SHUFFLED),
+                        null,
+                        Split.TEST,
+                        Integer.MAX_VALUE,
+                        64,
+                        TinyRecipe.TASK_SEED,
+                        Progress.NONE)
                 .accuracy();
         Map<String, Object> tasks = map(rec.get("tasks"), target + " transfer tasks");
         assertEquals(t.rows(), new ArrayList<>(tasks.keySet()), target + " transfer rows");
         for (String row : t.rows()) {
             Map<String, Object> acc = map(map(tasks.get(row), row).get("accuracy"), row + " accuracy");
             for (String c : t.columns())
-                assertEquals(number(acc, c), t.accuracy(row, c), TOLERANCE, target + " " + row + " " + c + ": recorded " + acc.get(c));
+                assertEquals(
+                        number(acc, c),
+                        t.accuracy(row, c),
+                        TOLERANCE,
+                        target + " " + row + " " + c + ": recorded " + acc.get(c));
         }
         System.out.println(t.toMarkdown(TransferStudy.TARGET_BASE));
         return t;
@@ -161,14 +210,19 @@ class UnseenTaskEffectsTest {
     @Test
     void expertsMoveToARelativeButNotAsShuffledControls() throws Exception {
         AccuracyTable relative = remeasureTransfer("tiny-mistral-from-llama");
-        String asIs = TransferStudy.transferred(Transfer.Policy.AS_IS), shuffled = TransferStudy.transferred(Transfer.Policy.SHUFFLED);
+        String asIs = TransferStudy.transferred(Transfer.Policy.AS_IS),
+                shuffled = TransferStudy.transferred(Transfer.Policy.SHUFFLED);
         for (String row : List.of(AccuracyTable.ALL, "code-hard", "classification")) {
-            PairedDifference moved = relative.versus(row, asIs, TransferStudy.TARGET_BASE).orElseThrow();
+            PairedDifference moved =
+                    relative.versus(row, asIs, TransferStudy.TARGET_BASE).orElseThrow();
             assertTrue(moved.delta() > 0 && moved.significant(), "as-is on " + row + ": " + moved);
         }
         for (String row : relative.rows()) {
-            PairedDifference control = relative.versus(row, shuffled, TransferStudy.TARGET_BASE).orElseThrow();
-            assertTrue(!(control.delta() > 0 && control.significant()), "the shuffled control beats the base on " + row + ": " + control);
+            PairedDifference control =
+                    relative.versus(row, shuffled, TransferStudy.TARGET_BASE).orElseThrow();
+            assertTrue(
+                    !(control.delta() > 0 && control.significant()),
+                    "the shuffled control beats the base on " + row + ": " + control);
         }
         remeasureTransfer("tiny-mistral");
     }

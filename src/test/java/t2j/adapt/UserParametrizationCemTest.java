@@ -20,8 +20,8 @@ import t2j.util.Progress;
 
 /** Experts of a user-defined parametrization mix like the built-ins': CEM finds the right one. */
 class UserParametrizationCemTest {
-    private static final Parametrization ADDITIVE =
-            Parametrization.elementwise("test-cem-additive", (z, s) -> z.clamp(-1, 1).plus(1).times(s), 0f);
+    private static final Parametrization ADDITIVE = Parametrization.elementwise(
+            "test-cem-additive", (z, s) -> z.clamp(-1, 1).plus(1).times(s), 0f);
 
     @Test
     void cemPutsMostWeightOnTheRightExpertOfAUserParametrization() {
@@ -43,12 +43,16 @@ class UserParametrizationCemTest {
         FewShotCem.Fitness right = FewShotCem.evaluate(task, shots, ctx, Mixture.of("right"));
         FewShotCem.Fitness wrong = FewShotCem.evaluate(task, shots, ctx, Mixture.of("wrong"));
         assertTrue(right.compareTo(wrong) > 0, "premise: 'right' must beat 'wrong': " + right + " vs " + wrong);
-        FewShotCem.Result r = new FewShotCem(FewShotCem.Config.defaults().withPopulation(8).withIterations(4).withSeed(3))
+        FewShotCem.Result r = new FewShotCem(FewShotCem.Config.defaults()
+                        .withPopulation(8)
+                        .withIterations(4)
+                        .withSeed(3))
                 .search(task, shots, ctx, List.of("wrong", "right"), Progress.NONE);
         assertEquals(fp, model.weights().fingerprint(), "base weights after the search");
         assertTrue(r.bestAlpha().get("wrong") < 0.5, "best α " + r.bestAlpha());
         assertTrue(r.bestFitness().compareTo(wrong) > 0, r.bestFitness() + " vs " + wrong);
-        assertEquals(FewShotCem.evaluate(task, shots, ctx, r.best()), r.bestFitness(), "the best mixture, evaluated again");
+        assertEquals(
+                FewShotCem.evaluate(task, shots, ctx, r.best()), r.bestFitness(), "the best mixture, evaluated again");
     }
 
     private static Expert additive(Expert e) {

@@ -15,10 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 import t2j.io.Checkpoint;
 import t2j.io.DType;
 import t2j.io.SafeTensorsFile;
@@ -61,26 +61,34 @@ class WeightSnapshotTest {
     private static boolean anyDiffers(ModelWeights a, ModelWeights b, List<String> names) {
         for (String n : names) {
             float[] x = a.matrix(n).toArray(), y = b.matrix(n).toArray();
-            for (int i = 0; i < x.length; i++) if (Float.floatToRawIntBits(x[i]) != Float.floatToRawIntBits(y[i])) return true;
+            for (int i = 0; i < x.length; i++)
+                if (Float.floatToRawIntBits(x[i]) != Float.floatToRawIntBits(y[i])) return true;
         }
         return false;
     }
 
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"F32", "BF16", "F16"})
+    @EnumSource(
+            value = DType.class,
+            names = {"F32", "BF16", "F16"})
     void svfRestoresTheLoadedBitsFromTheCheckpointWithoutACopy(DType dtype) throws IOException {
         Path dir = TinyModels.write(tmp.resolve("m"), TinyModels.llama(), 3, dtype, 1L << 30);
         Transformer model = new Transformer(load(dir));
         ModelWeights pristine = load(dir);
         Decomposition dec = Decomposition.compute(model.weights(), Targets.ALL_LINEAR, Progress.NONE);
         List<String> names = dec.names();
-        assertEquals(0, new WeightSnapshot(model.weights(), names).copiedBytes(), "loaded weights come back from the file");
+        assertEquals(
+                0, new WeightSnapshot(model.weights(), names).copiedBytes(), "loaded weights come back from the file");
 
         SvfAdapter svf = new SvfAdapter(model, dec, Parametrization.SIGMOID_MASK, 7);
         SplittableRandom r = new SplittableRandom(1);
-        svf.parameters().values().forEach(z -> { for (int i = 0; i < z.length; i++) z[i] += (float) (r.nextDouble() - 0.5); });
+        svf.parameters().values().forEach(z -> {
+            for (int i = 0; i < z.length; i++) z[i] += (float) (r.nextDouble() - 0.5);
+        });
         svf.apply();
-        assertTrue(anyDiffers(model.weights(), pristine, names), "the composed weights must differ, or restore proves nothing");
+        assertTrue(
+                anyDiffers(model.weights(), pristine, names),
+                "the composed weights must differ, or restore proves nothing");
         svf.restore();
         assertBitIdentical(model.weights(), pristine, names, dtype + " SVF restore");
 
@@ -94,14 +102,18 @@ class WeightSnapshotTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"F32", "BF16"})
+    @EnumSource(
+            value = DType.class,
+            names = {"F32", "BF16"})
     void loraRestoresTheLoadedBits(DType dtype) throws IOException {
         Path dir = TinyModels.write(tmp.resolve("m"), TinyModels.mistral(), 4, dtype, 1L << 30);
         Transformer model = new Transformer(load(dir));
         ModelWeights pristine = load(dir);
         List<String> names = Targets.ALL_LINEAR.select(model.weights());
         LoraAdapter lora = new LoraAdapter(model, names, 4, 8f, 0);
-        lora.parameters().values().forEach(p -> { for (int i = 0; i < p.length; i++) p[i] += 0.25f; });
+        lora.parameters().values().forEach(p -> {
+            for (int i = 0; i < p.length; i++) p[i] += 0.25f;
+        });
         lora.apply();
         assertTrue(anyDiffers(model.weights(), pristine, names));
         lora.apply(); // composes from the base again, not on top of the last composition
@@ -110,7 +122,9 @@ class WeightSnapshotTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"F32", "BF16"})
+    @EnumSource(
+            value = DType.class,
+            names = {"F32", "BF16"})
     void weightsHeldInBf16AreRestoredBitForBitToo(DType fileType) throws IOException {
         Path dir = TinyModels.write(tmp.resolve("m"), TinyModels.llama(), 8, fileType, 1L << 30);
         Transformer model = new Transformer(load(dir, ModelWeights.Storage.BF16));
@@ -118,9 +132,14 @@ class WeightSnapshotTest {
         assertTrue(model.weights().isBf16());
         Decomposition dec = Decomposition.compute(model.weights(), Targets.MLP, Progress.NONE);
         List<String> names = dec.names();
-        assertEquals(0, new WeightSnapshot(model.weights(), names).copiedBytes(), "bf16 weights come back from the file too");
+        assertEquals(
+                0,
+                new WeightSnapshot(model.weights(), names).copiedBytes(),
+                "bf16 weights come back from the file too");
         SvfAdapter svf = new SvfAdapter(model, dec, Parametrization.SIGMOID_MASK, 7);
-        svf.parameters().values().forEach(z -> { for (int i = 0; i < z.length; i++) z[i] += 0.7f * ((i % 3) - 1); });
+        svf.parameters().values().forEach(z -> {
+            for (int i = 0; i < z.length; i++) z[i] += 0.7f * ((i % 3) - 1);
+        });
         svf.apply();
         assertTrue(anyDiffers(model.weights(), pristine, names));
         svf.restore();
@@ -134,7 +153,10 @@ class WeightSnapshotTest {
         model.weights().matrix(names.get(0)).set(0, 0, 3f);
         ModelWeights edited = model.weights().copy();
         WeightSnapshot copied = new WeightSnapshot(model.weights(), names.subList(0, 1));
-        assertEquals(model.weights().matrix(names.get(0)).numel() * 2, copied.copiedBytes(), "a bf16 copy is 2 bytes a value");
+        assertEquals(
+                model.weights().matrix(names.get(0)).numel() * 2,
+                copied.copiedBytes(),
+                "a bf16 copy is 2 bytes a value");
         model.weights().matrix(names.get(0)).set(1, 1, 3f);
         copied.restore();
         assertBitIdentical(model.weights(), edited, names.subList(0, 1), "bf16 off-heap copy");

@@ -34,13 +34,37 @@ class ReportFormattingTest {
 
     @Test
     void theReferencesBlasIsDescribedWithItsEnvironmentOnlyWhenSet() {
-        Map<String, Object> plain = Map.of("torch", "1.13", "threads", 2, "libraries",
-                List.of("/usr/lib/libopenblas.so.0"), "config", "BLAS_INFO=open", "gemm_gflops", 185.04, "env", Map.of());
+        Map<String, Object> plain = Map.of(
+                "torch",
+                "1.13",
+                "threads",
+                2,
+                "libraries",
+                List.of("/usr/lib/libopenblas.so.0"),
+                "config",
+                "BLAS_INFO=open",
+                "gemm_gflops",
+                185.04,
+                "env",
+                Map.of());
         String want = "PyTorch 1.13: /usr/lib/libopenblas.so.0, BLAS_INFO=open, 2 threads, sgemm 185.0 GFLOP/s "
                 + "(512x512x512)";
         assertEquals(want, BlasReport.describe(plain));
-        Map<String, Object> tuned = Map.of("torch", "1.13", "threads", 2, "libraries", List.of(), "config", "",
-                "gemm_gflops", 90, "env", Map.of("OPENBLAS_CORETYPE", "Haswell"));
-        assertTrue(BlasReport.describe(tuned).endsWith(", environment {OPENBLAS_CORETYPE=Haswell}"), BlasReport.describe(tuned));
+        Map<String, Object> tuned = Map.of(
+                "torch",
+                "1.13",
+                "threads",
+                2,
+                "libraries",
+                List.of(),
+                "config",
+                "",
+                "gemm_gflops",
+                90,
+                "env",
+                Map.of("OPENBLAS_CORETYPE", "Haswell"));
+        assertTrue(
+                BlasReport.describe(tuned).endsWith(", environment {OPENBLAS_CORETYPE=Haswell}"),
+                BlasReport.describe(tuned));
     }
 }

@@ -29,13 +29,14 @@ class ScaleBenchTest {
 
     @Test
     void randomCheckpointLoadsAsTheConfigSaysAndIsReused() throws Exception {
-        ModelConfig c = new ModelConfig("llama", 64, 128, 4, 2, 16, 2, 500, 1e-5, 500000.0, null, 0, false, 256,
-                new int[] {1}, new int[] {2});
+        ModelConfig c = new ModelConfig(
+                "llama", 64, 128, 4, 2, 16, 2, 500, 1e-5, 500000.0, null, 0, false, 256, new int[] {1}, new int[] {2});
         Path dir = tmp.resolve("ckpt");
         assertTrue(RandomCheckpoint.ensure(dir, c, 7));
         assertFalse(RandomCheckpoint.ensure(dir, c, 7), "a matching checkpoint is reused, not rewritten");
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
-            assertEquals(DType.BF16, ckpt.info("model.layers.1.mlp.down_proj.weight").dtype());
+            assertEquals(
+                    DType.BF16, ckpt.info("model.layers.1.mlp.down_proj.weight").dtype());
         }
         Transformer m = Transformer.load(dir, ModelWeights.Storage.BF16);
         float[] w = m.weights().matrix("model.layers.0.mlp.up_proj.weight").toArray();

@@ -22,14 +22,30 @@ import t2j.tokenizer.Tokenizer;
 class CliTest {
     @TempDir
     static Path dir;
+
     static Path model;
 
     @BeforeAll
     static void writeModel() throws Exception {
         model = dir.resolve("model");
         Tokenizer tok = TinyRecipe.writeTokenizer("llama", model);
-        t2j.model.ModelConfig c = new t2j.model.ModelConfig("llama", 32, 64, 2, 1, 16, 1, tok.vocabSize(), 1e-5, 500000.0, null, 0, false, 512,
-                new int[] {tok.bosId().getAsInt()}, new int[] {tok.id("<|eot_id|>").getAsInt()});
+        t2j.model.ModelConfig c = new t2j.model.ModelConfig(
+                "llama",
+                32,
+                64,
+                2,
+                1,
+                16,
+                1,
+                tok.vocabSize(),
+                1e-5,
+                500000.0,
+                null,
+                0,
+                false,
+                512,
+                new int[] {tok.bosId().getAsInt()},
+                new int[] {tok.id("<|eot_id|>").getAsInt()});
         c.save(model);
         t2j.model.ModelWeights.random(c, 3, 0.5).save(model, t2j.io.DType.F32, 1L << 30);
     }
@@ -38,7 +54,10 @@ class CliTest {
 
     private static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = Main.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -60,7 +79,16 @@ class CliTest {
 
     @Test
     void aMissingExpertFileIsNamedAsNotFound() {
-        Run r = run("eval", "--model", model.toString(), "--task", "math", "--expert", dir.resolve("typo.safetensors").toString(), "--limit", "1");
+        Run r = run(
+                "eval",
+                "--model",
+                model.toString(),
+                "--task",
+                "math",
+                "--expert",
+                dir.resolve("typo.safetensors").toString(),
+                "--limit",
+                "1");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("expert file not found") && r.err().contains("typo.safetensors"), r.err());
     }
@@ -84,7 +112,20 @@ class CliTest {
         Run t = run("tokenize", "--tokenizer", model.toString(), "--text", "Hi!");
         assertEquals(0, t.status(), t.err());
         assertEquals("[72,105,33]", t.out().strip().replace(" ", ""));
-        String[] args = {"generate", "--model", model.toString(), "--chat", "--prompt", "2+2?", "--max-new-tokens", "8", "--temperature", "1", "--seed", "5"};
+        String[] args = {
+            "generate",
+            "--model",
+            model.toString(),
+            "--chat",
+            "--prompt",
+            "2+2?",
+            "--max-new-tokens",
+            "8",
+            "--temperature",
+            "1",
+            "--seed",
+            "5"
+        };
         Run a = run(args), b = run(args);
         assertEquals(0, a.status(), a.err());
         assertEquals(a.out(), b.out());
@@ -92,10 +133,19 @@ class CliTest {
 
     @Test
     void decomposeAndEvalRun() {
-        Run d = run("decompose", "--model", model.toString(), "--cache", dir.resolve("svd.safetensors").toString());
+        Run d = run(
+                "decompose",
+                "--model",
+                model.toString(),
+                "--cache",
+                dir.resolve("svd.safetensors").toString());
         assertEquals(0, d.status(), d.err());
-        assertTrue(d.out().contains("model.layers.0.mlp.down_proj.weight") && d.out().contains("3 matrices"), d.out());
-        Run e = run("eval", "--model", model.toString(), "--task", "reasoning", "--limit", "4", "--max-new-tokens", "4");
+        assertTrue(
+                d.out().contains("model.layers.0.mlp.down_proj.weight")
+                        && d.out().contains("3 matrices"),
+                d.out());
+        Run e = run(
+                "eval", "--model", model.toString(), "--task", "reasoning", "--limit", "4", "--max-new-tokens", "4");
         assertEquals(0, e.status(), e.err());
         assertTrue(e.out().contains("base model on reasoning/test: accuracy"), e.out());
         assertTrue(e.err().contains("evaluate reasoning"), "the progress bar names the task: " + e.err());
@@ -103,8 +153,22 @@ class CliTest {
 
     @Test
     void trainWritesAnSvfExpertFileOrAPeftLoraFolder() throws Exception {
-        String[] common = {"--model", model.toString(), "--task", "math", "--iterations", "1", "--batch", "2",
-            "--max-new-tokens", "2", "--validation", "2", "--eval-every", "1"};
+        String[] common = {
+            "--model",
+            model.toString(),
+            "--task",
+            "math",
+            "--iterations",
+            "1",
+            "--batch",
+            "2",
+            "--max-new-tokens",
+            "2",
+            "--validation",
+            "2",
+            "--eval-every",
+            "1"
+        };
         Path svf = dir.resolve("trained/math.safetensors");
         Run s = run(concat(new String[] {"train", "--out", svf.toString()}, common));
         assertEquals(0, s.status(), s.err());
@@ -115,12 +179,20 @@ class CliTest {
         assertTrue(s.err().contains("train math"), "the progress bar names the task: " + s.err());
         assertTrue(!Files.exists(Path.of(svf + ".ckpt")), "a finished run leaves no checkpoint");
 
-        Run wrong = run(concat(new String[] {"train", "--method", "lora", "--out", dir.resolve("l.safetensors").toString()},
+        Run wrong = run(concat(
+                new String[] {
+                    "train",
+                    "--method",
+                    "lora",
+                    "--out",
+                    dir.resolve("l.safetensors").toString()
+                },
                 common));
         assertEquals(2, wrong.status());
         assertTrue(wrong.err().contains("PEFT") && wrong.err().contains("folder"), wrong.err());
         Path lora = dir.resolve("trained/math-lora");
-        Run l = run(concat(new String[] {"train", "--method", "lora", "--lora-rank", "2", "--out", lora.toString()}, common));
+        Run l = run(concat(
+                new String[] {"train", "--method", "lora", "--lora-rank", "2", "--out", lora.toString()}, common));
         assertEquals(0, l.status(), l.err());
         t2j.lora.LoraExpert back = t2j.lora.LoraExpert.load(lora);
         assertEquals(2, back.rank());
@@ -138,10 +210,24 @@ class CliTest {
         Run unknown = run("frobnicate");
         assertEquals(2, unknown.status());
         assertTrue(unknown.err().contains("unknown command 'frobnicate'"));
-        Run missing = run("logits", "--model", dir.resolve("nowhere").toString(), "--ids", "1", "--out", dir.resolve("x.json").toString());
+        Run missing = run(
+                "logits",
+                "--model",
+                dir.resolve("nowhere").toString(),
+                "--ids",
+                "1",
+                "--out",
+                dir.resolve("x.json").toString());
         assertEquals(1, missing.status());
         assertTrue(missing.err().contains("nowhere") && missing.err().contains("config.json"), missing.err());
-        Run badIds = run("logits", "--model", model.toString(), "--ids", "1,x", "--out", dir.resolve("x.json").toString());
+        Run badIds = run(
+                "logits",
+                "--model",
+                model.toString(),
+                "--ids",
+                "1,x",
+                "--out",
+                dir.resolve("x.json").toString());
         assertEquals(2, badIds.status());
         assertTrue(badIds.err().contains("--ids"), badIds.err());
     }

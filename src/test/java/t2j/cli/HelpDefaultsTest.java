@@ -42,7 +42,8 @@ class HelpDefaultsTest {
     void everyOptionIsDocumentedAndEveryOptionalValueHasItsDefault() throws Exception {
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, String> e : HELP.entrySet()) {
-            String source = Files.readString(Path.of("main/java/t2j/cli", e.getKey() + ".java")).replaceAll("\\s+", " ");
+            String source = Files.readString(Path.of("main/java/t2j/cli", e.getKey() + ".java"))
+                    .replaceAll("\\s+", " ");
             Matcher m = ARGS.matcher(source);
             boolean found = false;
             while (m.find()) {
@@ -58,7 +59,8 @@ class HelpDefaultsTest {
                     }
                 }
                 for (String flag : options(m.group(2))) {
-                    if (!e.getValue().contains(flag)) missing.add(e.getKey() + ": flag " + flag + " is not in the help");
+                    if (!e.getValue().contains(flag))
+                        missing.add(e.getKey() + ": flag " + flag + " is not in the help");
                 }
             }
             assertFalse(!found, e.getKey() + ": no new Args(...) found to read its options from");
@@ -88,7 +90,11 @@ class HelpDefaultsTest {
             String stripped = lines[i].strip();
             if (!stripped.startsWith("--") || !names.matcher(lines[i]).find()) continue;
             StringBuilder block = new StringBuilder(lines[i]);
-            for (int j = i + 1; j < lines.length && lines[j].startsWith("     ") && !lines[j].strip().startsWith("--"); j++) {
+            for (int j = i + 1;
+                    j < lines.length
+                            && lines[j].startsWith("     ")
+                            && !lines[j].strip().startsWith("--");
+                    j++) {
                 block.append('\n').append(lines[j]);
             }
             return block.toString();

@@ -27,7 +27,8 @@ class LauncherBuildTest {
                 // A call may set MAVEN_OPTS on the line before (a continued command).
                 String call = (i > 0 && lines.get(i - 1).strip().endsWith("\\") ? lines.get(i - 1) : "") + line;
                 calls.add(script + ":" + (i + 1));
-                boolean quiet = call.contains("-Djansi.noreset=true") && call.contains(" -B ")
+                boolean quiet = call.contains("-Djansi.noreset=true")
+                        && call.contains(" -B ")
                         && call.contains("-Dstyle.color=never");
                 if (!quiet) bad.add(script + ":" + (i + 1) + ": " + call.strip());
             }

@@ -23,16 +23,32 @@ class LogCommandTest {
 
     private static String[] run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int rc = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
-                StandardCharsets.UTF_8));
-        return new String[] {Integer.toString(rc), out.toString(StandardCharsets.UTF_8),
-                err.toString(StandardCharsets.UTF_8)};
+        int rc = Main.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new String[] {
+            Integer.toString(rc), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)
+        };
     }
 
     private static LogEntry entry(String expert, String purpose, String note) {
-        return new LogEntry(0, "2026-12-06T06:00:00Z", "s", purpose, Map.of(expert, List.of(1.0)), Map.of(expert, "ab"),
-                List.of("m"), "fp", null,
-                0.001, 0, 0.002, 8, List.of(), note);
+        return new LogEntry(
+                0,
+                "2026-12-06T06:00:00Z",
+                "s",
+                purpose,
+                Map.of(expert, List.of(1.0)),
+                Map.of(expert, "ab"),
+                List.of("m"),
+                "fp",
+                null,
+                0.001,
+                0,
+                0.002,
+                8,
+                List.of(),
+                note);
     }
 
     @Test
@@ -57,9 +73,18 @@ class LogCommandTest {
 
     @Test
     void feedbackNamesAMissingFeedbackFile() {
-        String[] r = run("feedback", "--model", "x", "--expert", "math", "--feedback", tmp.resolve("none.jsonl")
-                .toString(), "--versions",
-                tmp.toString(), "--task", "math");
+        String[] r = run(
+                "feedback",
+                "--model",
+                "x",
+                "--expert",
+                "math",
+                "--feedback",
+                tmp.resolve("none.jsonl").toString(),
+                "--versions",
+                tmp.toString(),
+                "--task",
+                "math");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("file not found") && r[2].contains("none.jsonl"), r[2]);
     }

@@ -22,7 +22,10 @@ class TokenizeCommandTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return TokenizeCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return TokenizeCommand.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private String out() {
@@ -42,7 +45,15 @@ class TokenizeCommandTest {
     void optionsForSpecialsTokensAndFiles() throws Exception {
         Path tokDir = SmallTokenizers.write(dir, SmallTokenizers.sentencePiece(true), null);
         Path text = Files.writeString(dir.resolve("in.txt"), "hello");
-        assertEquals(0, run("--tokenizer", tokDir.resolve("tokenizer.json").toString(), "--file", text.toString(), "--with-specials", "--tokens"));
+        assertEquals(
+                0,
+                run(
+                        "--tokenizer",
+                        tokDir.resolve("tokenizer.json").toString(),
+                        "--file",
+                        text.toString(),
+                        "--with-specials",
+                        "--tokens"));
         assertEquals("[\"<s>\",\"▁hello\"]\n", out());
     }
 
@@ -59,6 +70,7 @@ class TokenizeCommandTest {
     @Test
     void badTokenizerFolderIsReportedNotThrown() {
         assertEquals(1, run("--tokenizer", dir.resolve("none").toString(), "--text", "x"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("tokenizer.json"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("tokenizer.json"), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -31,8 +31,14 @@ class ExpertLifecycleTest {
 
     private final DigitWorld world = new DigitWorld(3);
     private final Transformer model = new Transformer(ModelWeights.random(DigitWorld.config(), 5));
-    private final TrainingConfig cfg = TrainingConfig.reinforce().toBuilder().iterations(2).batchSize(8)
-            .learningRate(5e-2).maxNewTokens(2).evalEvery(1, 20).seed(11).build();
+    private final TrainingConfig cfg = TrainingConfig.reinforce().toBuilder()
+            .iterations(2)
+            .batchSize(8)
+            .learningRate(5e-2)
+            .maxNewTokens(2)
+            .evalEvery(1, 20)
+            .seed(11)
+            .build();
 
     @Test
     void anSvfRunIsLabelledSavedAsAnExpertFileAndJoinsAPool() throws Exception {
@@ -74,16 +80,19 @@ class ExpertLifecycleTest {
         assertFalse(run.info().containsKey("task_seed"), "an unknown task seed is not recorded");
         assertThrows(IllegalStateException.class, run::expert);
 
-        IllegalArgumentException notAFolder = assertThrows(IllegalArgumentException.class,
-                () -> run.save(tmp.resolve("digits.safetensors")));
+        IllegalArgumentException notAFolder =
+                assertThrows(IllegalArgumentException.class, () -> run.save(tmp.resolve("digits.safetensors")));
         assertTrue(notAFolder.getMessage().contains("folder"), notAFolder.getMessage());
         Path dir = tmp.resolve("digits-lora");
         run.save(dir);
-        assertTrue(Files.isRegularFile(dir.resolve(LoraExpert.CONFIG)) && Files.isRegularFile(dir.resolve(LoraExpert.WEIGHTS)));
+        assertTrue(Files.isRegularFile(dir.resolve(LoraExpert.CONFIG))
+                && Files.isRegularFile(dir.resolve(LoraExpert.WEIGHTS)));
         LoraExpert back = LoraExpert.load(dir);
         assertEquals(2, back.rank());
         assertEquals(run.info().get("best_validation"), back.info().get("best_validation"));
-        assertThrows(IllegalArgumentException.class, () -> Expert.load(dir.resolve(LoraExpert.WEIGHTS)),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Expert.load(dir.resolve(LoraExpert.WEIGHTS)),
                 "a LoRA file is not mistaken for an SVF expert");
     }
 }

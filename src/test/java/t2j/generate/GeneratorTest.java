@@ -19,7 +19,10 @@ class GeneratorTest {
     @Test
     void greedyFollowsTheArgmaxOfFullRecompute() {
         int[] prompt = {1, 7, 9};
-        int[] out = new Generator(model).generate(List.of(prompt), GenerationConfig.greedy(6), null).get(0).tokens();
+        int[] out = new Generator(model)
+                .generate(List.of(prompt), GenerationConfig.greedy(6), null)
+                .get(0)
+                .tokens();
         assertEquals(6, out.length);
         int[] seq = prompt.clone();
         for (int t : out) {
@@ -33,9 +36,18 @@ class GeneratorTest {
     @Test
     void samplingIsReproducibleBySeedAndVariesAcrossSeeds() {
         GenerationConfig cfg = GenerationConfig.greedy(12).withSampling(1.5f, 1f, 7);
-        int[] a = new Generator(model).generate(List.of(new int[] {1, 2}), cfg, null).get(0).tokens();
-        int[] b = new Generator(model).generate(List.of(new int[] {1, 2}), cfg, null).get(0).tokens();
-        int[] c = new Generator(model).generate(List.of(new int[] {1, 2}), cfg.withSampling(1.5f, 1f, 8), null).get(0).tokens();
+        int[] a = new Generator(model)
+                .generate(List.of(new int[] {1, 2}), cfg, null)
+                .get(0)
+                .tokens();
+        int[] b = new Generator(model)
+                .generate(List.of(new int[] {1, 2}), cfg, null)
+                .get(0)
+                .tokens();
+        int[] c = new Generator(model)
+                .generate(List.of(new int[] {1, 2}), cfg.withSampling(1.5f, 1f, 8), null)
+                .get(0)
+                .tokens();
         assertArrayEquals(a, b);
         assertNotEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(c));
     }
@@ -56,18 +68,27 @@ class GeneratorTest {
 
     @Test
     void stopsAtEosAndAtStopStrings() {
-        int[] greedy = new Generator(model).generate(List.of(new int[] {1, 5}), GenerationConfig.greedy(8), null).get(0).tokens();
+        int[] greedy = new Generator(model)
+                .generate(List.of(new int[] {1, 5}), GenerationConfig.greedy(8), null)
+                .get(0)
+                .tokens();
         // Declare the third greedy token an EOS id: generation must stop before it, without emitting it.
-        Generator.Generation g = new Generator(model).generate(List.of(new int[] {1, 5}), GenerationConfig.greedy(8, greedy[2]), null).get(0);
+        Generator.Generation g = new Generator(model)
+                .generate(List.of(new int[] {1, 5}), GenerationConfig.greedy(8, greedy[2]), null)
+                .get(0);
         assertEquals("eos", g.stopReason());
         assertArrayEquals(java.util.Arrays.copyOf(greedy, 2), g.tokens());
         // A stop string made of the second token's text stops right after it.
-        Generator.Generation s = new Generator(model).generate(List.of(new int[] {1, 5}),
-                GenerationConfig.greedy(8).withStopStrings(List.of("<" + greedy[1] + ">")), ids -> {
-                    StringBuilder b = new StringBuilder();
-                    for (int id : ids) b.append('<').append(id).append('>');
-                    return b.toString();
-                }).get(0);
+        Generator.Generation s = new Generator(model)
+                .generate(
+                        List.of(new int[] {1, 5}),
+                        GenerationConfig.greedy(8).withStopStrings(List.of("<" + greedy[1] + ">")),
+                        ids -> {
+                            StringBuilder b = new StringBuilder();
+                            for (int id : ids) b.append('<').append(id).append('>');
+                            return b.toString();
+                        })
+                .get(0);
         assertEquals("stop", s.stopReason());
         assertEquals(2, s.tokens().length);
         assertEquals("ab", Generator.cutAtStop("abSTOPcd", List.of("cd", "STOP")));
@@ -78,7 +99,12 @@ class GeneratorTest {
         List<int[]> prompts = List.of(new int[] {1, 2, 3, 4, 5}, new int[] {9}, new int[] {4, 4, 4});
         List<Generator.Generation> together = new Generator(model).generate(prompts, GenerationConfig.greedy(5), null);
         for (int i = 0; i < prompts.size(); i++)
-            assertArrayEquals(new Generator(model).generate(List.of(prompts.get(i)), GenerationConfig.greedy(5), null).get(0).tokens(),
-                    together.get(i).tokens(), "row " + i);
+            assertArrayEquals(
+                    new Generator(model)
+                            .generate(List.of(prompts.get(i)), GenerationConfig.greedy(5), null)
+                            .get(0)
+                            .tokens(),
+                    together.get(i).tokens(),
+                    "row " + i);
     }
 }

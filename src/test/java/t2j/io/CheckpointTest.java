@@ -52,7 +52,8 @@ class CheckpointTest {
     }
 
     private static void assertHolds(Checkpoint c, List<SafeTensorsWriter.Entry> entries) {
-        assertEquals(entries.stream().map(SafeTensorsWriter.Entry::name).sorted().toList(), List.copyOf(c.names()));
+        assertEquals(
+                entries.stream().map(SafeTensorsWriter.Entry::name).sorted().toList(), List.copyOf(c.names()));
         for (SafeTensorsWriter.Entry e : entries) {
             assertEquals(e.dtype(), c.info(e.name()).dtype());
             assertArrayEquals(e.shape(), c.info(e.name()).shape());
@@ -69,13 +70,24 @@ class CheckpointTest {
     @Test
     void shardedWriteAndReadRoundTrip() throws IOException {
         Checkpoint.writeSharded(dir, model(), 700, Map.of("format", "pt"));
-        assertEquals(List.of("model-00001-of-00003.safetensors", "model-00002-of-00003.safetensors",
-                "model-00003-of-00003.safetensors", Checkpoint.INDEX_FILE), filesIn());
+        assertEquals(
+                List.of(
+                        "model-00001-of-00003.safetensors",
+                        "model-00002-of-00003.safetensors",
+                        "model-00003-of-00003.safetensors",
+                        Checkpoint.INDEX_FILE),
+                filesIn());
         Map<String, Object> index = Json.parseObject(Files.readString(dir.resolve(Checkpoint.INDEX_FILE)), "index");
         assertEquals(Map.of("total_size", 400L + 200 + 200 + 400 + 400), index.get("metadata"));
         Map<?, ?> weightMap = (Map<?, ?>) index.get("weight_map");
-        assertEquals(List.of("lm_head.weight", "model.embed_tokens.weight", "model.layers.0.mlp.up_proj.weight",
-                "model.layers.0.self_attn.q_proj.weight", "model.norm.weight"), new ArrayList<>(weightMap.keySet()));
+        assertEquals(
+                List.of(
+                        "lm_head.weight",
+                        "model.embed_tokens.weight",
+                        "model.layers.0.mlp.up_proj.weight",
+                        "model.layers.0.self_attn.q_proj.weight",
+                        "model.norm.weight"),
+                new ArrayList<>(weightMap.keySet()));
         assertEquals("model-00002-of-00003.safetensors", weightMap.get("model.layers.0.self_attn.q_proj.weight"));
         assertEquals("model-00003-of-00003.safetensors", weightMap.get("lm_head.weight"));
         try (Checkpoint c = Checkpoint.open(dir)) {
@@ -137,7 +149,8 @@ class CheckpointTest {
         assertBad(() -> Checkpoint.open(dir), dir.toString(), "no *.safetensors file");
         StFiles.write(dir.resolve("a.safetensors"), vector("w", DType.F32, 1f));
         StFiles.write(dir.resolve("b.safetensors"), vector("w", DType.F32, 1f));
-        assertBad(() -> Checkpoint.open(dir), dir.toString(), "found 2 without an index", "a.safetensors, b.safetensors");
+        assertBad(
+                () -> Checkpoint.open(dir), dir.toString(), "found 2 without an index", "a.safetensors, b.safetensors");
         assertThrows(NoSuchFileException.class, () -> Checkpoint.open(dir.resolve("missing")));
     }
 
@@ -145,7 +158,11 @@ class CheckpointTest {
     void unknownTensorNamesTheFolderAndNearNames() throws IOException {
         Checkpoint.writeSharded(dir, model(), 700, Map.of());
         try (Checkpoint c = Checkpoint.open(dir)) {
-            assertBad(() -> c.info("model.norm.wieght"), dir.toString(), "no tensor 'model.norm.wieght'", "'model.norm.weight'");
+            assertBad(
+                    () -> c.info("model.norm.wieght"),
+                    dir.toString(),
+                    "no tensor 'model.norm.wieght'",
+                    "'model.norm.weight'");
             assertBad(() -> c.fileOf("x"), dir.toString(), "no tensor 'x'");
         }
     }
@@ -171,7 +188,10 @@ class CheckpointTest {
         Files.writeString(index, "{\"weight_map\": {");
         assertBad(() -> Checkpoint.open(dir), index.toString(), "invalid JSON");
         Files.writeString(index, "[]");
-        assertBad(() -> Checkpoint.open(dir), index.toString(), "expected a JSON object at the top level, found an array");
+        assertBad(
+                () -> Checkpoint.open(dir),
+                index.toString(),
+                "expected a JSON object at the top level, found an array");
     }
 
     @Test
@@ -179,7 +199,11 @@ class CheckpointTest {
         Path index = editedIndex(j -> j.remove("weight_map"));
         assertBad(() -> Checkpoint.open(dir), index.toString(), "\"weight_map\" must be an object", "found null");
         editedIndex(j -> weightMap(j).put("model.norm.weight", 2L));
-        assertBad(() -> Checkpoint.open(dir), index.toString(), "'model.norm.weight'", "must name a shard file, found the integer 2");
+        assertBad(
+                () -> Checkpoint.open(dir),
+                index.toString(),
+                "'model.norm.weight'",
+                "must name a shard file, found the integer 2");
         editedIndex(j -> weightMap(j).put("model.norm.weight", "../elsewhere.safetensors"));
         assertBad(() -> Checkpoint.open(dir), index.toString(), "'../elsewhere.safetensors'", "same folder");
     }
@@ -187,14 +211,25 @@ class CheckpointTest {
     @Test
     void indexNamingAMissingShard() throws IOException {
         Path index = editedIndex(j -> weightMap(j).put("model.norm.weight", "model-00009-of-00009.safetensors"));
-        assertBad(() -> Checkpoint.open(dir), index.toString(), "'model.norm.weight'", "model-00009-of-00009.safetensors", "does not exist");
+        assertBad(
+                () -> Checkpoint.open(dir),
+                index.toString(),
+                "'model.norm.weight'",
+                "model-00009-of-00009.safetensors",
+                "does not exist");
     }
 
     @Test
     void indexMappingATensorToAShardThatLacksIt() throws IOException {
         Path index = editedIndex(j -> weightMap(j).put("model.norm.weight", "model-00001-of-00003.safetensors"));
-        assertBad(() -> Checkpoint.open(dir), index.toString(), "'model.norm.weight'", "model-00001-of-00003.safetensors",
-                "does not contain it", "it is in", "model-00002-of-00003.safetensors");
+        assertBad(
+                () -> Checkpoint.open(dir),
+                index.toString(),
+                "'model.norm.weight'",
+                "model-00001-of-00003.safetensors",
+                "does not contain it",
+                "it is in",
+                "model-00002-of-00003.safetensors");
         editedIndex(j -> weightMap(j).put("model.extra.weight", "model-00001-of-00003.safetensors"));
         assertBad(() -> Checkpoint.open(dir), index.toString(), "'model.extra.weight'", "does not contain it");
     }
@@ -202,23 +237,34 @@ class CheckpointTest {
     @Test
     void shardHoldingATensorTheIndexDoesNotList() throws IOException {
         Path index = editedIndex(j -> weightMap(j).remove("model.layers.0.self_attn.q_proj.weight"));
-        assertBad(() -> Checkpoint.open(dir), index.toString(), "'model.layers.0.self_attn.q_proj.weight'", "model-00002-of-00003.safetensors",
+        assertBad(
+                () -> Checkpoint.open(dir),
+                index.toString(),
+                "'model.layers.0.self_attn.q_proj.weight'",
+                "model-00002-of-00003.safetensors",
                 "weight_map does not list");
     }
 
     @Test
     void sameTensorInTwoShards() throws IOException {
-        Path index = editedIndex(j -> { });
-        StFiles.write(dir.resolve("model-00003-of-00003.safetensors"), vector("lm_head.weight", DType.F32, 1f),
+        Path index = editedIndex(j -> {});
+        StFiles.write(
+                dir.resolve("model-00003-of-00003.safetensors"),
+                vector("lm_head.weight", DType.F32, 1f),
                 vector("model.norm.weight", DType.F32, 1f));
-        CheckpointFormatException e = assertBad(() -> Checkpoint.open(dir), index.toString(), "'model.norm.weight'", "two shards",
-                "model-00002-of-00003.safetensors", "model-00003-of-00003.safetensors");
+        CheckpointFormatException e = assertBad(
+                () -> Checkpoint.open(dir),
+                index.toString(),
+                "'model.norm.weight'",
+                "two shards",
+                "model-00002-of-00003.safetensors",
+                "model-00003-of-00003.safetensors");
         assertTrue(e.getMessage().contains("ambiguous"), e.getMessage());
     }
 
     @Test
     void aBadShardIsReportedByItsOwnPath() throws IOException {
-        editedIndex(j -> { });
+        editedIndex(j -> {});
         Path shard = dir.resolve("model-00002-of-00003.safetensors");
         StFiles.bytes(shard, new byte[3]);
         assertBad(() -> Checkpoint.open(dir), shard.toString(), "file is 3 bytes");
@@ -230,13 +276,20 @@ class CheckpointTest {
             java.nio.FloatBuffer data = t2j.tensor.Matrix.allocate(6 * 5);
             for (int i = 0; i < 30; i++) data.put(i, i * 0.5f - 3f);
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("range");
-            Checkpoint.writeSharded(dir, java.util.List.of(new SafeTensorsWriter.Entry("w", dtype, new long[] {6, 5}, data)), 1L << 30, java.util.Map.of());
+            Checkpoint.writeSharded(
+                    dir,
+                    java.util.List.of(new SafeTensorsWriter.Entry("w", dtype, new long[] {6, 5}, data)),
+                    1L << 30,
+                    java.util.Map.of());
             try (Checkpoint c = Checkpoint.open(dir)) {
                 float[] all = c.readFloats("w");
                 java.nio.FloatBuffer part = java.nio.FloatBuffer.allocate(10);
                 c.readRange("w", 10, 10, part);
-                for (int i = 0; i < 10; i++) org.junit.jupiter.api.Assertions.assertEquals(all[10 + i], part.get(i), dtype + " value " + (10 + i));
-                IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                for (int i = 0; i < 10; i++)
+                    org.junit.jupiter.api.Assertions.assertEquals(
+                            all[10 + i], part.get(i), dtype + " value " + (10 + i));
+                IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        IllegalArgumentException.class,
                         () -> c.readRange("w", 25, 10, java.nio.FloatBuffer.allocate(10)));
                 org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("[25, 35)"), e.getMessage());
             }

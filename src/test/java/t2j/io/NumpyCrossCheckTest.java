@@ -77,11 +77,23 @@ class NumpyCrossCheckTest {
         float[] orig = new float[4096];
         SplittableRandom rnd = new SplittableRandom(11);
         for (int i = 0; i < orig.length; i++)
-            orig[i] = i < 64 ? Float.intBitsToFloat(rnd.nextInt()) : (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(-9, 6)));
-        orig[0] = 65520f; orig[1] = 0x1p-25f; orig[2] = Float.NaN; orig[3] = Float.NEGATIVE_INFINITY; orig[4] = -0f;
+            orig[i] = i < 64
+                    ? Float.intBitsToFloat(rnd.nextInt())
+                    : (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(-9, 6)));
+        orig[0] = 65520f;
+        orig[1] = 0x1p-25f;
+        orig[2] = Float.NaN;
+        orig[3] = Float.NEGATIVE_INFINITY;
+        orig[4] = -0f;
         Path ours = tmp.resolve("ours.safetensors"), theirs = tmp.resolve("theirs.safetensors");
-        SafeTensorsWriter.write(ours, java.util.List.of(vector("orig", DType.F32, orig), vector("f32", DType.F32, orig),
-                vector("f16", DType.F16, orig), vector("bf16", DType.BF16, orig)), java.util.Map.of("format", "pt"));
+        SafeTensorsWriter.write(
+                ours,
+                java.util.List.of(
+                        vector("orig", DType.F32, orig),
+                        vector("f32", DType.F32, orig),
+                        vector("f16", DType.F16, orig),
+                        vector("bf16", DType.BF16, orig)),
+                java.util.Map.of("format", "pt"));
         Path script = Files.writeString(tmp.resolve("check.py"), SCRIPT);
         String out = run(PYTHON, script.toString(), ours.toString(), theirs.toString());
         assertEquals("ok", out.strip(), out);
@@ -98,7 +110,8 @@ class NumpyCrossCheckTest {
     private static void assumeNumpy() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of(PYTHON)), "skipped: " + PYTHON + " not found");
         String probe = run(PYTHON, "-c", "import numpy; print('numpy', numpy.__version__)");
-        Assumptions.assumeTrue(probe.startsWith("numpy"), "skipped: numpy is not importable by " + PYTHON + ": " + probe);
+        Assumptions.assumeTrue(
+                probe.startsWith("numpy"), "skipped: numpy is not importable by " + PYTHON + ": " + probe);
     }
 
     private static String run(String... cmd) throws IOException, InterruptedException {

@@ -16,8 +16,7 @@ import org.junit.jupiter.api.function.Executable;
 
 /** Builds safetensors files byte by byte per the spec, independently of {@link SafeTensorsWriter}. */
 final class StFiles {
-    private StFiles() {
-    }
+    private StFiles() {}
 
     /** 8-byte little-endian header length, the header as UTF-8, then {@code data}. */
     static Path raw(Path file, String header, byte[] data) throws IOException {
@@ -59,7 +58,8 @@ final class StFiles {
 
     /** A header entry as JSON text, for hand-written headers. */
     static String tensor(String name, String dtype, String shape, long begin, long end) {
-        return "\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":" + shape + ",\"data_offsets\":[" + begin + "," + end + "]}";
+        return "\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":" + shape + ",\"data_offsets\":[" + begin + ","
+                + end + "]}";
     }
 
     static SafeTensorsWriter.Entry entry(String name, DType dtype, long[] shape, float... values) {
@@ -95,6 +95,8 @@ final class StFiles {
     }
 
     static void assertContains(String message, String fragment) {
-        assertTrue(message.contains(fragment), () -> "expected the message to contain \"" + fragment + "\" but it was: " + message);
+        assertTrue(
+                message.contains(fragment),
+                () -> "expected the message to contain \"" + fragment + "\" but it was: " + message);
     }
 }

@@ -14,7 +14,10 @@ class JsonTest {
         String text = "{\"a\":1,\"b\":[true,null,\"x\\n\\\"y\\u00e9\"],\"c\":{\"d\":-2.5e3,\"e\":12345678901234}}";
         Map<String, Object> m = Json.parseObject(text, "t");
         assertEquals(1L, m.get("a"));
-        assertEquals(List.of(true, "x\n\"yé"), ((List<?>) m.get("b")).stream().filter(java.util.Objects::nonNull).toList());
+        assertEquals(
+                List.of(true, "x\n\"yé"),
+                ((List<?>) m.get("b"))
+                        .stream().filter(java.util.Objects::nonNull).toList());
         assertEquals(-2500.0, ((Map<?, ?>) m.get("c")).get("d"));
         assertEquals(12345678901234L, ((Map<?, ?>) m.get("c")).get("e"));
         assertEquals(m, Json.parseObject(Json.write(m), "again"));
@@ -35,7 +38,8 @@ class JsonTest {
     @Test
     void writesUnorderedMapsWithSortedKeysAndOrderedOnesAsGiven() {
         // Map.of's iteration order changes from one JVM run to the next; the written text must not.
-        assertEquals("{\"a\":1,\"b\":{\"x\":true,\"y\":false},\"c\":2}",
+        assertEquals(
+                "{\"a\":1,\"b\":{\"x\":true,\"y\":false},\"c\":2}",
                 Json.write(Map.of("c", 2, "a", 1, "b", Map.of("y", false, "x", true))));
         Map<String, Object> kept = new java.util.LinkedHashMap<>();
         kept.put("z", 1);

@@ -68,10 +68,14 @@ class LoraExpertTest {
                 want.add("base_model.model." + module + ".lora_B.weight");
                 int out = model.weights().matrix(w).rows();
                 int in = model.weights().matrix(w).cols();
-                assertArrayEquals(new long[] {4, in}, f.info("base_model.model." + module + ".lora_A.weight").shape());
-                assertArrayEquals(new long[] {out, 4}, f.info("base_model.model." + module + ".lora_B.weight").shape());
-                assertArrayEquals(e.factors().get(w + ".lora_B"), f.readFloats("base_model.model." + module
-                        + ".lora_B.weight"));
+                assertArrayEquals(
+                        new long[] {4, in},
+                        f.info("base_model.model." + module + ".lora_A.weight").shape());
+                assertArrayEquals(
+                        new long[] {out, 4},
+                        f.info("base_model.model." + module + ".lora_B.weight").shape());
+                assertArrayEquals(
+                        e.factors().get(w + ".lora_B"), f.readFloats("base_model.model." + module + ".lora_B.weight"));
             }
             assertEquals(want, new TreeSet<>(f.names()));
             assertTrue(want.contains("base_model.model.model.layers.0.mlp.up_proj.lora_A.weight"), want.toString());
@@ -91,7 +95,8 @@ class LoraExpertTest {
         assertEquals(8f, back.alpha());
         assertEquals(new TreeSet<>(e.targets()), new TreeSet<>(back.targets()));
         assertEquals("math", back.info().get("task"));
-        for (String k : e.factors().keySet()) assertArrayEquals(e.factors().get(k), back.factors().get(k), k);
+        for (String k : e.factors().keySet())
+            assertArrayEquals(e.factors().get(k), back.factors().get(k), k);
 
         int[] ids = {1, 2, 3, 4, 5};
         float[][] base = model.logits(ids);
@@ -125,7 +130,10 @@ class LoraExpertTest {
         c.put("peft_type", "IA3");
         Files.writeString(config, Json.write(c));
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> LoraExpert.load(dir));
-        assertTrue(bad.getMessage().contains("adapter_config.json") && bad.getMessage().contains("IA3"), bad.getMessage());
+        assertTrue(
+                bad.getMessage().contains("adapter_config.json")
+                        && bad.getMessage().contains("IA3"),
+                bad.getMessage());
         c.put("peft_type", "LORA");
         c.put("r", 3);
         Files.writeString(config, Json.write(c));

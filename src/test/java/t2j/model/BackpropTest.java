@@ -29,7 +29,8 @@ class BackpropTest {
     private static final float[] WEIGHTS = {0.5f, -0.25f, 1f}; // REINFORCE-like: signed per-row weights
 
     private static double loss(Backprop bp) {
-        return bp.lossAndGradients(PROMPTS, COMPLETIONS, Backprop.weightedNll(WEIGHTS), (name, n, x, xo, ldx, g, go, ldg) -> {});
+        return bp.lossAndGradients(
+                PROMPTS, COMPLETIONS, Backprop.weightedNll(WEIGHTS), (name, n, x, xo, ldx, g, go, ldg) -> {});
     }
 
     @ParameterizedTest
@@ -68,7 +69,8 @@ class BackpropTest {
                 double down = loss(bp);
                 wm.set(r, col, orig);
                 double fd = (up - down) / (2 * h), an = g.get(r, col);
-                assertTrue(Math.abs(fd - an) <= 2e-3 + 0.02 * Math.abs(fd),
+                assertTrue(
+                        Math.abs(fd - an) <= 2e-3 + 0.02 * Math.abs(fd),
                         name + "[" + r + "," + col + "]: analytic " + an + " vs finite difference " + fd);
                 pairs.add(new double[] {fd, an});
             }

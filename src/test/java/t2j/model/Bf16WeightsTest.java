@@ -44,7 +44,8 @@ class Bf16WeightsTest {
             Transformer bf16 = Transformer.load(dir, ModelWeights.Storage.BF16);
             assertTrue(bf16.weights().isBf16() && !f32.weights().isBf16());
             assertEquals(f32.weights().fingerprint(), bf16.weights().fingerprint(), "same values, same fingerprint");
-            assertTrue(bf16.weights().bytes() < 0.51 * f32.weights().bytes() + 4L * 2 * c.hiddenSize() * (c.numHiddenLayers() + 1));
+            assertTrue(bf16.weights().bytes()
+                    < 0.51 * f32.weights().bytes() + 4L * 2 * c.hiddenSize() * (c.numHiddenLayers() + 1));
 
             int[] ids = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3};
             double prefill = worst(f32.logits(ids), bf16.logits(ids)); // 10 rows: widened panels and sgemm
@@ -98,8 +99,12 @@ class Bf16WeightsTest {
         Map<String, float[]> grads = new LinkedHashMap<>();
         lora.parameters().forEach((k, v) -> grads.put(k, new float[v.length]));
         lora.apply();
-        new Backprop(m).lossAndGradients(new int[][] {{5, 6, 7}, {9, 10}}, new int[][] {{11, 12}, {14, 15, 16}},
-                Backprop.weightedNll(new float[] {1f, -0.5f}), lora.gradientSink(grads));
+        new Backprop(m)
+                .lossAndGradients(
+                        new int[][] {{5, 6, 7}, {9, 10}},
+                        new int[][] {{11, 12}, {14, 15, 16}},
+                        Backprop.weightedNll(new float[] {1f, -0.5f}),
+                        lora.gradientSink(grads));
         lora.restore();
         return grads;
     }

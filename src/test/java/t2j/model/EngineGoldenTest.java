@@ -78,7 +78,8 @@ class EngineGoldenTest {
     static String cpu() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo")))
-                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).strip();
+                if (line.startsWith("model name"))
+                    return line.substring(line.indexOf(':') + 1).strip();
         } catch (IOException e) {
             return "unknown (" + e.getMessage() + ")";
         }
@@ -88,7 +89,8 @@ class EngineGoldenTest {
     static Path models() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent())
             if (Files.isDirectory(p.resolve("models/tiny-llama"))) return p.resolve("models");
-        throw new IllegalStateException("no models/tiny-llama above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "no models/tiny-llama above " + Path.of("").toAbsolutePath());
     }
 
     static Map<String, String> allDigests() {
@@ -122,7 +124,8 @@ class EngineGoldenTest {
             for (int i = 0; i < 6; i++) seqs.add(ids(20 + 9 * i, v, 20 + i));
             new Pretrainer(m, seqs, new Pretrainer.Config(2, 4, 3e-3, 0.01, 1, 1.0, 1)).run(s -> {});
             List<float[]> weights = new ArrayList<>();
-            for (String w : m.weights().names()) weights.add(m.weights().matrix(w).toArray());
+            for (String w : m.weights().names())
+                weights.add(m.weights().matrix(w).toArray());
             out.put(name + ".two-pretraining-steps", digest(weights.toArray(new float[0][])));
         }
         return out;

@@ -25,8 +25,23 @@ class MemoryPlanTest {
 
     /** Llama-3.2-1B's shapes: hidden 2048, MLP 8192, 16 layers, 32/8 heads of 64, vocabulary 128256, tied. */
     static ModelConfig llama32OneB() {
-        return new ModelConfig("llama", 2048, 8192, 32, 8, 64, 16, 128256, 1e-5, 500000.0,
-                new ModelConfig.RopeScaling(32.0, 1.0, 4.0, 8192), 0, true, 131072, new int[] {128000}, new int[] {128001});
+        return new ModelConfig(
+                "llama",
+                2048,
+                8192,
+                32,
+                8,
+                64,
+                16,
+                128256,
+                1e-5,
+                500000.0,
+                new ModelConfig.RopeScaling(32.0, 1.0, 4.0, 8192),
+                0,
+                true,
+                131072,
+                new int[] {128000},
+                new int[] {128001});
     }
 
     @Test
@@ -41,7 +56,8 @@ class MemoryPlanTest {
         ModelConfig c = TinyModels.llama();
         KVCache cache = new KVCache(c, 3, 17);
         long allocated = 0;
-        for (int l = 0; l < c.numHiddenLayers(); l++) allocated += 4L * (cache.keys[l].capacity() + cache.values[l].capacity());
+        for (int l = 0; l < c.numHiddenLayers(); l++)
+            allocated += 4L * (cache.keys[l].capacity() + cache.values[l].capacity());
         assertEquals(allocated, MemoryPlan.kvCache(c, 3, 17).directBytes());
     }
 
@@ -63,11 +79,16 @@ class MemoryPlanTest {
     void tooLittleMachineMemoryNamesTheLargestItemsLever() {
         ModelWeights w = ModelWeights.random(TinyModels.llama(), 1);
         List<int[]> shapes = new ArrayList<>();
-        for (String n : Targets.ALL_LINEAR.select(w)) shapes.add(new int[] {w.matrix(n).rows(), w.matrix(n).cols()});
+        for (String n : Targets.ALL_LINEAR.select(w))
+            shapes.add(new int[] {w.matrix(n).rows(), w.matrix(n).cols()});
         MemoryPlan plan = MemoryPlan.decomposition(shapes, 2);
-        MemoryPlan.Budget budget = new MemoryPlan.Budget(64 * GIB, 0, plan.totalBytes() - 1, "MemAvailable in /proc/meminfo");
+        MemoryPlan.Budget budget =
+                new MemoryPlan.Budget(64 * GIB, 0, plan.totalBytes() - 1, "MemAvailable in /proc/meminfo");
         MemoryPlanException e = assertThrows(MemoryPlanException.class, () -> plan.check(budget));
-        assertTrue(e.getMessage().contains("this machine has only") && e.getMessage().contains("--targets"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("this machine has only")
+                        && e.getMessage().contains("--targets"),
+                e.getMessage());
         plan.check(new MemoryPlan.Budget(64 * GIB, 0, plan.totalBytes(), "exactly enough"));
     }
 
@@ -79,7 +100,10 @@ class MemoryPlanTest {
         MemoryPlan.Budget budget = new MemoryPlan.Budget(one.directBytes() + 1, 0, 64 * GIB, "-");
         one.check(budget);
         MemoryPlanException e = assertThrows(MemoryPlanException.class, () -> four.check(budget));
-        assertTrue(e.getMessage().contains("4 rows of 300 tokens") && e.getMessage().contains("--batch"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("4 rows of 300 tokens")
+                        && e.getMessage().contains("--batch"),
+                e.getMessage());
     }
 
     /**
@@ -110,15 +134,25 @@ class MemoryPlanTest {
         for (var e : shapes.entrySet()) {
             long n = 1;
             for (long x : e.getValue()) n *= x;
-            json.append(json.length() > 1 ? "," : "").append('"').append(e.getKey()).append("\":{\"dtype\":\"BF16\",\"shape\":")
-                    .append(java.util.Arrays.toString(e.getValue()).replace(" ", "")).append(",\"data_offsets\":[")
-                    .append(at).append(',').append(at + 2 * n).append("]}");
+            json.append(json.length() > 1 ? "," : "")
+                    .append('"')
+                    .append(e.getKey())
+                    .append("\":{\"dtype\":\"BF16\",\"shape\":")
+                    .append(java.util.Arrays.toString(e.getValue()).replace(" ", ""))
+                    .append(",\"data_offsets\":[")
+                    .append(at)
+                    .append(',')
+                    .append(at + 2 * n)
+                    .append("]}");
             at += 2 * n;
         }
         byte[] header = json.append('}').toString().getBytes(StandardCharsets.UTF_8);
         Path file = dir.resolve("model.safetensors");
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
-            f.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+            f.write(java.nio.ByteBuffer.allocate(8)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putLong(header.length)
+                    .array());
             f.write(header);
             f.setLength(8 + header.length + at);
         }
@@ -130,14 +164,31 @@ class MemoryPlanTest {
         Path dir = sparseCheckpoint(tmp.resolve("llama-3.2-1b-shape"), llama32OneB());
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = List.of(java.toString(), "-Xmx256m", "-XX:MaxDirectMemorySize=512m", "-cp", cp, "t2j.cli.Main",
-                "logits", "--model", dir.toString(), "--ids", "1,2", "--out", tmp.resolve("out.json").toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile()).start();
+        List<String> cmd = List.of(
+                java.toString(),
+                "-Xmx256m",
+                "-XX:MaxDirectMemorySize=512m",
+                "-cp",
+                cp,
+                "t2j.cli.Main",
+                "logits",
+                "--model",
+                dir.toString(),
+                "--ids",
+                "1,2",
+                "--out",
+                tmp.resolve("out.json").toString());
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("log").toFile())
+                .start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the command finished");
         String log = Files.readString(tmp.resolve("log"), StandardCharsets.UTF_8);
         assertEquals(1, p.exitValue(), log);
-        assertTrue(log.contains("needs 2.3 GiB of direct memory (weights, 1,235,814,400 parameters in bf16 2.3 GiB)")
-                && log.contains("-XX:MaxDirectMemorySize=512 MiB"), log);
+        assertTrue(
+                log.contains("needs 2.3 GiB of direct memory (weights, 1,235,814,400 parameters in bf16 2.3 GiB)")
+                        && log.contains("-XX:MaxDirectMemorySize=512 MiB"),
+                log);
         assertFalse(log.contains("OutOfMemoryError"), log);
         assertTrue(cp.contains(File.pathSeparator) || cp.endsWith(".jar"), "a usable class path: " + cp);
     }

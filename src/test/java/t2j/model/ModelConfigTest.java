@@ -18,12 +18,13 @@ class ModelConfigTest {
     Path dir;
 
     /** A trimmed copy of Llama-3.1-8B-Instruct's config.json. */
-    static final String LLAMA31 = "{\"architectures\":[\"LlamaForCausalLM\"],\"attention_bias\":false,\"bos_token_id\":128000,"
-            + "\"eos_token_id\":[128001,128008,128009],\"hidden_act\":\"silu\",\"hidden_size\":4096,\"intermediate_size\":14336,"
-            + "\"max_position_embeddings\":131072,\"model_type\":\"llama\",\"num_attention_heads\":32,\"num_hidden_layers\":32,"
-            + "\"num_key_value_heads\":8,\"rms_norm_eps\":1e-05,\"rope_scaling\":{\"factor\":8.0,\"low_freq_factor\":1.0,"
-            + "\"high_freq_factor\":4.0,\"original_max_position_embeddings\":8192,\"rope_type\":\"llama3\"},\"rope_theta\":500000.0,"
-            + "\"tie_word_embeddings\":false,\"torch_dtype\":\"bfloat16\",\"vocab_size\":128256}";
+    static final String LLAMA31 =
+            "{\"architectures\":[\"LlamaForCausalLM\"],\"attention_bias\":false,\"bos_token_id\":128000,"
+                    + "\"eos_token_id\":[128001,128008,128009],\"hidden_act\":\"silu\",\"hidden_size\":4096,\"intermediate_size\":14336,"
+                    + "\"max_position_embeddings\":131072,\"model_type\":\"llama\",\"num_attention_heads\":32,\"num_hidden_layers\":32,"
+                    + "\"num_key_value_heads\":8,\"rms_norm_eps\":1e-05,\"rope_scaling\":{\"factor\":8.0,\"low_freq_factor\":1.0,"
+                    + "\"high_freq_factor\":4.0,\"original_max_position_embeddings\":8192,\"rope_type\":\"llama3\"},\"rope_theta\":500000.0,"
+                    + "\"tie_word_embeddings\":false,\"torch_dtype\":\"bfloat16\",\"vocab_size\":128256}";
 
     /** A trimmed copy of Mistral-7B-Instruct-v0.3's config.json. */
     static final String MISTRAL = "{\"architectures\":[\"MistralForCausalLM\"],\"bos_token_id\":1,\"eos_token_id\":2,"

@@ -27,31 +27,40 @@ class ModelWeightsTest {
         for (String name : w.names()) {
             if (drop.contains(name)) continue;
             Matrix m = w.matrix(name);
-            long[] shape = replace.getOrDefault(name, name.endsWith("norm.weight") ? new long[] {m.cols()} : new long[] {m.rows(), m.cols()});
+            long[] shape = replace.getOrDefault(
+                    name, name.endsWith("norm.weight") ? new long[] {m.cols()} : new long[] {m.rows(), m.cols()});
             long n = 1;
             for (long s : shape) n *= s;
             entries.add(new SafeTensorsWriter.Entry(name, DType.F32, shape, Matrix.allocate(n)));
         }
-        for (String name : extra) entries.add(new SafeTensorsWriter.Entry(name, DType.F32, new long[] {4}, Matrix.allocate(4)));
+        for (String name : extra)
+            entries.add(new SafeTensorsWriter.Entry(name, DType.F32, new long[] {4}, Matrix.allocate(4)));
         Checkpoint.writeSharded(dir, entries, 1L << 30, Map.of());
     }
 
     private String error() {
-        return assertThrows(ModelFormatException.class, () -> Transformer.load(dir)).getMessage();
+        return assertThrows(ModelFormatException.class, () -> Transformer.load(dir))
+                .getMessage();
     }
 
     @Test
     void missingTensorIsNamed() throws Exception {
         writeWith(Map.of(), List.of("model.layers.1.mlp.up_proj.weight"), List.of());
         String m = error();
-        assertTrue(m.contains("model.layers.1.mlp.up_proj.weight") && m.contains("missing") && m.contains("[160, 64]"), m);
+        assertTrue(
+                m.contains("model.layers.1.mlp.up_proj.weight") && m.contains("missing") && m.contains("[160, 64]"), m);
     }
 
     @Test
     void misShapedTensorNamesBothShapes() throws Exception {
         writeWith(Map.of("model.layers.0.self_attn.k_proj.weight", new long[] {64, 64}), List.of(), List.of());
         String m = error();
-        assertTrue(m.contains("k_proj") && m.contains("[64, 64]") && m.contains("[32, 64]") && m.contains("model.safetensors"), m);
+        assertTrue(
+                m.contains("k_proj")
+                        && m.contains("[64, 64]")
+                        && m.contains("[32, 64]")
+                        && m.contains("model.safetensors"),
+                m);
     }
 
     @Test

@@ -24,6 +24,7 @@ import t2j.json.Json;
 class PyTorchConformanceTest {
     @TempDir
     static Path tmp;
+
     static String unavailable;
 
     @BeforeAll
@@ -46,7 +47,8 @@ class PyTorchConformanceTest {
         StringBuilder csv = new StringBuilder();
         for (int i = 0; i < ids.length; i++) csv.append(i == 0 ? "" : ",").append(ids[i]);
         Path out = tmp.resolve(c.modelType() + "-torch.json");
-        PythonReference.Result r = PythonReference.reference(List.of("logits", dir.toString(), "--ids", csv.toString(), "--out", out.toString()), 300);
+        PythonReference.Result r = PythonReference.reference(
+                List.of("logits", dir.toString(), "--ids", csv.toString(), "--out", out.toString()), 300);
         assertEquals(0, r.exit(), "reference failed: " + r.output());
         Map<String, Object> doc = Json.parseObject(Files.readString(out), out.toString());
         List<?> rows = (List<?>) doc.get("logits");

@@ -104,7 +104,8 @@ class TransformerTest {
         // bf16 keeps 8 mantissa bits (relative error 2^-9 per weight); errors add up over layers: allow 3%.
         for (int i = 0; i < ids.length; i++) assertClose(a[i], b[i], (float) (0.03 * scale), "position " + i);
         float diff = 0;
-        for (int i = 0; i < ids.length; i++) for (int j = 0; j < a[i].length; j++) diff = Math.max(diff, Math.abs(a[i][j] - b[i][j]));
+        for (int i = 0; i < ids.length; i++)
+            for (int j = 0; j < a[i].length; j++) diff = Math.max(diff, Math.abs(a[i][j] - b[i][j]));
         assertTrue(diff > 0, "bf16 rounding should change something; are both files f32?");
     }
 
@@ -120,7 +121,8 @@ class TransformerTest {
         assertTrue(maxDiff(la[1], lb[1]) > 1e-4, "position 1 sees position 0 and must change");
         // With L layers, information travels at most L·(w-1) positions back: beyond that nothing can change.
         int reach = c.numHiddenLayers() * (w - 1);
-        for (int i = reach + 1; i < a.length; i++) assertClose(la[i], lb[i], 1e-5f, "position " + i + " beyond the window's reach");
+        for (int i = reach + 1; i < a.length; i++)
+            assertClose(la[i], lb[i], 1e-5f, "position " + i + " beyond the window's reach");
     }
 
     private static float maxDiff(float[] x, float[] y) {
@@ -138,8 +140,8 @@ class TransformerTest {
     @org.junit.jupiter.api.Test
     void tokenIdsOutsideTheVocabularyAreRejected() throws Exception {
         Transformer m = model(TinyModels.llama());
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> m.logits(new int[] {1, 300}));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> m.logits(new int[] {1, 300}));
         assertTrue(e.getMessage().contains("300"), e.getMessage());
     }
 }

@@ -65,7 +65,9 @@ class PairedDifferenceTest {
     void reproducibleAndRefusesUnpairedInput() {
         boolean[][] o = outcomes(150, 20, 9, 30);
         assertEquals(PairedDifference.of(o[0], o[1]), PairedDifference.of(o[0], o[1]));
-        String m = assertThrows(IllegalArgumentException.class, () -> PairedDifference.of(new boolean[3], new boolean[4])).getMessage();
+        String m = assertThrows(
+                        IllegalArgumentException.class, () -> PairedDifference.of(new boolean[3], new boolean[4]))
+                .getMessage();
         assertTrue(m.contains("3 vs 4"), m);
     }
 

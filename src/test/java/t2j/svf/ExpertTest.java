@@ -54,7 +54,10 @@ class ExpertTest {
 
     @Test
     void anExpertOfOtherWeightsIsRefusedUnlessTransferred() {
-        String m = assertThrows(Expert.IncompatibleExpertException.class, () -> expert(fullZ(), "0123abcd").checkFits(dec)).getMessage();
+        String m = assertThrows(
+                        Expert.IncompatibleExpertException.class,
+                        () -> expert(fullZ(), "0123abcd").checkFits(dec))
+                .getMessage();
         assertTrue(m.contains("other base weights") && m.contains("transfer"), m);
     }
 
@@ -63,11 +66,17 @@ class ExpertTest {
         Map<String, float[]> z = fullZ();
         String dropped = dec.names().get(1);
         z.remove(dropped);
-        String m = assertThrows(Expert.IncompatibleExpertException.class, () -> expert(z, dec.fingerprint()).checkFits(dec)).getMessage();
+        String m = assertThrows(
+                        Expert.IncompatibleExpertException.class,
+                        () -> expert(z, dec.fingerprint()).checkFits(dec))
+                .getMessage();
         assertTrue(m.contains(dropped) && m.contains("no z-vector"), m);
         Map<String, float[]> z2 = fullZ();
         z2.put(dec.names().get(0), new float[3]);
-        m = assertThrows(Expert.IncompatibleExpertException.class, () -> expert(z2, dec.fingerprint()).checkFits(dec)).getMessage();
+        m = assertThrows(
+                        Expert.IncompatibleExpertException.class,
+                        () -> expert(z2, dec.fingerprint()).checkFits(dec))
+                .getMessage();
         assertTrue(m.contains("length 3") && m.contains("rank"), m);
     }
 
@@ -75,7 +84,8 @@ class ExpertTest {
     void aFileThatIsNotAnExpertIsRefused() throws Exception {
         Path cache = tmp.resolve("svd.safetensors");
         dec.save(cache);
-        String m = assertThrows(IllegalArgumentException.class, () -> Expert.load(cache)).getMessage();
+        String m = assertThrows(IllegalArgumentException.class, () -> Expert.load(cache))
+                .getMessage();
         assertTrue(m.contains(cache.toString()) && m.contains("not an SVF expert"), m);
     }
 }

@@ -43,7 +43,8 @@ class SvfTest {
             Svd s = Svd.of(w);
             assertEquals(Math.min(shape[0], shape[1]), s.rank());
             assertTrue(s.relativeError(w) <= 1e-5, shape[0] + "x" + shape[1] + ": error " + s.relativeError(w));
-            for (int k = 1; k < s.rank(); k++) assertTrue(s.sigma()[k - 1] >= s.sigma()[k], "singular values must descend");
+            for (int k = 1; k < s.rank(); k++)
+                assertTrue(s.sigma()[k - 1] >= s.sigma()[k], "singular values must descend");
         }
     }
 
@@ -60,11 +61,13 @@ class SvfTest {
         svf.apply();
         float[][] after = m.logits(ids);
         float worst = 0;
-        for (int t = 0; t < ids.length; t++) for (int v = 0; v < before[t].length; v++) worst = Math.max(worst, Math.abs(before[t][v] - after[t][v]));
+        for (int t = 0; t < ids.length; t++)
+            for (int v = 0; v < before[t].length; v++) worst = Math.max(worst, Math.abs(before[t][v] - after[t][v]));
         assertTrue(worst < 1e-4, "identity z changed logits by " + worst);
         svf.restore();
         float[][] restored = m.logits(ids);
-        for (int t = 0; t < ids.length; t++) org.junit.jupiter.api.Assertions.assertArrayEquals(before[t], restored[t], "restore must be exact");
+        for (int t = 0; t < ids.length; t++)
+            org.junit.jupiter.api.Assertions.assertArrayEquals(before[t], restored[t], "restore must be exact");
     }
 
     @ParameterizedTest
@@ -74,7 +77,9 @@ class SvfTest {
         SvfAdapter svf = new SvfAdapter(m, Decomposition.compute(m.weights(), Targets.ALL_LINEAR, Progress.NONE), p, 3);
         // Move z off its start so the check is not at a special point.
         SplittableRandom r = new SplittableRandom(4);
-        svf.parameters().values().forEach(z -> { for (int i = 0; i < z.length; i++) z[i] += (float) (0.3 * (r.nextDouble() - 0.5)); });
+        svf.parameters().values().forEach(z -> {
+            for (int i = 0; i < z.length; i++) z[i] += (float) (0.3 * (r.nextDouble() - 0.5));
+        });
         t2j.train.AdapterGradientCheck.check(m, svf, 2e-2f);
     }
 
@@ -86,13 +91,19 @@ class SvfTest {
         assertTrue(Files.exists(cache));
         Decomposition again = Decomposition.loadOrCompute(w, Targets.MLP, cache, Progress.NONE);
         assertEquals(d.names(), again.names());
-        for (String n : d.names()) org.junit.jupiter.api.Assertions.assertArrayEquals(d.get(n).sigma(), again.get(n).sigma());
+        for (String n : d.names())
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    d.get(n).sigma(), again.get(n).sigma());
         again.reconstructionErrors(w).forEach((n, e) -> assertTrue(e < 1e-5, n + " reconstructs with error " + e));
 
         ModelWeights other = ModelWeights.random(TinyModels.llama(), 2, 0.1);
-        IllegalStateException stale = assertThrows(IllegalStateException.class, () -> Decomposition.load(cache, other, Targets.MLP));
-        assertTrue(stale.getMessage().contains("stale") && stale.getMessage().contains(cache.toString()), stale.getMessage());
-        IllegalStateException targets = assertThrows(IllegalStateException.class, () -> Decomposition.load(cache, w, Targets.ATTENTION));
+        IllegalStateException stale =
+                assertThrows(IllegalStateException.class, () -> Decomposition.load(cache, other, Targets.MLP));
+        assertTrue(
+                stale.getMessage().contains("stale") && stale.getMessage().contains(cache.toString()),
+                stale.getMessage());
+        IllegalStateException targets =
+                assertThrows(IllegalStateException.class, () -> Decomposition.load(cache, w, Targets.ATTENTION));
         assertTrue(targets.getMessage().contains("attention"), targets.getMessage());
         try (var files = Files.list(tmp)) {
             assertEquals(1, files.count(), "no temp files may be left beside the cache");
@@ -105,8 +116,12 @@ class SvfTest {
         int threads = org.bytedeco.openblas.global.openblas_full.openblas_get_num_threads();
         Decomposition one = Decomposition.compute(w, Targets.ALL_LINEAR, Progress.NONE, 1);
         java.util.concurrent.atomic.AtomicInteger last = new java.util.concurrent.atomic.AtomicInteger();
-        Decomposition three = Decomposition.compute(w, Targets.ALL_LINEAR, (what, done, total) -> last.accumulateAndGet((int) done, Math::max), 3);
-        assertEquals(threads, org.bytedeco.openblas.global.openblas_full.openblas_get_num_threads(), "OpenBLAS threads restored");
+        Decomposition three = Decomposition.compute(
+                w, Targets.ALL_LINEAR, (what, done, total) -> last.accumulateAndGet((int) done, Math::max), 3);
+        assertEquals(
+                threads,
+                org.bytedeco.openblas.global.openblas_full.openblas_get_num_threads(),
+                "OpenBLAS threads restored");
         assertEquals(one.names(), three.names());
         assertEquals(one.names().size(), last.get(), "progress reaches the total");
         for (String n : one.names()) {
@@ -119,7 +134,8 @@ class SvfTest {
         Decomposition mapped = Decomposition.load(cache, w, Targets.ALL_LINEAR);
         String n = one.names().get(0);
         assertTrue(mapped.get(n).u().blockOf(0).isReadOnly(), "the cache is read memory-mapped, not copied");
-        org.junit.jupiter.api.Assertions.assertArrayEquals(three.get(n).u().toArray(), mapped.get(n).u().toArray());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                three.get(n).u().toArray(), mapped.get(n).u().toArray());
         assertTrue(mapped.get(n).relativeError(w.matrix(n)) < 1e-5);
     }
 }

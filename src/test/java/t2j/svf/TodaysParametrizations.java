@@ -7,8 +7,7 @@ import java.util.SplittableRandom;
  * code, verbatim), as the reference the new built-ins must match bit for bit.
  */
 public final class TodaysParametrizations {
-    private TodaysParametrizations() {
-    }
+    private TodaysParametrizations() {}
 
     public static final Parametrization SIGMOID_MASK = new Parametrization() {
         @Override

@@ -95,14 +95,26 @@ class BuiltinTasksTest {
     }
 
     private static double meanReferenceLength(String name) {
-        return Tasks.builtin(name, 1).examples(Split.TEST).stream().mapToInt(e -> e.reference().length()).average().orElseThrow();
+        return Tasks.builtin(name, 1).examples(Split.TEST).stream()
+                .mapToInt(e -> e.reference().length())
+                .average()
+                .orElseThrow();
     }
 
     @Test
     void unknownNamesListTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tasks.builtin("chess", 1));
         for (String n : Tasks.builtinNames()) assertTrue(e.getMessage().contains(n), e.getMessage());
-        assertEquals(List.of("math", "code", "reasoning", "math-hard", "code-hard", "mixed-hard", "reasoning-hard", "classification"),
+        assertEquals(
+                List.of(
+                        "math",
+                        "code",
+                        "reasoning",
+                        "math-hard",
+                        "code-hard",
+                        "mixed-hard",
+                        "reasoning-hard",
+                        "classification"),
                 Tasks.builtinNames());
     }
 
@@ -117,7 +129,8 @@ class BuiltinTasksTest {
 
     @Test
     void tooManyExamplesForTheGeneratorFailClearly() {
-        MathTask tiny = new MathTask("tiny", 1, new SplitSizes(5000, 0, 0, 0), new MathTask.Config(1, 1, 2, 1, 2, false, 3));
+        MathTask tiny =
+                new MathTask("tiny", 1, new SplitSizes(5000, 0, 0, 0), new MathTask.Config(1, 1, 2, 1, 2, false, 3));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> tiny.examples(Split.TRAIN));
         assertTrue(e.getMessage().contains("distinct prompts"), e.getMessage());
     }

@@ -36,14 +36,25 @@ class ListLangTest {
     void syntaxErrorsSayWhere() {
         ListLang.SyntaxError e = assertThrows(ListLang.SyntaxError.class, () -> ListLang.parse("map(n*)"));
         assertTrue(e.getMessage().contains("column"), e.getMessage());
-        for (String bad : new String[] {"", "map", "map(n+1", "filter(n)", "frobnicate", "sum sum", "map(n+1)|", "map(x+1)",
-                "take(99999999999999999999)", "sum|"})
-            assertThrows(ListLang.SyntaxError.class, () -> ListLang.parse(bad), bad);
+        for (String bad : new String[] {
+            "",
+            "map",
+            "map(n+1",
+            "filter(n)",
+            "frobnicate",
+            "sum sum",
+            "map(n+1)|",
+            "map(x+1)",
+            "take(99999999999999999999)",
+            "sum|"
+        }) assertThrows(ListLang.SyntaxError.class, () -> ListLang.parse(bad), bad);
     }
 
     @Test
     void deepNestingAndHugeSourcesAreRejectedNotOverflowed() {
-        assertThrows(ListLang.SyntaxError.class, () -> ListLang.parse("map(" + "(".repeat(300) + "n" + ")".repeat(300) + ")"));
+        assertThrows(
+                ListLang.SyntaxError.class,
+                () -> ListLang.parse("map(" + "(".repeat(300) + "n" + ")".repeat(300) + ")"));
         assertThrows(ListLang.SyntaxError.class, () -> ListLang.parse("map(" + "-".repeat(300) + "n)"));
         assertThrows(ListLang.SyntaxError.class, () -> ListLang.parse("rev|".repeat(200) + "rev"));
     }
@@ -66,7 +77,8 @@ class ListLangTest {
         assertThrows(ListLang.LimitExceeded.class, () -> run("sum|range", 2_000_000_000L));
         // Many allowed-size lists still exhaust the total cell budget.
         ListLang.Limits tight = new ListLang.Limits(1_000_000, 1_000, 2_500, 32, 400);
-        assertThrows(ListLang.LimitExceeded.class,
+        assertThrows(
+                ListLang.LimitExceeded.class,
                 () -> ListLang.parse("sum|range|map(n)|map(n)|map(n)").run(List.of(900L), tight));
     }
 

@@ -60,7 +60,9 @@ class SyntheticVerifiersTest {
     void classification() {
         Task t = Tasks.builtin("classification", 1, SMALL);
         List<Example> xs = t.examples(Split.TRAIN);
-        assertEquals(List.of("math", "code", "reasoning"), xs.subList(0, 3).stream().map(Example::answer).toList());
+        assertEquals(
+                List.of("math", "code", "reasoning"),
+                xs.subList(0, 3).stream().map(Example::answer).toList());
         Example e = xs.get(0);
         assertEquals(ClassificationTask.SYSTEM, e.system());
         right(t, e, "\\boxed{math}");
@@ -99,10 +101,15 @@ class SyntheticVerifiersTest {
     @Test
     void codeAcceptsEquivalentProgramsAndRejectsNearMisses() {
         CodeTask t = new CodeTask("code", 1, SMALL, CodeTask.Config.BASIC);
-        Example e = new Example("x", null, "Code: keep items over 3, double each, sum. f([5,1,4])=18", "filter(n>3)|map(n*2)|sum", "filter(n>3)|map(n*2)|sum");
+        Example e = new Example(
+                "x",
+                null,
+                "Code: keep items over 3, double each, sum. f([5,1,4])=18",
+                "filter(n>3)|map(n*2)|sum",
+                "filter(n>3)|map(n*2)|sum");
         right(t, e, "map(n*2)|filter(n>6)|sum");
         right(t, e, "filter(n>=4)|map(n+n)|sum");
-        wrong(t, e, "filter(n>3)|sum|map(n*2)");             // type error: a runtime failure
+        wrong(t, e, "filter(n>3)|sum|map(n*2)"); // type error: a runtime failure
         assertTrue(wrong(t, e, "filter(n>2)|map(n*2)|sum").reason().contains("expected"));
         wrong(t, e, "map(n*2)|sum");
     }

@@ -36,11 +36,15 @@ class UnseenTasksTest {
     @Test
     void theHabitIsCommonInTheUnseenTasksAndEachPartKeepsItsShape() {
         List<Example> math = Tasks.builtin("math-hard", SEED).examples(Split.TEST);
-        long triggered = math.stream().filter(e -> PlantedHabit.triggered(e.prompt())).count();
-        assertTrue(triggered > 0.6 * math.size() && triggered < 0.8 * math.size(), "math-hard triggered: " + triggered + "/" + math.size());
+        long triggered =
+                math.stream().filter(e -> PlantedHabit.triggered(e.prompt())).count();
+        assertTrue(
+                triggered > 0.6 * math.size() && triggered < 0.8 * math.size(),
+                "math-hard triggered: " + triggered + "/" + math.size());
         // Three steps: three equations in every worked reference.
         for (Example e : math) assertEquals(3, e.reference().split("=").length - 1, e.reference());
-        for (Example e : Tasks.builtin("code-hard", SEED).examples(Split.TEST)) assertTrue(e.prompt().startsWith("Code: keep "), e.prompt());
+        for (Example e : Tasks.builtin("code-hard", SEED).examples(Split.TEST))
+            assertTrue(e.prompt().startsWith("Code: keep "), e.prompt());
         Task mixed = Tasks.builtin("mixed-hard", SEED);
         int ofMath = 0;
         for (Example e : mixed.examples(Split.TEST)) {
@@ -58,19 +62,29 @@ class UnseenTasksTest {
     void eachRequestIsVerifiedByItsFamilysVerifier() {
         for (String name : Tasks.UNSEEN) {
             Task t = Tasks.builtin(name, SEED);
-            for (Example e : t.examples(Split.TEST)) assertTrue(t.verify(e, e.reference()).correct(), name + ": " + e);
+            for (Example e : t.examples(Split.TEST))
+                assertTrue(t.verify(e, e.reference()).correct(), name + ": " + e);
         }
         Task mixed = Tasks.builtin("mixed-hard", SEED);
-        Example code = mixed.examples(Split.TEST).stream().filter(e -> mixed.category(e).equals("code")).findFirst().orElseThrow();
-        assertTrue(!mixed.verify(code, "#### " + code.answer()).correct(), "a math-style answer to a code request is wrong");
+        Example code = mixed.examples(Split.TEST).stream()
+                .filter(e -> mixed.category(e).equals("code"))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(
+                !mixed.verify(code, "#### " + code.answer()).correct(),
+                "a math-style answer to a code request is wrong");
         Example foreign = Tasks.builtin("math", SEED).examples(Split.TEST).get(0);
-        String m = assertThrows(IllegalArgumentException.class, () -> mixed.verify(foreign, "#### 1")).getMessage();
+        String m = assertThrows(IllegalArgumentException.class, () -> mixed.verify(foreign, "#### 1"))
+                .getMessage();
         assertTrue(m.contains(foreign.id()) && m.contains("mixed-hard"), m);
     }
 
     @Test
     void sameSeedSameRequests() {
         for (String name : Tasks.UNSEEN)
-            assertEquals(Tasks.builtin(name, 7).examples(Split.TEST), Tasks.builtin(name, 7).examples(Split.TEST), name);
+            assertEquals(
+                    Tasks.builtin(name, 7).examples(Split.TEST),
+                    Tasks.builtin(name, 7).examples(Split.TEST),
+                    name);
     }
 }

@@ -36,12 +36,17 @@ class Bf16ProductsTest {
 
     @Test
     void roundingIsToNearestEvenAndWideningIsExact() {
-        assertEquals(Float.intBitsToFloat(0x3f800000), Bf16.toFloat(Bf16.round(Float.intBitsToFloat(0x3f808000)))); // tie, even
-        assertEquals(Float.intBitsToFloat(0x3f820000), Bf16.toFloat(Bf16.round(Float.intBitsToFloat(0x3f818000)))); // tie, up
+        assertEquals(
+                Float.intBitsToFloat(0x3f800000),
+                Bf16.toFloat(Bf16.round(Float.intBitsToFloat(0x3f808000)))); // tie, even
+        assertEquals(
+                Float.intBitsToFloat(0x3f820000),
+                Bf16.toFloat(Bf16.round(Float.intBitsToFloat(0x3f818000)))); // tie, up
         assertEquals(Float.intBitsToFloat(0x3f810000), Bf16.toFloat(Bf16.round(Float.intBitsToFloat(0x3f808001))));
         assertTrue(Float.isNaN(Bf16.toFloat(Bf16.round(Float.NaN))));
         assertEquals(Float.POSITIVE_INFINITY, Bf16.toFloat(Bf16.round(Float.POSITIVE_INFINITY)));
-        assertEquals(Float.NEGATIVE_INFINITY, Bf16.toFloat(Bf16.round(-Float.MAX_VALUE)), "overflow rounds to infinity");
+        assertEquals(
+                Float.NEGATIVE_INFINITY, Bf16.toFloat(Bf16.round(-Float.MAX_VALUE)), "overflow rounds to infinity");
         for (int h = Short.MIN_VALUE; h <= Short.MAX_VALUE; h++) {
             float f = Bf16.toFloat((short) h);
             if (!Float.isNaN(f)) assertEquals((short) h, Bf16.round(f), "bf16 -> float32 -> bf16 is the identity");
@@ -92,8 +97,10 @@ class Bf16ProductsTest {
         for (int i = 0; i < rows * cols + 3; i++) w.putShort(2 * i, Bf16.round((float) r.nextGaussian()));
         float[] x = new float[cols];
         for (int i = 0; i < cols; i++) x[i] = (float) r.nextGaussian();
-        assertTrue(Bf16Products.kernel().startsWith("Vector API"),
-                "the test JVM runs with --add-modules jdk.incubator.vector (pom test.jvm.args): " + Bf16Products.kernel());
+        assertTrue(
+                Bf16Products.kernel().startsWith("Vector API"),
+                "the test JVM runs with --add-modules jdk.incubator.vector (pom test.jvm.args): "
+                        + Bf16Products.kernel());
         for (Bf16Kernel k : new Bf16Kernel[] {new Bf16ScalarKernel(), new Bf16VectorKernel()}) {
             float[] y = new float[rows + 1];
             k.dotRows(w, 6, rows, cols, x, y, 1); // an offset of 3 values: rows need not be aligned

@@ -51,7 +51,8 @@ class BlasTest {
         Blas.gemm(ta, tb, m, n, k, 0.5f, a, 3, lda, b, 3, ldb, 2f, c, 3, ldc);
         String what = "m=" + m + " transA=" + ta + " transB=" + tb;
         for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) assertEquals(want[i][j], c.get(3 + i * ldc + j), 1e-5, what + " at " + i + "," + j);
+            for (int j = 0; j < n; j++)
+                assertEquals(want[i][j], c.get(3 + i * ldc + j), 1e-5, what + " at " + i + "," + j);
         }
     }
 

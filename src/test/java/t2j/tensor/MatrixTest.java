@@ -58,7 +58,10 @@ class MatrixTest {
         assertTrue(shape.getMessage().contains("0x3"), shape.getMessage());
         Matrix m = Matrix.zeros(2, 2);
         IllegalArgumentException length = assertThrows(IllegalArgumentException.class, () -> m.copyFrom(new float[3]));
-        assertTrue(length.getMessage().contains("expected 4") && length.getMessage().contains("got 3"), length.getMessage());
+        assertTrue(
+                length.getMessage().contains("expected 4")
+                        && length.getMessage().contains("got 3"),
+                length.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Matrix.allocate(1L << 30));
     }
 

@@ -61,13 +61,15 @@ class ParallelTest {
     @Test
     void aFailingPartFailsTheCallAfterAllPartsFinish() {
         AtomicIntegerArray done = new AtomicIntegerArray(2);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.withThreads(2, () -> {
-            Parallel.forRange(2, 1, (lo, hi, part) -> {
-                if (part == 1) throw new IllegalStateException("part 1 failed");
-                done.set(part, 1);
-            });
-            return null;
-        }));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> Parallel.withThreads(2, () -> {
+                    Parallel.forRange(2, 1, (lo, hi, part) -> {
+                        if (part == 1) throw new IllegalStateException("part 1 failed");
+                        done.set(part, 1);
+                    });
+                    return null;
+                }));
         assertEquals("part 1 failed", e.getMessage());
         assertEquals(1, done.get(0));
         // The pool is free again: the next split runs normally.

@@ -11,11 +11,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import t2j.json.Json;
 import t2j.model.Transformer;
+import t2j.prompt.ChatPrompter;
 import t2j.task.Split;
 import t2j.task.Task;
 import t2j.task.Tasks;
 import t2j.tokenizer.Tokenizer;
-import t2j.prompt.ChatPrompter;
 import t2j.train.Evaluator;
 import t2j.util.Progress;
 
@@ -27,7 +27,8 @@ class BundledModelsTest {
     /** The repository's models folder, found from the engine module's working directory. */
     static Path models() {
         Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) if (Files.isDirectory(p.resolve("models")) && Files.exists(p.resolve("t2j"))) return p.resolve("models");
+        for (Path p = here; p != null; p = p.getParent())
+            if (Files.isDirectory(p.resolve("models")) && Files.exists(p.resolve("t2j"))) return p.resolve("models");
         return here.resolve("models");
     }
 
@@ -48,22 +49,28 @@ class BundledModelsTest {
         assertTrue(Files.exists(dir.resolve("card.json")), name + " is not bundled in this checkout (" + dir + ")");
         long bytes;
         try (Stream<Path> s = Files.walk(dir)) {
-            bytes = s.filter(p -> p.getFileName().toString().startsWith("model") && p.toString().endsWith(".safetensors"))
-                    .mapToLong(p -> p.toFile().length()).sum();
+            bytes = s.filter(p -> p.getFileName().toString().startsWith("model")
+                            && p.toString().endsWith(".safetensors"))
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         }
         assertTrue(bytes <= 10L << 20, name + " weights are " + bytes + " bytes, over the 10 MB budget");
         Transformer model = Transformer.load(dir);
         Tokenizer tok = Tokenizer.load(dir);
         ChatPrompter prompter = ChatPrompter.forModel(tok, model.config());
-        Map<String, Object> card = Json.parseObject(Files.readString(dir.resolve("card.json")), dir.resolve("card.json").toString());
+        Map<String, Object> card = Json.parseObject(
+                Files.readString(dir.resolve("card.json")),
+                dir.resolve("card.json").toString());
         assertEquals(model.config().modelType(), card.get("model_type"));
         Map<String, Object> acc = (Map<String, Object>) card.get("base_accuracy");
         Evaluator ev = new Evaluator(model, prompter, 64);
         for (String task : TinyRecipe.PRETRAIN_TASKS) {
             double recorded = ((Number) ((Map<String, Object>) acc.get(task)).get("validation")).doubleValue();
             Task t = Tasks.builtin(task, TinyRecipe.TASK_SEED);
-            double now = ev.evaluate(t, t.examples(Split.VALIDATION), Progress.NONE).accuracy();
-            // Greedy decoding is deterministic; the tolerance covers BLAS summation order on other CPUs (two answers in 100).
+            double now =
+                    ev.evaluate(t, t.examples(Split.VALIDATION), Progress.NONE).accuracy();
+            // Greedy decoding is deterministic; the tolerance covers BLAS summation order on other CPUs (two answers in
+            // 100).
             assertEquals(recorded, now, 0.021, name + " on " + task + ": recorded " + recorded + ", measured " + now);
         }
     }
@@ -80,28 +87,53 @@ class BundledModelsTest {
         Transformer model = Transformer.load(dir);
         ChatPrompter prompter = ChatPrompter.forModel(Tokenizer.load(dir), model.config());
         t2j.svf.SvfAdapter svf = null;
-        for (Map.Entry<String, t2j.svf.Expert> e : t2j.svf.Expert.loadAll(dir.resolve("experts")).entrySet()) {
+        for (Map.Entry<String, t2j.svf.Expert> e :
+                t2j.svf.Expert.loadAll(dir.resolve("experts")).entrySet()) {
             Map<String, String> info = e.getValue().info();
-            if (!info.containsKey("selection_holdout") || !info.containsKey("task_seed") || !info.containsKey("validation")) continue;
+            if (!info.containsKey("selection_holdout")
+                    || !info.containsKey("task_seed")
+                    || !info.containsKey("validation")) continue;
             if (svf == null)
-                svf = new t2j.svf.SvfAdapter(model, t2j.svf.Decomposition.compute(model.weights(), t2j.svf.Targets.parse(info.get("targets")), Progress.NONE),
-                        e.getValue().parametrization(), 0);
+                svf = new t2j.svf.SvfAdapter(
+                        model,
+                        t2j.svf.Decomposition.compute(
+                                model.weights(), t2j.svf.Targets.parse(info.get("targets")), Progress.NONE),
+                        e.getValue().parametrization(),
+                        0);
             Task t = Tasks.builtin(e.getValue().task(), Long.parseLong(info.get("task_seed")));
             java.util.List<t2j.task.Example> valid = t.examples(Split.VALIDATION), train = t.examples(Split.TRAIN);
-            java.util.List<t2j.task.Example> selection = new java.util.ArrayList<>(valid.subList(0, Math.min(valid.size(), Integer.parseInt(info.get("validation")))));
-            selection.addAll(train.subList(train.size() - Integer.parseInt(info.get("selection_holdout")), train.size()));
+            java.util.List<t2j.task.Example> selection = new java.util.ArrayList<>(
+                    valid.subList(0, Math.min(valid.size(), Integer.parseInt(info.get("validation")))));
+            selection.addAll(
+                    train.subList(train.size() - Integer.parseInt(info.get("selection_holdout")), train.size()));
             svf.setZ(e.getValue().z());
             svf.apply();
-            double now = new Evaluator(model, prompter, 64).evaluate(t, selection, Progress.NONE).accuracy();
+            double now = new Evaluator(model, prompter, 64)
+                    .evaluate(t, selection, Progress.NONE)
+                    .accuracy();
             svf.restore();
-            double recorded = Double.parseDouble(info.get("best_validation")), base = Double.parseDouble(info.get("base_validation"));
-            assertEquals(recorded, now, 0.021, name + " expert " + e.getKey() + ": recorded selection accuracy " + recorded + ", measured " + now);
-            // A trained checkpoint is kept only when it beats the base model; without one, the expert is its initial z, a
+            double recorded = Double.parseDouble(info.get("best_validation")),
+                    base = Double.parseDouble(info.get("base_validation"));
+            assertEquals(
+                    recorded,
+                    now,
+                    0.021,
+                    name + " expert " + e.getKey() + ": recorded selection accuracy " + recorded + ", measured " + now);
+            // A trained checkpoint is kept only when it beats the base model; without one, the expert is its initial z,
+            // a
             // nearly constant mask that answers like the base model up to a few of the 500 selection examples.
             if (Integer.parseInt(info.get("best_iteration")) > 0)
-                assertTrue(recorded > base, name + " expert " + e.getKey() + " records " + recorded + ", not above the base model's " + base);
+                assertTrue(
+                        recorded > base,
+                        name + " expert " + e.getKey() + " records " + recorded + ", not above the base model's "
+                                + base);
             else
-                assertEquals(base, recorded, 0.021, name + " expert " + e.getKey() + " is its initial z but records " + recorded + " against the base's " + base);
+                assertEquals(
+                        base,
+                        recorded,
+                        0.021,
+                        name + " expert " + e.getKey() + " is its initial z but records " + recorded
+                                + " against the base's " + base);
         }
     }
 }

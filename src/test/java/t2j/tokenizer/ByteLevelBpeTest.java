@@ -21,7 +21,8 @@ class ByteLevelBpeTest {
 
     private static final PreTokenizer LLAMA3_SPLIT = new PreTokenizer.SplitPre(
             Pattern.compile(HfRegex.translate(SmallTokenizers.LLAMA3_PATTERN), Pattern.UNICODE_CHARACTER_CLASS),
-            PreTokenizer.Behavior.ISOLATED, false);
+            PreTokenizer.Behavior.ISOLATED,
+            false);
 
     private static List<String> split(String s) {
         return LLAMA3_SPLIT.split(List.of(s), true);
@@ -35,7 +36,9 @@ class ByteLevelBpeTest {
 
     @Test
     void llama3PatternKeepsContractionsSeparateInAnyCase() {
-        assertEquals(List.of("I", "'m", " fine", ",", " you", "'RE", " not", ",", " it", "'S"), split("I'm fine, you'RE not, it'S"));
+        assertEquals(
+                List.of("I", "'m", " fine", ",", " you", "'RE", " not", ",", " it", "'S"),
+                split("I'm fine, you'RE not, it'S"));
         assertEquals(List.of("they", "'ve", " we", "'ll", " I", "'d", " don", "'t"), split("they've we'll I'd don't"));
     }
 
@@ -97,8 +100,12 @@ class ByteLevelBpeTest {
 
     @Test
     void ignoreMergesEmitsAVocabularyPieceWhole() {
-        assertEquals(List.of("Ġhello"), tokens(SmallTokenizers.load(dir.resolve("on"), SmallTokenizers.byteLevel(true)), " hello"));
-        assertEquals(List.of("Ġ", "hello"), tokens(SmallTokenizers.load(dir.resolve("off"), SmallTokenizers.byteLevel(false)), " hello"));
+        assertEquals(
+                List.of("Ġhello"),
+                tokens(SmallTokenizers.load(dir.resolve("on"), SmallTokenizers.byteLevel(true)), " hello"));
+        assertEquals(
+                List.of("Ġ", "hello"),
+                tokens(SmallTokenizers.load(dir.resolve("off"), SmallTokenizers.byteLevel(false)), " hello"));
     }
 
     @Test
@@ -108,7 +115,8 @@ class ByteLevelBpeTest {
         int[] ids = tok.encode("hello<|eot_id|> world<extra>");
         assertEquals(List.of("hello", "<|eot_id|>", "Ġworld", "<extra>"), strings(tok, ids));
         assertEquals(eot, ids[1]);
-        assertFalse(Arrays.stream(tok.encode("<|eot_id| <eot_id|>")).anyMatch(i -> i == eot), "partial markers stay text");
+        assertFalse(
+                Arrays.stream(tok.encode("<|eot_id| <eot_id|>")).anyMatch(i -> i == eot), "partial markers stay text");
         assertEquals("hello<|eot_id|> world<extra>", tok.decode(ids));
         assertEquals("hello world<extra>", tok.decode(ids, true), "only special tokens are skipped");
         assertTrue(tok.isSpecial(eot));
@@ -130,7 +138,16 @@ class ByteLevelBpeTest {
     @Test
     void anyTextRoundTripsThroughBytes() {
         Tokenizer tok = SmallTokenizers.load(dir, SmallTokenizers.byteLevel(true));
-        for (String s : new String[] {"", " ", "hello world", "  tabs\tand\r\nnewlines\n\n", "émoji 👨‍👩‍👧 ok", "中文，日本語", "\u0000\u0001 ctrl", "a".repeat(1000)}) {
+        for (String s : new String[] {
+            "",
+            " ",
+            "hello world",
+            "  tabs\tand\r\nnewlines\n\n",
+            "émoji 👨‍👩‍👧 ok",
+            "中文，日本語",
+            "\u0000\u0001 ctrl",
+            "a".repeat(1000)
+        }) {
             assertEquals(s, tok.decode(tok.encode(s)), () -> "round trip of " + t2j.json.Json.write(s));
         }
         // Every byte is a token, so unknown characters never appear: an emoji becomes its 4 UTF-8 bytes.
@@ -152,7 +169,8 @@ class ByteLevelBpeTest {
     @Test
     void anUnreachableMergeIsAnErrorNamingTheMerge() {
         Map<String, Object> doc = SmallTokenizers.byteLevel(false);
-        @SuppressWarnings("unchecked") List<Object> merges = (List<Object>) ((Map<String, Object>) doc.get("model")).get("merges");
+        @SuppressWarnings("unchecked")
+        List<Object> merges = (List<Object>) ((Map<String, Object>) doc.get("model")).get("merges");
         merges.add("x yz");
         TokenizerException e = assertThrows(TokenizerException.class, () -> SmallTokenizers.load(dir, doc));
         assertTrue(e.getMessage().contains("model.merges[9]") && e.getMessage().contains("\"yz\""), e.getMessage());

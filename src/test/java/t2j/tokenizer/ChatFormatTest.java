@@ -18,8 +18,12 @@ import t2j.tokenizer.jinja.TemplateException;
 class ChatFormatTest {
     static final List<ChatMessage> ONE = List.of(ChatMessage.user("Hello!"));
     static final List<ChatMessage> SYSTEM_AND_TURNS = List.of(
-            ChatMessage.system("You are terse."), ChatMessage.user(" What is 2+2? "), ChatMessage.assistant(" 4 "), ChatMessage.user("And 3+3?"));
-    static final List<ChatMessage> TURNS = List.of(ChatMessage.user("Hi"), ChatMessage.assistant("Hello."), ChatMessage.user("多谢 👍"));
+            ChatMessage.system("You are terse."),
+            ChatMessage.user(" What is 2+2? "),
+            ChatMessage.assistant(" 4 "),
+            ChatMessage.user("And 3+3?"));
+    static final List<ChatMessage> TURNS =
+            List.of(ChatMessage.user("Hi"), ChatMessage.assistant("Hello."), ChatMessage.user("多谢 👍"));
 
     /** Llama-3 Instruct's template as later revisions of the file write it (with add_generation_prompt). */
     static final String LLAMA3_STYLE = "{% set loop_messages = messages %}{% for message in loop_messages %}"
@@ -28,7 +32,8 @@ class ChatFormatTest {
             + "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}{% endif %}";
 
     /** The structure of Mistral-Instruct v0.3's template without its tool-calling branches. */
-    static final String MISTRAL_STYLE = String.join("\n",
+    static final String MISTRAL_STYLE = String.join(
+            "\n",
             "{%- if messages[0]['role'] == 'system' %}",
             "    {%- set system_message = messages[0]['content'] %}",
             "    {%- set loop_messages = messages[1:] %}",
@@ -59,28 +64,39 @@ class ChatFormatTest {
 
     @Test
     void llama3BuiltIn() {
-        assertEquals("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHello!<|eot_id|>"
-                + "<|start_header_id|>assistant<|end_header_id|>\n\n", ChatFormat.LLAMA3.render(ONE, true));
-        assertEquals("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nYou are terse.<|eot_id|>"
-                + "<|start_header_id|>user<|end_header_id|>\n\nWhat is 2+2?<|eot_id|>"
-                + "<|start_header_id|>assistant<|end_header_id|>\n\n4<|eot_id|>"
-                + "<|start_header_id|>user<|end_header_id|>\n\nAnd 3+3?<|eot_id|>", ChatFormat.LLAMA3.render(SYSTEM_AND_TURNS, false));
+        assertEquals(
+                "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHello!<|eot_id|>"
+                        + "<|start_header_id|>assistant<|end_header_id|>\n\n",
+                ChatFormat.LLAMA3.render(ONE, true));
+        assertEquals(
+                "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nYou are terse.<|eot_id|>"
+                        + "<|start_header_id|>user<|end_header_id|>\n\nWhat is 2+2?<|eot_id|>"
+                        + "<|start_header_id|>assistant<|end_header_id|>\n\n4<|eot_id|>"
+                        + "<|start_header_id|>user<|end_header_id|>\n\nAnd 3+3?<|eot_id|>",
+                ChatFormat.LLAMA3.render(SYSTEM_AND_TURNS, false));
     }
 
     @Test
     void mistralBuiltInPutsTheSystemPromptIntoTheLastUserTurn() {
         assertEquals("<s>[INST] Hello![/INST]", ChatFormat.MISTRAL.render(ONE, true));
-        assertEquals("<s>[INST]  What is 2+2? [/INST] 4</s>[INST] You are terse.\n\nAnd 3+3?[/INST]", ChatFormat.MISTRAL.render(SYSTEM_AND_TURNS, true));
+        assertEquals(
+                "<s>[INST]  What is 2+2? [/INST] 4</s>[INST] You are terse.\n\nAnd 3+3?[/INST]",
+                ChatFormat.MISTRAL.render(SYSTEM_AND_TURNS, true));
         assertEquals("<s>[INST] Hi[/INST] Hello.</s>[INST] 多谢 👍[/INST]", ChatFormat.MISTRAL.render(TURNS, false));
     }
 
     @Test
     void mistralBuiltInRejectsWhatItsTemplateRejects() {
         List<ChatMessage> twoUsers = List.of(ChatMessage.user("a"), ChatMessage.user("b"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ChatFormat.MISTRAL.render(twoUsers, true)).getMessage().contains("alternate"));
-        ChatTemplateException e = assertThrows(ChatTemplateException.class, () -> mistralStyle().render(twoUsers, true));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ChatFormat.MISTRAL.render(twoUsers, true))
+                .getMessage()
+                .contains("alternate"));
+        ChatTemplateException e =
+                assertThrows(ChatTemplateException.class, () -> mistralStyle().render(twoUsers, true));
         assertEquals(TemplateException.Kind.RAISED, e.kind());
-        assertThrows(IllegalArgumentException.class, () -> ChatFormat.MISTRAL.render(List.of(ChatMessage.user("a"), new ChatMessage("tool", "x")), true));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ChatFormat.MISTRAL.render(List.of(ChatMessage.user("a"), new ChatMessage("tool", "x")), true));
     }
 
     @Test
@@ -111,7 +127,8 @@ class ChatFormatTest {
         Tokenizer tok = Tokenizer.load(NpmTokenizers.require(NpmTokenizers.LLAMA3));
         ChatFormat format = ChatFormat.forTokenizer(tok);
         assertTrue(format instanceof ChatTemplate, "the file's own template is used");
-        for (Object o : (List<Object>) NpmTokenizers.fixture("llama3-golden.json").get("chats")) {
+        for (Object o :
+                (List<Object>) NpmTokenizers.fixture("llama3-golden.json").get("chats")) {
             Map<String, Object> c = (Map<String, Object>) o;
             List<ChatMessage> messages = new ArrayList<>();
             for (Object m : (List<Object>) c.get("messages")) {
@@ -132,8 +149,11 @@ class ChatFormatTest {
         Tokenizer tok = Tokenizer.load(NpmTokenizers.require(NpmTokenizers.MISTRAL_NEMO));
         ChatFormat format = ChatFormat.forTokenizer(tok);
         assertEquals("<s>[INST]Hello![/INST]", format.render(ONE, true));
-        assertEquals("<s>[INST] What is 2+2? [/INST] 4 </s>[INST]You are terse.\n\nAnd 3+3?[/INST]", format.render(SYSTEM_AND_TURNS, true));
-        ChatTemplateException e = assertThrows(ChatTemplateException.class, () -> format.render(List.of(ChatMessage.assistant("x")), true));
+        assertEquals(
+                "<s>[INST] What is 2+2? [/INST] 4 </s>[INST]You are terse.\n\nAnd 3+3?[/INST]",
+                format.render(SYSTEM_AND_TURNS, true));
+        ChatTemplateException e = assertThrows(
+                ChatTemplateException.class, () -> format.render(List.of(ChatMessage.assistant("x")), true));
         assertEquals(TemplateException.Kind.RAISED, e.kind());
         int[] ids = tok.encode(format.render(ONE, true));
         assertEquals(List.of("<s>", "[INST]", "Hello", "!", "[/INST]"), ByteLevelBpeTest.strings(tok, ids));

@@ -24,15 +24,16 @@ class ChatTemplateTest {
 
     @Test
     void interpreterErrorsArriveAsChatTemplateExceptionsWithKindAndMessageKept() {
-        ChatTemplateException parse = assertThrows(ChatTemplateException.class,
+        ChatTemplateException parse = assertThrows(
+                ChatTemplateException.class,
                 () -> new ChatTemplate("ok\n{% macro f() %}x{% endmacro %}", "<s>", "</s>"));
         assertEquals(TemplateException.Kind.UNSUPPORTED, parse.kind());
         assertTrue(parse.getMessage().contains("line 2") && parse.getMessage().contains("macro"), parse.getMessage());
         assertInstanceOf(TemplateException.class, parse.getCause());
 
         ChatTemplate raising = new ChatTemplate("{{ raise_exception('roles must alternate') }}", "<s>", "</s>");
-        ChatTemplateException raised = assertThrows(ChatTemplateException.class,
-                () -> raising.render(List.of(ChatMessage.user("Hi")), true));
+        ChatTemplateException raised =
+                assertThrows(ChatTemplateException.class, () -> raising.render(List.of(ChatMessage.user("Hi")), true));
         assertEquals(TemplateException.Kind.RAISED, raised.kind());
         assertTrue(raised.getMessage().contains("roles must alternate"), raised.getMessage());
         assertInstanceOf(TokenizerException.class, raised, "callers catch a tokenizer's errors in one place");

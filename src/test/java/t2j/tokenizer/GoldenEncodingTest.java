@@ -45,7 +45,10 @@ class GoldenEncodingTest {
             tests.add(DynamicTest.dynamicTest(name, () -> {
                 int[] ids = NpmTokenizers.ints(c.get("ids"));
                 assertArrayEquals(ids, tok.encode(text), () -> "encode " + name);
-                assertArrayEquals(NpmTokenizers.ints(c.get("idsWithSpecials")), tok.encodeWithSpecials(text), () -> "encodeWithSpecials " + name);
+                assertArrayEquals(
+                        NpmTokenizers.ints(c.get("idsWithSpecials")),
+                        tok.encodeWithSpecials(text),
+                        () -> "encodeWithSpecials " + name);
                 assertEquals(c.get("decoded"), tok.decode(ids), () -> "decode " + name);
             }));
         }

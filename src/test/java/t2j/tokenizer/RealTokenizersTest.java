@@ -47,11 +47,14 @@ class RealTokenizersTest {
     void mistralMetaspaceLayoutEncodesLikeTheNormalizerLayout() throws IOException {
         Path models = NpmTokenizers.require(NpmTokenizers.MISTRAL_SP);
         Tokenizer older = Tokenizer.load(models);
-        Map<String, Object> doc = Json.parseObject(Files.readString(models.resolve("tokenizer.json")), "tokenizer.json");
+        Map<String, Object> doc =
+                Json.parseObject(Files.readString(models.resolve("tokenizer.json")), "tokenizer.json");
         Tokenizer newer = SmallTokenizers.load(dir, SmallTokenizers.toMetaspaceLayout(doc, "first"));
-        for (Object o : (List<Object>) NpmTokenizers.fixture("llama2-golden.json").get("cases")) {
+        for (Object o :
+                (List<Object>) NpmTokenizers.fixture("llama2-golden.json").get("cases")) {
             String text = (String) ((Map<String, Object>) o).get("text");
-            if (text.startsWith(" ") || text.contains("<s>") || text.contains("</s>")) continue; // where the layouts differ by design
+            if (text.startsWith(" ") || text.contains("<s>") || text.contains("</s>"))
+                continue; // where the layouts differ by design
             assertArrayEquals(older.encode(text), newer.encode(text), text);
             assertEquals(older.decode(older.encode(text)), newer.decode(newer.encode(text)), text);
         }
@@ -80,7 +83,8 @@ class RealTokenizersTest {
             t0 = System.nanoTime();
             tok.encode(text);
             double warm = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("encode throughput %s: %.2f MB text, %d tokens; first pass %.2f MB/s (%.0f tokens/s), warm %.2f MB/s (%.0f tokens/s)%n",
+            System.out.printf(
+                    "encode throughput %s: %.2f MB text, %d tokens; first pass %.2f MB/s (%.0f tokens/s), warm %.2f MB/s (%.0f tokens/s)%n",
                     pkg, mb, n, mb / cold, n / cold, mb / warm, n / warm);
             assertTrue(n > 0);
         }
@@ -90,12 +94,16 @@ class RealTokenizersTest {
     @SuppressWarnings("unchecked")
     static String corpus() {
         StringBuilder b = new StringBuilder();
-        for (Object o : (List<Object>) NpmTokenizers.fixture("llama3-golden.json").get("cases")) b.append(((Map<String, Object>) o).get("text")).append('\n');
+        for (Object o :
+                (List<Object>) NpmTokenizers.fixture("llama3-golden.json").get("cases"))
+            b.append(((Map<String, Object>) o).get("text")).append('\n');
         Path sources = Path.of("main", "java");
         if (!Files.isDirectory(sources)) sources = Path.of("src", "main", "java");
         if (Files.isDirectory(sources)) {
             try (Stream<Path> files = Files.walk(sources)) {
-                for (Path p : files.filter(f -> f.toString().endsWith(".java")).sorted().collect(Collectors.toList())) b.append(Files.readString(p));
+                for (Path p : files.filter(f -> f.toString().endsWith(".java"))
+                        .sorted()
+                        .collect(Collectors.toList())) b.append(Files.readString(p));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -20,7 +20,9 @@ class SentencePieceBpeTest {
     }
 
     private Tokenizer metaspaceLayout(String scheme) {
-        return SmallTokenizers.load(dir.resolve("metaspace-" + scheme), SmallTokenizers.toMetaspaceLayout(SmallTokenizers.sentencePiece(true), scheme));
+        return SmallTokenizers.load(
+                dir.resolve("metaspace-" + scheme),
+                SmallTokenizers.toMetaspaceLayout(SmallTokenizers.sentencePiece(true), scheme));
     }
 
     @Test
@@ -42,7 +44,9 @@ class SentencePieceBpeTest {
     @Test
     void invalidUtf8ByteRunsDecodeToReplacementCharacters() {
         Tokenizer tok = normalizerLayout();
-        int c3 = tok.id("<0xC3>").getAsInt(), h = tok.id("h").getAsInt(), ff = tok.id("<0xFF>").getAsInt();
+        int c3 = tok.id("<0xC3>").getAsInt(),
+                h = tok.id("h").getAsInt(),
+                ff = tok.id("<0xFF>").getAsInt();
         assertEquals("\uFFFDh\uFFFD\uFFFD", tok.decode(new int[] {c3, h, ff, c3}));
     }
 
@@ -80,7 +84,9 @@ class SentencePieceBpeTest {
 
     @Test
     void metaspaceFirstPrependsOnlyAtTheStartOfTheText() {
-        Tokenizer first = metaspaceLayout("first"), always = metaspaceLayout("always"), never = metaspaceLayout("never");
+        Tokenizer first = metaspaceLayout("first"),
+                always = metaspaceLayout("always"),
+                never = metaspaceLayout("never");
         assertEquals(List.of("▁hello"), tokens(first, " hello"), "a leading space is the ▁ itself, not an extra one");
         assertEquals(List.of("<s>", "hello"), tokens(first, "<s>hello"));
         assertEquals(List.of("<s>", "▁hello"), tokens(always, "<s>hello"));

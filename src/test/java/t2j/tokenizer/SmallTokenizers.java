@@ -17,7 +17,8 @@ import t2j.json.Json;
  */
 public final class SmallTokenizers {
     /** Llama-3's pre-tokenizer pattern, verbatim from its tokenizer.json. */
-    static final String LLAMA3_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    static final String LLAMA3_PATTERN =
+            "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
     /** Added tokens of the byte-level tokenizer sit above a gap, so tests can grow the vocabulary below them. */
     static final int FIRST_ADDED_ID = 1000;
@@ -49,13 +50,42 @@ public final class SmallTokenizers {
         int next = FIRST_ADDED_ID;
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("version", "1.0");
-        doc.put("added_tokens", List.of(added(next, "<|begin_of_text|>", true), added(next + 1, "<|eot_id|>", true), added(next + 2, "<extra>", false)));
+        doc.put(
+                "added_tokens",
+                List.of(
+                        added(next, "<|begin_of_text|>", true),
+                        added(next + 1, "<|eot_id|>", true),
+                        added(next + 2, "<extra>", false)));
         doc.put("normalizer", null);
-        doc.put("pre_tokenizer", Map.of("type", "Sequence", "pretokenizers", List.of(
-                Map.of("type", "Split", "pattern", Map.of("Regex", LLAMA3_PATTERN), "behavior", "Isolated", "invert", false),
-                Map.of("type", "ByteLevel", "add_prefix_space", false, "trim_offsets", true, "use_regex", false))));
+        doc.put(
+                "pre_tokenizer",
+                Map.of(
+                        "type",
+                        "Sequence",
+                        "pretokenizers",
+                        List.of(
+                                Map.of(
+                                        "type",
+                                        "Split",
+                                        "pattern",
+                                        Map.of("Regex", LLAMA3_PATTERN),
+                                        "behavior",
+                                        "Isolated",
+                                        "invert",
+                                        false),
+                                Map.of(
+                                        "type",
+                                        "ByteLevel",
+                                        "add_prefix_space",
+                                        false,
+                                        "trim_offsets",
+                                        true,
+                                        "use_regex",
+                                        false))));
         doc.put("post_processor", template("<|begin_of_text|>", next));
-        doc.put("decoder", Map.of("type", "ByteLevel", "add_prefix_space", true, "trim_offsets", true, "use_regex", true));
+        doc.put(
+                "decoder",
+                Map.of("type", "ByteLevel", "add_prefix_space", true, "trim_offsets", true, "use_regex", true));
         doc.put("model", model);
         return doc;
     }
@@ -71,7 +101,8 @@ public final class SmallTokenizers {
         for (int b = 0; b < 256; b++) vocab.put(String.format("<0x%02X>", b), (long) vocab.size());
         for (String c : new String[] {"▁", "d", "e", "h", "l", "o", "r", "w"}) vocab.put(c, (long) vocab.size());
         List<Object> merges = new ArrayList<>();
-        for (String m : new String[] {"h e", "l l", "he ll", "hell o", "▁ hello", "▁ w", "o r", "▁w or", "l d", "▁wor ld"}) {
+        for (String m :
+                new String[] {"h e", "l l", "he ll", "hell o", "▁ hello", "▁ w", "o r", "▁w or", "l d", "▁wor ld"}) {
             // The newer file format writes merges as pairs; both must load the same.
             String[] ab = m.split(" ");
             merges.add(List.of(ab[0], ab[1]));
@@ -88,23 +119,36 @@ public final class SmallTokenizers {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("version", "1.0");
         doc.put("added_tokens", List.of(added(0, "<unk>", true), added(1, "<s>", true), added(2, "</s>", true)));
-        doc.put("normalizer", Map.of("type", "Sequence", "normalizers", List.of(
-                Map.of("type", "Prepend", "prepend", "▁"),
-                Map.of("type", "Replace", "pattern", Map.of("String", " "), "content", "▁"))));
+        doc.put(
+                "normalizer",
+                Map.of(
+                        "type",
+                        "Sequence",
+                        "normalizers",
+                        List.of(
+                                Map.of("type", "Prepend", "prepend", "▁"),
+                                Map.of("type", "Replace", "pattern", Map.of("String", " "), "content", "▁"))));
         doc.put("pre_tokenizer", null);
         doc.put("post_processor", template("<s>", 1));
-        doc.put("decoder", Map.of("type", "Sequence", "decoders", List.of(
-                Map.of("type", "Replace", "pattern", Map.of("String", "▁"), "content", " "),
-                Map.of("type", "ByteFallback"),
-                Map.of("type", "Fuse"),
-                Map.of("type", "Strip", "content", " ", "start", 1, "stop", 0))));
+        doc.put(
+                "decoder",
+                Map.of(
+                        "type",
+                        "Sequence",
+                        "decoders",
+                        List.of(
+                                Map.of("type", "Replace", "pattern", Map.of("String", "▁"), "content", " "),
+                                Map.of("type", "ByteFallback"),
+                                Map.of("type", "Fuse"),
+                                Map.of("type", "Strip", "content", " ", "start", 1, "stop", 0))));
         doc.put("model", model);
         return doc;
     }
 
     /** Turns a {@link #sentencePiece} document into the newer layout: no normalizer, a Metaspace pre-tokenizer and decoder. */
     static Map<String, Object> toMetaspaceLayout(Map<String, Object> doc, String prependScheme) {
-        Map<String, Object> metaspace = Map.of("type", "Metaspace", "replacement", "▁", "prepend_scheme", prependScheme, "split", false);
+        Map<String, Object> metaspace =
+                Map.of("type", "Metaspace", "replacement", "▁", "prepend_scheme", prependScheme, "split", false);
         doc.put("normalizer", null);
         doc.put("pre_tokenizer", metaspace);
         doc.put("decoder", Map.of("type", "Sequence", "decoders", List.of(Map.of("type", "ByteFallback"), metaspace)));
@@ -124,10 +168,17 @@ public final class SmallTokenizers {
     }
 
     private static Map<String, Object> template(String token, long id) {
-        return Map.of("type", "TemplateProcessing",
-                "single", List.of(Map.of("SpecialToken", Map.of("id", token, "type_id", 0)), Map.of("Sequence", Map.of("id", "A", "type_id", 0))),
-                "pair", List.of(),
-                "special_tokens", Map.of(token, Map.of("id", token, "ids", List.of(id), "tokens", List.of(token))));
+        return Map.of(
+                "type",
+                "TemplateProcessing",
+                "single",
+                List.of(
+                        Map.of("SpecialToken", Map.of("id", token, "type_id", 0)),
+                        Map.of("Sequence", Map.of("id", "A", "type_id", 0))),
+                "pair",
+                List.of(),
+                "special_tokens",
+                Map.of(token, Map.of("id", token, "ids", List.of(id), "tokens", List.of(token))));
     }
 
     /** Writes {@code doc} as dir/tokenizer.json (and {@code config}, when not null, as tokenizer_config.json). */

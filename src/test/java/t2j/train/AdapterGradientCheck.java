@@ -24,7 +24,8 @@ public final class AdapterGradientCheck {
     }
 
     /** The same check for any loss over the given rows (one weight per row in {@code loss}). */
-    public static void check(Transformer m, Adapter adapter, int[][] prompts, int[][] completions, Backprop.TokenLoss loss, float h) {
+    public static void check(
+            Transformer m, Adapter adapter, int[][] prompts, int[][] completions, Backprop.TokenLoss loss, float h) {
         Backprop bp = new Backprop(m);
         Map<String, float[]> grads = new LinkedHashMap<>();
         adapter.parameters().forEach((k, v) -> grads.put(k, new float[v.length]));
@@ -43,7 +44,9 @@ public final class AdapterGradientCheck {
                 double down = bp.lossAndGradients(prompts, completions, loss, (n, a, b, c, d, e, f, g) -> {});
                 p[k] = orig;
                 double fd = (up - down) / (2 * h), an = grads.get(name)[k];
-                assertTrue(Math.abs(fd - an) <= 1e-3 + 0.03 * Math.abs(fd), name + "[" + k + "]: analytic " + an + " vs fd " + fd);
+                assertTrue(
+                        Math.abs(fd - an) <= 1e-3 + 0.03 * Math.abs(fd),
+                        name + "[" + k + "]: analytic " + an + " vs fd " + fd);
                 dot += fd * an;
                 nf += fd * fd;
                 na += an * an;

@@ -32,11 +32,34 @@ public final class DigitWorld extends CharPrompter implements Task {
     }
 
     public static ModelConfig config() {
-        return new ModelConfig("llama", 48, 96, 4, 2, 12, 2, CHARS.length() + 2, 1e-5, 10000.0, null, 0, false, 64, new int[] {BOS}, new int[] {EOS});
+        return new ModelConfig(
+                "llama",
+                48,
+                96,
+                4,
+                2,
+                12,
+                2,
+                CHARS.length() + 2,
+                1e-5,
+                10000.0,
+                null,
+                0,
+                false,
+                64,
+                new int[] {BOS},
+                new int[] {EOS});
     }
 
-    @Override public String name() { return "digits"; }
-    @Override public String category() { return "math"; }
+    @Override
+    public String name() {
+        return "digits";
+    }
+
+    @Override
+    public String category() {
+        return "math";
+    }
 
     @Override
     public List<Example> examples(Split split) {

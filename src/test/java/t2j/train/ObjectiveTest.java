@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import t2j.model.Backprop;
@@ -25,7 +23,7 @@ import t2j.util.Progress;
  * central finite differences.
  */
 class ObjectiveTest {
-    private static final int[][] PROMPTS = {{5, 6, 7, 8}, {9, 10}, {3, 4, 5}};   // DigitWorld has 14 tokens
+    private static final int[][] PROMPTS = {{5, 6, 7, 8}, {9, 10}, {3, 4, 5}}; // DigitWorld has 14 tokens
     private static final int[][] COMPLETIONS = {{11, 12, 13}, {1, 2, 3, 12, 13}, {7, 2}};
 
     @Test
@@ -33,11 +31,16 @@ class ObjectiveTest {
         float[] r = {1, -1, -1, 1};
         int[][] c = {{1}, {1, 2}, {1, 2, 3}, {1, 2, 3, 4}};
         // Raw rewards over the batch size.
-        assertArrayEquals(new float[] {0.25f, -0.25f, -0.25f, 0.25f}, ReinforceLoss.rowWeights(r, c, 1, false, 0, false), 1e-7f);
+        assertArrayEquals(
+                new float[] {0.25f, -0.25f, -0.25f, 0.25f}, ReinforceLoss.rowWeights(r, c, 1, false, 0, false), 1e-7f);
         // Standardised: mean 0, sd 1 → ±1, over 4.
-        assertArrayEquals(new float[] {0.25f, -0.25f, -0.25f, 0.25f}, ReinforceLoss.rowWeights(r, c, 1, true, 0, false), 1e-5f);
+        assertArrayEquals(
+                new float[] {0.25f, -0.25f, -0.25f, 0.25f}, ReinforceLoss.rowWeights(r, c, 1, true, 0, false), 1e-5f);
         // Clipped to ±0.5 before dividing by the batch size.
-        assertArrayEquals(new float[] {0.125f, -0.125f, -0.125f, 0.125f}, ReinforceLoss.rowWeights(r, c, 1, true, 0.5, false), 1e-5f);
+        assertArrayEquals(
+                new float[] {0.125f, -0.125f, -0.125f, 0.125f},
+                ReinforceLoss.rowWeights(r, c, 1, true, 0.5, false),
+                1e-5f);
     }
 
     @Test
@@ -53,7 +56,8 @@ class ObjectiveTest {
         // Length-normalised: each weight also divided by its rollout's length.
         float[] wl = ReinforceLoss.rowWeights(r, c, 3, false, 0, true);
         assertArrayEquals(new float[] {(1 - m) / 6 / 2, (-1 - m) / 6, (-1 - m) / 6 / 4, 0, 0, 0}, wl, 1e-7f);
-        // Standardised over the batch: advantages (4/3, −2/3, −2/3, 0, 0, 0) have population sd √(8/9·... ) computed here.
+        // Standardised over the batch: advantages (4/3, −2/3, −2/3, 0, 0, 0) have population sd √(8/9·... ) computed
+        // here.
         double[] adv = {4.0 / 3, -2.0 / 3, -2.0 / 3, 0, 0, 0};
         double mean = 0, sd = 0;
         for (double a : adv) mean += a / 6;
@@ -66,7 +70,8 @@ class ObjectiveTest {
     private static Evaluator.Evaluation outcomes(boolean... correct) {
         List<Evaluator.Outcome> out = new ArrayList<>();
         for (boolean c : correct)
-            out.add(new Evaluator.Outcome(null, "", c ? t2j.task.Verdict.right("", "") : t2j.task.Verdict.wrong("", "")));
+            out.add(new Evaluator.Outcome(
+                    null, "", c ? t2j.task.Verdict.right("", "") : t2j.task.Verdict.wrong("", "")));
         return new Evaluator.Evaluation(out);
     }
 
@@ -86,10 +91,12 @@ class ObjectiveTest {
     }
 
     private static SvfAdapter movedAdapter(Transformer m) {
-        SvfAdapter svf = new SvfAdapter(m, Decomposition.compute(m.weights(), Targets.MLP, Progress.NONE), Parametrization.SIGMOID_MASK, 1);
+        SvfAdapter svf = new SvfAdapter(
+                m, Decomposition.compute(m.weights(), Targets.MLP, Progress.NONE), Parametrization.SIGMOID_MASK, 1);
         // Far from the identity, so the policy differs from the base model and the KL and its gradient are not ~0.
         SplittableRandom rnd = new SplittableRandom(4);
-        for (float[] z : svf.parameters().values()) for (int i = 0; i < z.length; i++) z[i] = (float) (0.1 + 1.5 * t2j.util.Seeds.gaussian(rnd));
+        for (float[] z : svf.parameters().values())
+            for (int i = 0; i < z.length; i++) z[i] = (float) (0.1 + 1.5 * t2j.util.Seeds.gaussian(rnd));
         svf.apply();
         return svf;
     }
@@ -124,7 +131,13 @@ class ObjectiveTest {
         for (boolean tokenMean : new boolean[] {false, true}) {
             Transformer m = new Transformer(ModelWeights.random(DigitWorld.config(), 5));
             SvfAdapter svf = movedAdapter(m);
-            Backprop.TokenLoss loss = KlPenalty.add(Backprop.weightedNll(new float[] {0.5f, -0.25f, 0.125f}), m, svf, PROMPTS, COMPLETIONS, 0.2,
+            Backprop.TokenLoss loss = KlPenalty.add(
+                    Backprop.weightedNll(new float[] {0.5f, -0.25f, 0.125f}),
+                    m,
+                    svf,
+                    PROMPTS,
+                    COMPLETIONS,
+                    0.2,
                     tokenMean);
             AdapterGradientCheck.check(m, svf, PROMPTS, COMPLETIONS, loss, 1e-2f);
         }

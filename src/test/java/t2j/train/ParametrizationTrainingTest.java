@@ -31,14 +31,25 @@ class ParametrizationTrainingTest {
     @BeforeAll
     static void pretrain() {
         pretrained = ModelWeights.random(DigitWorld.config(), 5);
-        new Pretrainer(new Transformer(pretrained), WORLD.sequences(), new Pretrainer.Config(40, 32, 1e-2, 0.0, 10, 1.0, 7))
-                .run(s -> { });
+        new Pretrainer(
+                        new Transformer(pretrained),
+                        WORLD.sequences(),
+                        new Pretrainer.Config(40, 32, 1e-2, 0.0, 10, 1.0, 7))
+                .run(s -> {});
     }
 
     /** Sampled rollouts, so rewards differ within a prompt's group and every step has a gradient. */
     private static TrainingConfig shortRun() {
-        return TrainingConfig.reinforce().toBuilder().iterations(6).batchSize(16).samplesPerPrompt(4).learningRate(5e-2)
-                .temperature(0.8f).maxNewTokens(2).evalEvery(3, 40).seed(11).build();
+        return TrainingConfig.reinforce().toBuilder()
+                .iterations(6)
+                .batchSize(16)
+                .samplesPerPrompt(4)
+                .learningRate(5e-2)
+                .temperature(0.8f)
+                .maxNewTokens(2)
+                .evalEvery(3, 40)
+                .seed(11)
+                .build();
     }
 
     /** Trains; {@code lastZ} receives z after the last step (the model is left with the best z, maybe the start). */
@@ -56,36 +67,50 @@ class ParametrizationTrainingTest {
 
     /** A step without its wall time. */
     private static java.util.List<Double> numbers(Trainer.Step s) {
-        return java.util.List.of(s.loss(), s.rewardMean(), s.batchAccuracy(), s.gradNorm(), s.paramMean(), s.paramStd());
+        return java.util.List.of(
+                s.loss(), s.rewardMean(), s.batchAccuracy(), s.gradNorm(), s.paramMean(), s.paramStd());
     }
 
     @Test
     void builtInsTrainBitForBitAsBefore() throws Exception {
         for (Parametrization[] pair : new Parametrization[][] {
-                {TodaysParametrizations.SIGMOID_MASK, Parametrization.SIGMOID_MASK},
-                {TodaysParametrizations.PLAIN_SCALE, Parametrization.PLAIN_SCALE}}) {
+            {TodaysParametrizations.SIGMOID_MASK, Parametrization.SIGMOID_MASK},
+            {TodaysParametrizations.PLAIN_SCALE, Parametrization.PLAIN_SCALE}
+        }) {
             Map<String, float[]> zToday = new LinkedHashMap<>(), zNow = new LinkedHashMap<>();
             Trainer.Result today = train(pair[0], zToday);
             Trainer.Result now = train(pair[1], zNow);
             assertTrue(today.steps().stream().anyMatch(s -> s.gradNorm() > 0), "the run must move z: " + today.steps());
-            assertEquals(today.steps().stream().map(ParametrizationTrainingTest::numbers).toList(),
-                    now.steps().stream().map(ParametrizationTrainingTest::numbers).toList(),
+            assertEquals(
+                    today.steps().stream()
+                            .map(ParametrizationTrainingTest::numbers)
+                            .toList(),
+                    now.steps().stream()
+                            .map(ParametrizationTrainingTest::numbers)
+                            .toList(),
                     pair[1].id() + ": losses, rewards, gradient norms and z statistics per step");
             assertEquals(today.validations(), now.validations(), pair[1].id());
             for (String name : zToday.keySet())
-                t2j.svf.ParametrizationTestBits.bits(zToday.get(name), zNow.get(name), pair[1].id() + " final z of " + name);
+                t2j.svf.ParametrizationTestBits.bits(
+                        zToday.get(name), zNow.get(name), pair[1].id() + " final z of " + name);
         }
     }
 
     @Test
     void aUserParametrizationTrainsAndItsExpertRoundTrips() throws Exception {
-        Parametrization additive = Parametrization.elementwise("test-train-additive",
-                (z, s) -> z.clamp(-1, 1).plus(1).times(s), 0f);
+        Parametrization additive = Parametrization.elementwise(
+                "test-train-additive", (z, s) -> z.clamp(-1, 1).plus(1).times(s), 0f);
         Map<String, float[]> z = new LinkedHashMap<>();
         Trainer.Result r = train(additive, z);
-        assertTrue(r.steps().stream().allMatch(s -> Double.isFinite(s.loss())), r.steps().toString());
+        assertTrue(
+                r.steps().stream().allMatch(s -> Double.isFinite(s.loss())),
+                r.steps().toString());
         assertTrue(r.steps().stream().anyMatch(s -> s.gradNorm() > 0), "gradients reach z: " + r.steps());
-        assertTrue(z.values().stream().anyMatch(v -> { for (float x : v) if (x != 0) return true; return false; }),
+        assertTrue(
+                z.values().stream().anyMatch(v -> {
+                    for (float x : v) if (x != 0) return true;
+                    return false;
+                }),
                 "z left the identity");
 
         Map<String, String> info = new LinkedHashMap<>();
@@ -94,12 +119,13 @@ class ParametrizationTrainingTest {
         new Expert(z, info).save(file);
         Expert back = Expert.load(file);
         Transformer a = new Transformer(pretrained.copy());
-        SvfAdapter svfA = new SvfAdapter(a, Decomposition.compute(a.weights(), Targets.MLP, Progress.NONE),
-                back.parametrization(), 0);
+        SvfAdapter svfA = new SvfAdapter(
+                a, Decomposition.compute(a.weights(), Targets.MLP, Progress.NONE), back.parametrization(), 0);
         svfA.setZ(back.z());
         svfA.apply();
         Transformer b = new Transformer(pretrained.copy());
-        SvfAdapter svfB = new SvfAdapter(b, Decomposition.compute(b.weights(), Targets.MLP, Progress.NONE), additive, 0);
+        SvfAdapter svfB =
+                new SvfAdapter(b, Decomposition.compute(b.weights(), Targets.MLP, Progress.NONE), additive, 0);
         svfB.setZ(z);
         svfB.apply();
         int[] ids = {DigitWorld.BOS, 3, 10, 4, 10, 5, 11};

@@ -31,7 +31,9 @@ class PretrainerTest {
         // The same run (12 steps planned) stopped after 6: an interrupt between steps.
         Pretrainer stopped = new Pretrainer(first, world.sequences(), cfg(12)).checkpointTo(ckpt, 3);
         try {
-            stopped.run(s -> { if (s.step() == 6) Thread.currentThread().interrupt(); });
+            stopped.run(s -> {
+                if (s.step() == 6) Thread.currentThread().interrupt();
+            });
         } catch (java.util.concurrent.CancellationException expected) {
             // stopped as asked
         } finally {
@@ -45,6 +47,9 @@ class PretrainerTest {
         resumed.run(s -> assertTrue(s.step() > 6));
         assertTrue(resumed.elapsedSeconds() > 0);
         for (String n : straight.weights().names())
-            assertArrayEquals(straight.weights().matrix(n).toArray(), second.weights().matrix(n).toArray(), n);
+            assertArrayEquals(
+                    straight.weights().matrix(n).toArray(),
+                    second.weights().matrix(n).toArray(),
+                    n);
     }
 }

@@ -19,22 +19,28 @@ class SelectionTest {
     @Test
     void theHoldOutIsTheLastTrainingExamplesAndJoinsTheFirstValidationOnes() {
         Task task = task(5, 3);
-        TrainingConfig cfg = TrainingConfig.reinforce().toBuilder().evalEvery(10, 2).selectionHoldout(2).build();
+        TrainingConfig cfg = TrainingConfig.reinforce().toBuilder()
+                .evalEvery(10, 2)
+                .selectionHoldout(2)
+                .build();
         SelectionSplit s = SelectionSplit.of(task, cfg);
         assertEquals(List.of("train0", "train1", "train2"), ids(s.train()));
         assertEquals(List.of("valid0", "valid1", "train3", "train4"), ids(s.selection()));
 
-        SelectionSplit none = SelectionSplit.of(task, TrainingConfig.reinforce().toBuilder().evalEvery(10, 2).build());
+        SelectionSplit none = SelectionSplit.of(
+                task, TrainingConfig.reinforce().toBuilder().evalEvery(10, 2).build());
         assertEquals(5, none.train().size());
         assertEquals(List.of("valid0", "valid1"), ids(none.selection()));
     }
 
     @Test
     void aHoldOutThatLeavesNothingToTrainOnIsRefused() {
-        TrainingConfig cfg = TrainingConfig.reinforce().toBuilder().selectionHoldout(5).build();
+        TrainingConfig cfg =
+                TrainingConfig.reinforce().toBuilder().selectionHoldout(5).build();
         Task five = task(5, 3);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SelectionSplit.of(five, cfg));
-        assertTrue(e.getMessage().contains("selection holdout 5") && e.getMessage().contains("of 5"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("selection holdout 5") && e.getMessage().contains("of 5"), e.getMessage());
         Task empty = task(0, 3);
         TrainingConfig plain = TrainingConfig.reinforce();
         e = assertThrows(IllegalArgumentException.class, () -> SelectionSplit.of(empty, plain));
@@ -44,7 +50,7 @@ class SelectionTest {
     @Test
     void aNewBestNeedsAHigherAccuracyAndEnoughPairedEvidence() {
         Evaluator.Evaluation base = outcomes(true, false, false, false);
-        Evaluator.Evaluation now = outcomes(true, true, false, false);   // one win, no loss: z = 1
+        Evaluator.Evaluation now = outcomes(true, true, false, false); // one win, no loss: z = 1
         assertTrue(new McNemarSelection(0, null).isNewBest(now, 0.25), "z 0 = any higher accuracy");
         assertTrue(new McNemarSelection(1.0, base).isNewBest(now, 0.25));
         assertFalse(new McNemarSelection(1.5, base).isNewBest(now, 0.25), "z 1 is below the 1.5 asked for");
@@ -80,7 +86,9 @@ class SelectionTest {
                 if (split != Split.TRAIN && split != Split.VALIDATION) return List.of();
                 String prefix = split == Split.TRAIN ? "train" : "valid";
                 int n = split == Split.TRAIN ? train : valid;
-                return IntStream.range(0, n).mapToObj(i -> new Example(prefix + i, null, "p", "a", "a")).toList();
+                return IntStream.range(0, n)
+                        .mapToObj(i -> new Example(prefix + i, null, "p", "a", "a"))
+                        .toList();
             }
 
             @Override

@@ -13,7 +13,8 @@ class ProgressTest {
         Progress.checkInterrupted("search");
         Thread.currentThread().interrupt();
         try {
-            CancellationException e = assertThrows(CancellationException.class, () -> Progress.checkInterrupted("search"));
+            CancellationException e =
+                    assertThrows(CancellationException.class, () -> Progress.checkInterrupted("search"));
             assertTrue(e.getMessage().contains("search interrupted"), e.getMessage());
         } finally {
             Thread.interrupted();

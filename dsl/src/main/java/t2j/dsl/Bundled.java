@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** Finds the project's {@code models/} folder from a notebook, a test or a plain Java program. */
 final class Bundled {
-    private Bundled() {
-    }
+    private Bundled() {}
 
     /**
      * {@code $T2J_HOME/models/NAME} when T2J_HOME is set (the kernel sets it), else the nearest {@code models/NAME} in
@@ -23,8 +22,10 @@ final class Bundled {
             Path p = d.resolve("models").resolve(name);
             if (Files.isRegularFile(p.resolve("config.json"))) return p;
         }
-        throw new IllegalArgumentException("no bundled model '" + name + "': looked for models/" + name + "/config.json"
-                + (home != null ? " under T2J_HOME=" + home + " and" : "") + " in " + Path.of("").toAbsolutePath()
-                + " and its parents; the bundled models are tiny-llama, tiny-mistral and tiny-mistral-from-llama, or use Model.load(folder)");
+        throw new IllegalArgumentException(
+                "no bundled model '" + name + "': looked for models/" + name + "/config.json"
+                        + (home != null ? " under T2J_HOME=" + home + " and" : "") + " in "
+                        + Path.of("").toAbsolutePath()
+                        + " and its parents; the bundled models are tiny-llama, tiny-mistral and tiny-mistral-from-llama, or use Model.load(folder)");
     }
 }

@@ -44,24 +44,52 @@ public final class Charts {
     /** Above this many series a legend hides the plot; series are told apart by colour order instead. */
     public static final int MAX_LEGEND = 12;
 
-    private static final Color[] PALETTE = {new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759), new Color(0x76B7B2),
-            new Color(0x59A14F), new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC)};
+    private static final Color[] PALETTE = {
+        new Color(0x4E79A7),
+        new Color(0xF28E2B),
+        new Color(0xE15759),
+        new Color(0x76B7B2),
+        new Color(0x59A14F),
+        new Color(0xEDC948),
+        new Color(0xB07AA1),
+        new Color(0xFF9DA7),
+        new Color(0x9C755F),
+        new Color(0xBAB0AC)
+    };
     private static final Color TEXT = new Color(0x333333), GRID = new Color(0xE6E6E6), FRAME = new Color(0xBBBBBB);
-    private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12), TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 14);
+    private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12),
+            TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 14);
 
-    private Charts() {
-    }
+    private Charts() {}
 
     /** Applies the house style to any chart, so hand-made charts sit well beside these. Returns the chart. */
     public static <C extends Chart<?, ?>> C style(C chart) {
         Styler s = chart.getStyler();
-        s.setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE).setPlotBorderVisible(false).setChartTitleBoxVisible(false)
-                .setChartFontColor(TEXT).setChartTitleFont(TITLE).setLegendFont(FONT).setLegendBorderColor(GRID).setLegendBackgroundColor(Color.WHITE)
-                .setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal).setSeriesColors(PALETTE)
-                .setSeriesLines(new BasicStroke[] {new BasicStroke(2f)}).setAntiAlias(true).setChartPadding(10).setMarkerSize(6);
+        s.setChartBackgroundColor(Color.WHITE)
+                .setPlotBackgroundColor(Color.WHITE)
+                .setPlotBorderVisible(false)
+                .setChartTitleBoxVisible(false)
+                .setChartFontColor(TEXT)
+                .setChartTitleFont(TITLE)
+                .setLegendFont(FONT)
+                .setLegendBorderColor(GRID)
+                .setLegendBackgroundColor(Color.WHITE)
+                .setLegendPosition(Styler.LegendPosition.OutsideS)
+                .setLegendLayout(Styler.LegendLayout.Horizontal)
+                .setSeriesColors(PALETTE)
+                .setSeriesLines(new BasicStroke[] {new BasicStroke(2f)})
+                .setAntiAlias(true)
+                .setChartPadding(10)
+                .setMarkerSize(6);
         if (s instanceof AxesChartStyler a)
-            a.setAxisTitleFont(FONT).setAxisTickLabelsFont(FONT).setAxisTickLabelsColor(TEXT).setAxisTickMarksColor(FRAME).setPlotGridLinesColor(GRID)
-                    .setPlotGridLinesStroke(new BasicStroke(1f)).setPlotMargin(4).setAxisTitlePadding(6);
+            a.setAxisTitleFont(FONT)
+                    .setAxisTickLabelsFont(FONT)
+                    .setAxisTickLabelsColor(TEXT)
+                    .setAxisTickMarksColor(FRAME)
+                    .setPlotGridLinesColor(GRID)
+                    .setPlotGridLinesStroke(new BasicStroke(1f))
+                    .setPlotMargin(4)
+                    .setAxisTitlePadding(6);
         return chart;
     }
 
@@ -77,9 +105,12 @@ public final class Charts {
         for (Map.Entry<String, double[][]> e : series.entrySet()) {
             double[][] v = e.getValue();
             String name = name(e.getKey(), "lines");
-            check(v != null && v.length == 2 && v[0] != null && v[1] != null,
+            check(
+                    v != null && v.length == 2 && v[0] != null && v[1] != null,
                     "series '" + name + "' must be {xs, ys}, got " + (v == null ? "null" : v.length + " arrays"));
-            check(v[0].length == v[1].length, "series '" + name + "' has " + v[0].length + " x values and " + v[1].length + " y values");
+            check(
+                    v[0].length == v[1].length,
+                    "series '" + name + "' has " + v[0].length + " x values and " + v[1].length + " y values");
             check(v[0].length > 0, "series '" + name + "' is empty");
             line(c.addSeries(name, v[0], v[1]), 2f, v[0].length <= 30, null);
         }
@@ -93,14 +124,16 @@ public final class Charts {
      * @throws IllegalArgumentException when there are neither steps nor validations
      */
     public static XYChart learningCurve(String title, List<Trainer.Step> steps, List<Trainer.Validation> validations) {
-        check(steps != null && !steps.isEmpty() || validations != null && !validations.isEmpty(),
+        check(
+                steps != null && !steps.isEmpty() || validations != null && !validations.isEmpty(),
                 "learning curve '" + title + "': no steps and no validations to plot");
         XYChart c = xy(title, "iteration", "accuracy");
         c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
         List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
         if (steps != null) for (Trainer.Step s : steps) point(xs, ys, s.iteration(), s.batchAccuracy());
         if (!xs.isEmpty()) line(c.addSeries("batch accuracy", xs, ys), 1f, false, PALETTE[0]);
-        if (validations != null && !validations.isEmpty()) line(validationSeries(c, "validation accuracy", validations), 2.5f, true, PALETTE[1]);
+        if (validations != null && !validations.isEmpty())
+            line(validationSeries(c, "validation accuracy", validations), 2.5f, true, PALETTE[1]);
         return legend(c, c.getSeriesCollection().size());
     }
 
@@ -142,7 +175,11 @@ public final class Charts {
             List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
             for (int i = 0; i < s.length; i++) if (s[i] > 0) point(xs, ys, i + 1, normalized ? s[i] / max : s[i]);
             boolean many = n > MAX_LEGEND;
-            line(c.addSeries(name, xs, ys), many ? 1f : 1.5f, false, many ? blend(new Color(0x1F4E79), PALETTE[1], (double) k++ / (n - 1)) : null);
+            line(
+                    c.addSeries(name, xs, ys),
+                    many ? 1f : 1.5f,
+                    false,
+                    many ? blend(new Color(0x1F4E79), PALETTE[1], (double) k++ / (n - 1)) : null);
         }
         return legend(c, n);
     }
@@ -157,13 +194,18 @@ public final class Charts {
         nonEmpty(series, "bars '" + title + "'", "series");
         LinkedHashSet<String> categories = new LinkedHashSet<>();
         for (Map.Entry<String, Map<String, Double>> e : series.entrySet()) {
-            check(e.getValue() != null && !e.getValue().isEmpty(), "series '" + name(e.getKey(), "bars") + "' has no values");
+            check(
+                    e.getValue() != null && !e.getValue().isEmpty(),
+                    "series '" + name(e.getKey(), "bars") + "' has no values");
             categories.addAll(e.getValue().keySet());
         }
         CategoryChart c = category(title, "", yLabel, List.copyOf(series.keySet()));
         List<String> xs = List.copyOf(categories);
         for (Map.Entry<String, Map<String, Double>> e : series.entrySet())
-            c.addSeries(e.getKey(), xs, xs.stream().map(x -> finite(e.getValue().get(x))).toList());
+            c.addSeries(
+                    e.getKey(),
+                    xs,
+                    xs.stream().map(x -> finite(e.getValue().get(x))).toList());
         return legend(c, List.copyOf(series.keySet()));
     }
 
@@ -177,27 +219,44 @@ public final class Charts {
      * while they fit. NaN cells stay blank.
      * @throws IllegalArgumentException when labels are missing or the shape of {@code values} does not match them
      */
-    public static HeatMapChart heatmap(String title, String xTitle, String yTitle, List<String> xLabels, List<String> yLabels, double[][] values) {
-        check(xLabels != null && !xLabels.isEmpty() && yLabels != null && !yLabels.isEmpty(), "heat map '" + title + "' needs x and y labels");
-        check(values != null && values.length == yLabels.size(),
-                "heat map '" + title + "' has " + yLabels.size() + " y labels but " + (values == null ? 0 : values.length) + " rows");
+    public static HeatMapChart heatmap(
+            String title, String xTitle, String yTitle, List<String> xLabels, List<String> yLabels, double[][] values) {
+        check(
+                xLabels != null && !xLabels.isEmpty() && yLabels != null && !yLabels.isEmpty(),
+                "heat map '" + title + "' needs x and y labels");
+        check(
+                values != null && values.length == yLabels.size(),
+                "heat map '" + title + "' has " + yLabels.size() + " y labels but "
+                        + (values == null ? 0 : values.length) + " rows");
         List<Number[]> cells = new ArrayList<>();
         int rows = yLabels.size();
         for (int y = 0; y < rows; y++) {
-            check(values[y] != null && values[y].length == xLabels.size(), "heat map '" + title + "': row " + y + " ('" + yLabels.get(y)
-                    + "') has " + (values[y] == null ? 0 : values[y].length) + " values, expected " + xLabels.size() + " (one per x label)");
+            check(
+                    values[y] != null && values[y].length == xLabels.size(),
+                    "heat map '" + title + "': row " + y + " ('" + yLabels.get(y) + "') has "
+                            + (values[y] == null ? 0 : values[y].length) + " values, expected " + xLabels.size()
+                            + " (one per x label)");
             // XChart puts y index 0 at the bottom.
-            for (int x = 0; x < xLabels.size(); x++) if (!Double.isNaN(values[y][x])) cells.add(new Number[] {x, rows - 1 - y, values[y][x]});
+            for (int x = 0; x < xLabels.size(); x++)
+                if (!Double.isNaN(values[y][x])) cells.add(new Number[] {x, rows - 1 - y, values[y][x]});
         }
-        DoubleSummaryStatistics range = cells.stream().mapToDouble(v -> v[2].doubleValue()).summaryStatistics();
+        DoubleSummaryStatistics range =
+                cells.stream().mapToDouble(v -> v[2].doubleValue()).summaryStatistics();
         double min = cells.isEmpty() ? 0 : range.getMin(), max = cells.isEmpty() ? 1 : range.getMax();
         List<String> bottomUp = new ArrayList<>(yLabels);
         Collections.reverse(bottomUp);
         // The theme argument matters: HeatMapChart(int, int) of XChart 4.0.3 leaves colours and fonts unset.
         HeatMapChart c = axes(new HeatMapChart(WIDTH, HEIGHT, Styler.ChartTheme.XChart), title, xTitle, yTitle);
-        c.getStyler().setRangeColors(new Color[] {Color.WHITE, new Color(0xA9C4E0), new Color(0x5A86B8)}).setShowValue(cells.size() <= 300)
-                .setValueFont(FONT).setValueFontColor(TEXT).setMin(min).setMax(max > min ? max : min + 1).setLegendPosition(Styler.LegendPosition.OutsideS)
-                .setHeatMapValueDecimalPattern(Math.max(Math.abs(min), Math.abs(max)) >= 100 ? "0" : "0.00").setPlotGridLinesVisible(false);
+        c.getStyler()
+                .setRangeColors(new Color[] {Color.WHITE, new Color(0xA9C4E0), new Color(0x5A86B8)})
+                .setShowValue(cells.size() <= 300)
+                .setValueFont(FONT)
+                .setValueFontColor(TEXT)
+                .setMin(min)
+                .setMax(max > min ? max : min + 1)
+                .setLegendPosition(Styler.LegendPosition.OutsideS)
+                .setHeatMapValueDecimalPattern(Math.max(Math.abs(min), Math.abs(max)) >= 100 ? "0" : "0.00")
+                .setPlotGridLinesVisible(false);
         // Every row and column is a category: label each one (XChart would skip some), and round the colour legend.
         c.getStyler().setXAxisTickMarkSpacingHint(10).setYAxisTickMarkSpacingHint(10);
         c.getStyler().setDecimalPattern(Math.max(Math.abs(min), Math.abs(max)) >= 100 ? "0" : "0.00");
@@ -212,11 +271,13 @@ public final class Charts {
      * @throws IllegalArgumentException when the matrix counts no request at all
      */
     public static HeatMapChart confusion(ConfusionMatrix m) {
-        List<String> rows = m.trueLabels().stream().filter(t -> m.rowTotal(t) > 0).toList();
+        List<String> rows =
+                m.trueLabels().stream().filter(t -> m.rowTotal(t) > 0).toList();
         check(!rows.isEmpty(), "confusion matrix '" + m.strategy() + "' counts no requests");
         double[][] rates = new double[rows.size()][m.chosenLabels().size()];
         for (int r = 0; r < rows.size(); r++)
-            for (int k = 0; k < m.chosenLabels().size(); k++) rates[r][k] = m.rate(rows.get(r), m.chosenLabels().get(k));
+            for (int k = 0; k < m.chosenLabels().size(); k++)
+                rates[r][k] = m.rate(rows.get(r), m.chosenLabels().get(k));
         String title = String.format(Locale.ROOT, "Routing by %s (accuracy %.1f %%)", m.strategy(), 100 * m.accuracy());
         HeatMapChart c = heatmap(title, "chosen", "true category", m.chosenLabels(), rows, rates);
         c.getStyler().setMin(0).setMax(1);
@@ -240,13 +301,18 @@ public final class Charts {
                 var cell = t.cell(t.rows().get(r), t.columns().get(k));
                 lo[k][r] = cell.map(c -> c.proportion().lo()).orElse(Double.NaN);
                 hi[k][r] = cell.map(c -> c.proportion().hi()).orElse(Double.NaN);
-                if (cell.isPresent()) top = Math.max(top, Math.max(hi[k][r], cell.get().accuracy()));
+                if (cell.isPresent())
+                    top = Math.max(top, Math.max(hi[k][r], cell.get().accuracy()));
             }
         IntervalBars c = new IntervalBars(widthFor(t.columns()), HEIGHT, t.rows(), lo, hi);
         axes(c, t.title() == null || t.title().isBlank() ? "Accuracy" : t.title(), "task", "accuracy (95 % interval)");
         c.getStyler().setAvailableSpaceFill(0.8).setPlotGridVerticalLinesVisible(false);
         c.getStyler().setYAxisMin(0.0).setYAxisMax(axisTop(top)).setYAxisDecimalPattern("0.00");
-        for (String col : t.columns()) c.addSeries(col, t.rows(), t.rows().stream().map(row -> finite(t.accuracy(row, col))).toList());
+        for (String col : t.columns())
+            c.addSeries(
+                    col,
+                    t.rows(),
+                    t.rows().stream().map(row -> finite(t.accuracy(row, col))).toList());
         return legend(c, t.columns());
     }
 
@@ -272,15 +338,21 @@ public final class Charts {
         double[][] alpha = new double[k][xs.length];
         for (int i = 0; i < xs.length; i++) {
             FewShotCem.Iteration it = r.history().get(i);
-            check(it.mean().size() == k * per,
-                    "CEM iteration " + it.iteration() + " has " + it.mean().size() + " means, expected " + k * per + " (" + k + " experts × " + per + ")");
+            check(
+                    it.mean().size() == k * per,
+                    "CEM iteration " + it.iteration() + " has " + it.mean().size() + " means, expected " + k * per
+                            + " (" + k + " experts × " + per + ")");
             xs[i] = it.iteration();
             acc[i] = it.bestFitness().accuracy();
-            for (int e = 0; e < k; e++) for (int j = 0; j < per; j++) alpha[e][i] += it.mean().get(e * per + j) / per;
+            for (int e = 0; e < k; e++)
+                for (int j = 0; j < per; j++) alpha[e][i] += it.mean().get(e * per + j) / per;
         }
-        for (int e = 0; e < k; e++) line(c.addSeries("α " + r.experts().get(e), xs, alpha[e]), 2f, xs.length <= 30, null);
+        for (int e = 0; e < k; e++)
+            line(c.addSeries("α " + r.experts().get(e), xs, alpha[e]), 2f, xs.length <= 30, null);
         XYSeries best = line(c.addSeries("best shot accuracy", xs, acc), 1.5f, false, TEXT);
-        best.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f)).setYAxisGroup(1);
+        best.setLineStyle(new BasicStroke(
+                        1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f))
+                .setYAxisGroup(1);
         c.setYAxisGroupTitle(1, "shot accuracy");
         c.getStyler().setYAxisMin(1, 0.0).setYAxisMax(1, 1.0).setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         return legend(c, k + 1);
@@ -294,7 +366,8 @@ public final class Charts {
      */
     public static CategoryChart timing(List<TimingSummary> rows) {
         check(rows != null && !rows.isEmpty(), "timing chart: no rows");
-        Map<String, double[]> byStrategy = new java.util.LinkedHashMap<>();   // strategy -> {pass1, compose, pass2, requests}
+        Map<String, double[]> byStrategy =
+                new java.util.LinkedHashMap<>(); // strategy -> {pass1, compose, pass2, requests}
         LinkedHashSet<String> tasks = new LinkedHashSet<>();
         for (TimingSummary t : rows) {
             double[] a = byStrategy.computeIfAbsent(t.strategy(), k -> new double[4]);
@@ -311,10 +384,15 @@ public final class Charts {
             for (int p = 0; p < 3; p++) ms[p][i] = a[3] == 0 ? 0 : 1000 * a[p] / a[3];
         }
         String over = tasks.size() == 1 ? "on " + tasks.iterator().next() : "over " + tasks.size() + " tasks";
-        CategoryChart c = category("Time per request by strategy (" + over + ")", "strategy", "ms per request", List.of("pass 1", "compose", "pass 2"));
+        CategoryChart c = category(
+                "Time per request by strategy (" + over + ")",
+                "strategy",
+                "ms per request",
+                List.of("pass 1", "compose", "pass 2"));
         c.getStyler().setStacked(true).setXAxisTickMarkSpacingHint(1);
         String[] parts = {"pass 1", "compose", "pass 2"};
-        for (int p = 0; p < 3; p++) c.addSeries(parts[p], labels, Arrays.stream(ms[p]).boxed().toList());
+        for (int p = 0; p < 3; p++)
+            c.addSeries(parts[p], labels, Arrays.stream(ms[p]).boxed().toList());
         // Labels turn when they would not fit side by side, so every bar keeps its name.
         int longest = labels.stream().mapToInt(String::length).max().orElse(0);
         if (labels.size() * (longest * 7 + 12) > WIDTH - 100) c.getStyler().setXAxisLabelRotation(45);
@@ -363,8 +441,16 @@ public final class Charts {
         });
         CategoryChart c = category(title, "", "parameters (log scale)");
         // Bars grow from the axis minimum, which XChart would put at 0: start a decade below the smallest count.
-        c.getStyler().setYAxisLogarithmic(true).setYAxisMin(Math.pow(10, Math.floor(Math.log10(Collections.min(ys))) - 1)).setYAxisDecimalPattern("#,###");
-        c.getStyler().setLabelsVisible(true).setLabelsFont(FONT).setLabelsFontColor(TEXT).setLabelsFontColorAutomaticEnabled(false).setLegendVisible(false);
+        c.getStyler()
+                .setYAxisLogarithmic(true)
+                .setYAxisMin(Math.pow(10, Math.floor(Math.log10(Collections.min(ys))) - 1))
+                .setYAxisDecimalPattern("#,###");
+        c.getStyler()
+                .setLabelsVisible(true)
+                .setLabelsFont(FONT)
+                .setLabelsFontColor(TEXT)
+                .setLabelsFontColorAutomaticEnabled(false)
+                .setLegendVisible(false);
         c.addSeries("parameters", xs, ys);
         return c;
     }
@@ -377,7 +463,9 @@ public final class Charts {
         return c;
     }
 
-    private static XYChart xy(String title, String xLabel, String yLabel) { return axes(new XYChart(WIDTH, HEIGHT), title, xLabel, yLabel); }
+    private static XYChart xy(String title, String xLabel, String yLabel) {
+        return axes(new XYChart(WIDTH, HEIGHT), title, xLabel, yLabel);
+    }
 
     private static CategoryChart category(String title, String xLabel, String yLabel) {
         return category(title, xLabel, yLabel, List.of());
@@ -395,15 +483,17 @@ public final class Charts {
     }
 
     private static int legendRowWidth(List<String> names) {
-        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.image.BufferedImage img =
+                new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.awt.FontMetrics fm = img.getGraphics().getFontMetrics(FONT);
         int w = 0;
-        for (String n : names) w += fm.stringWidth(n) + 20 + 24;   // box, gaps
+        for (String n : names) w += fm.stringWidth(n) + 20 + 24; // box, gaps
         return w;
     }
 
     private static int longestLabel(List<String> names) {
-        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.image.BufferedImage img =
+                new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.awt.FontMetrics fm = img.getGraphics().getFontMetrics(FONT);
         return names.stream().mapToInt(fm::stringWidth).max().orElse(0);
     }
@@ -447,7 +537,10 @@ public final class Charts {
     /** Legend below the plot while the names fit in one row there, else a column on the right (see {@link #widthFor}). */
     private static <C extends Chart<?, ?>> C legend(C c, List<String> series) {
         legend(c, series.size());
-        if (!legendFitsBelow(series)) c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setLegendLayout(Styler.LegendLayout.Vertical);
+        if (!legendFitsBelow(series))
+            c.getStyler()
+                    .setLegendPosition(Styler.LegendPosition.OutsideE)
+                    .setLegendLayout(Styler.LegendLayout.Vertical);
         return c;
     }
 
@@ -456,18 +549,35 @@ public final class Charts {
      * labels. Ending the axis 0.1 % past the data breaks that test, so it picks round ticks; short series keep theirs.
      */
     private static void readableTicks(XYChart c) {
-        double[] xs = c.getSeriesCollection().stream().flatMapToDouble(s -> Arrays.stream(s.getXData())).distinct().toArray();
+        double[] xs = c.getSeriesCollection().stream()
+                .flatMapToDouble(s -> Arrays.stream(s.getXData()))
+                .distinct()
+                .toArray();
         DoubleSummaryStatistics range = Arrays.stream(xs).summaryStatistics();
-        if (xs.length > 15 && range.getMax() > range.getMin()) c.getStyler().setXAxisMax(range.getMax() + (range.getMax() - range.getMin()) * 1e-3);
+        if (xs.length > 15 && range.getMax() > range.getMin())
+            c.getStyler().setXAxisMax(range.getMax() + (range.getMax() - range.getMin()) * 1e-3);
     }
 
     private static Color blend(Color a, Color b, double t) {
         float[] x = a.getRGBColorComponents(null), y = b.getRGBColorComponents(null);
-        return new Color(x[0] + (float) t * (y[0] - x[0]), x[1] + (float) t * (y[1] - x[1]), x[2] + (float) t * (y[2] - x[2]));
+        return new Color(
+                x[0] + (float) t * (y[0] - x[0]), x[1] + (float) t * (y[1] - x[1]), x[2] + (float) t * (y[2] - x[2]));
     }
 
-    private static Double finite(Double v) { return v == null || !Double.isFinite(v) ? null : v; }
-    private static String name(String name, String chart) { check(name != null, chart + ": a series name is null"); return name; }
-    private static void nonEmpty(Map<?, ?> m, String chart, String what) { check(m != null && !m.isEmpty(), chart + ": no " + what + " to plot"); }
-    private static void check(boolean ok, String problem) { if (!ok) throw new IllegalArgumentException(problem); }
+    private static Double finite(Double v) {
+        return v == null || !Double.isFinite(v) ? null : v;
+    }
+
+    private static String name(String name, String chart) {
+        check(name != null, chart + ": a series name is null");
+        return name;
+    }
+
+    private static void nonEmpty(Map<?, ?> m, String chart, String what) {
+        check(m != null && !m.isEmpty(), chart + ": no " + what + " to plot");
+    }
+
+    private static void check(boolean ok, String problem) {
+        if (!ok) throw new IllegalArgumentException(problem);
+    }
 }

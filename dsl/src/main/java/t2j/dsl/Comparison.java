@@ -27,7 +27,8 @@ public record Comparison(String title, AccuracyTable table, String baseline) imp
 
     public Comparison {
         if (!table.columns().contains(baseline))
-            throw new IllegalArgumentException("comparison '" + title + "': no baseline column '" + baseline + "' (columns: " + String.join(", ", table.columns()) + ")");
+            throw new IllegalArgumentException("comparison '" + title + "': no baseline column '" + baseline
+                    + "' (columns: " + String.join(", ", table.columns()) + ")");
     }
 
     /** With the table's first column as the baseline. */
@@ -61,12 +62,15 @@ public record Comparison(String title, AccuracyTable table, String baseline) imp
     /** {@code column} against any other column on the same requests. */
     public Effect effect(String row, String column, String against) {
         if (!row.equals(ALL) && !table.rows().contains(row))
-            throw new IllegalArgumentException("no row '" + row + "' in '" + title + "'; rows: " + String.join(", ", table.rows()) + " (or Comparison.ALL)");
+            throw new IllegalArgumentException("no row '" + row + "' in '" + title + "'; rows: "
+                    + String.join(", ", table.rows()) + " (or Comparison.ALL)");
         for (String c : List.of(column, against))
             if (!table.columns().contains(c))
-                throw new IllegalArgumentException("no column '" + c + "' in '" + title + "'; columns: " + String.join(", ", table.columns()));
-        PairedDifference d = table.versus(row, column, against).orElseThrow(() -> new IllegalStateException(
-                "'" + title + "' has no per-request outcomes for " + column + " and " + against + " on " + row + ", so no paired test"));
+                throw new IllegalArgumentException(
+                        "no column '" + c + "' in '" + title + "'; columns: " + String.join(", ", table.columns()));
+        PairedDifference d = table.versus(row, column, against)
+                .orElseThrow(() -> new IllegalStateException("'" + title + "' has no per-request outcomes for " + column
+                        + " and " + against + " on " + row + ", so no paired test"));
         return new Effect(row, column, against, proportion(row, column), proportion(row, against), d);
     }
 
@@ -100,8 +104,13 @@ public record Comparison(String title, AccuracyTable table, String baseline) imp
 
     @Override
     public Map<String, Object> mimeBundle() {
-        return Mime.stack(toString(), chart(), Tables.intervals(table), Tables.differences(table, baseline),
-                "▲ beats " + baseline + ", ▼ trails it, ≈ within noise: the mark follows the exact McNemar test on the same requests (p < 0.05); "
+        return Mime.stack(
+                toString(),
+                chart(),
+                Tables.intervals(table),
+                Tables.differences(table, baseline),
+                "▲ beats " + baseline
+                        + ", ▼ trails it, ≈ within noise: the mark follows the exact McNemar test on the same requests (p < 0.05); "
                         + "the bracket is a paired bootstrap 95 % interval in points, which can exclude 0 when a handful of discordant requests all go one way "
                         + "while the test still cannot tell");
     }

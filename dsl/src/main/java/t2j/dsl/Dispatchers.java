@@ -19,8 +19,7 @@ import t2j.task.Example;
  * }</pre>
  */
 public final class Dispatchers {
-    private Dispatchers() {
-    }
+    private Dispatchers() {}
 
     /** {@code d} under another name (for tables). */
     public static Dispatcher named(String name, Dispatcher d) {
@@ -96,12 +95,20 @@ public final class Dispatchers {
                     try {
                         out = d.decideAll(requests, ctx);
                     } catch (RuntimeException e) {
-                        throw failure(column, requests.size() == 1 ? "on request " + describe(requests.get(0))
-                                : "on a batch of " + requests.size() + " requests starting with " + describe(requests.get(0)), e);
+                        throw failure(
+                                column,
+                                requests.size() == 1
+                                        ? "on request " + describe(requests.get(0))
+                                        : "on a batch of " + requests.size() + " requests starting with "
+                                                + describe(requests.get(0)),
+                                e);
                     }
                     if (out == null || out.size() != requests.size())
-                        throw new DispatcherException("custom column '" + column + "' returned " + (out == null ? "no list" : out.size() + " decisions")
-                                + " for " + requests.size() + " requests (one decision per request, in order)", null);
+                        throw new DispatcherException(
+                                "custom column '" + column + "' returned "
+                                        + (out == null ? "no list" : out.size() + " decisions") + " for "
+                                        + requests.size() + " requests (one decision per request, in order)",
+                                null);
                 } else {
                     out = new ArrayList<>(requests.size());
                     for (Example r : requests) {
@@ -128,15 +135,24 @@ public final class Dispatchers {
 
     private static DispatcherException failure(String column, String where, RuntimeException e) {
         if (e instanceof DispatcherException d) return d;
-        return new DispatcherException("custom column '" + column + "' failed " + where + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        return new DispatcherException(
+                "custom column '" + column + "' failed " + where + ": "
+                        + e.getClass().getSimpleName() + ": " + e.getMessage(),
+                e);
     }
 
     private static void check(String column, Decision d, Example request, ExpertPool pool) {
-        if (d == null) throw new DispatcherException("custom column '" + column + "' returned no decision (null) for request " + describe(request), null);
+        if (d == null)
+            throw new DispatcherException(
+                    "custom column '" + column + "' returned no decision (null) for request " + describe(request),
+                    null);
         for (String e : d.mixture().alpha().keySet())
             if (!pool.has(e))
-                throw new DispatcherException("custom column '" + column + "' chose expert '" + e + "' for request " + describe(request)
-                        + ", but there is no expert of that name; the experts are " + String.join(", ", pool.names()), null);
+                throw new DispatcherException(
+                        "custom column '" + column + "' chose expert '" + e + "' for request " + describe(request)
+                                + ", but there is no expert of that name; the experts are "
+                                + String.join(", ", pool.names()),
+                        null);
     }
 
     static String describe(Example r) {

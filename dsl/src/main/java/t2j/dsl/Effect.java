@@ -20,7 +20,13 @@ import t2j.stats.Proportion;
  * @param column   the column tested
  * @param baseline the column it is tested against (usually {@code base})
  */
-public record Effect(String task, String column, String baseline, Proportion accuracy, Proportion baselineAccuracy, PairedDifference difference)
+public record Effect(
+        String task,
+        String column,
+        String baseline,
+        Proportion accuracy,
+        Proportion baselineAccuracy,
+        PairedDifference difference)
         implements Renderable {
 
     /** What the paired test says about a difference. */
@@ -74,8 +80,17 @@ public record Effect(String task, String column, String baseline, Proportion acc
 
     /** The whole finding in one sentence, its verb set by the paired test. */
     public String sentence() {
-        return String.format(Locale.ROOT, "%s %s %s on %s: %.1f %% vs %.1f %% (n = %d), %s", column, verdict().verb(), baseline, task,
-                100 * accuracy.value(), 100 * baselineAccuracy.value(), n(), difference);
+        return String.format(
+                Locale.ROOT,
+                "%s %s %s on %s: %.1f %% vs %.1f %% (n = %d), %s",
+                column,
+                verdict().verb(),
+                baseline,
+                task,
+                100 * accuracy.value(),
+                100 * baselineAccuracy.value(),
+                n(),
+                difference);
     }
 
     @Override
@@ -85,8 +100,11 @@ public record Effect(String task, String column, String baseline, Proportion acc
             case WORSE -> "#c62828";
             case WITHIN_NOISE -> "#666666";
         };
-        return Mime.html("<div style=\"font-family:sans-serif;font-size:13px\"><span style=\"color:" + colour + ";font-weight:bold\">"
-                + Mime.escape(verdict().mark()) + "</span> " + Mime.escape(sentence()) + "</div>", sentence());
+        return Mime.html(
+                "<div style=\"font-family:sans-serif;font-size:13px\"><span style=\"color:" + colour
+                        + ";font-weight:bold\">" + Mime.escape(verdict().mark()) + "</span> " + Mime.escape(sentence())
+                        + "</div>",
+                sentence());
     }
 
     @Override

@@ -22,10 +22,13 @@ import t2j.task.Example;
  * @param logProb [expert][request] mean log-probability per prompt token
  * @param base    [request] the same under the base weights
  */
-public record ExpertScores(List<String> experts, List<Example> requests, double[][] logProb, double[] base) implements Renderable {
+public record ExpertScores(List<String> experts, List<Example> requests, double[][] logProb, double[] base)
+        implements Renderable {
     public double score(String expert, int request) {
         int k = experts.indexOf(expert);
-        if (k < 0) throw new IllegalArgumentException("no scores for expert '" + expert + "'; scored: " + String.join(", ", experts));
+        if (k < 0)
+            throw new IllegalArgumentException(
+                    "no scores for expert '" + expert + "'; scored: " + String.join(", ", experts));
         return logProb[k][request];
     }
 
@@ -65,7 +68,9 @@ public record ExpertScores(List<String> experts, List<Example> requests, double[
     public List<Decision> bestDecisions() {
         List<Decision> out = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++)
-            out.add(Decision.expert(best(i), String.format(Locale.ROOT, "most likely under %s (margin %.4f per token)", best(i), margin(i))));
+            out.add(Decision.expert(
+                    best(i),
+                    String.format(Locale.ROOT, "most likely under %s (margin %.4f per token)", best(i), margin(i))));
         return out;
     }
 
@@ -73,7 +78,8 @@ public record ExpertScores(List<String> experts, List<Example> requests, double[
     public List<Decision> softDecisions(double temperature) {
         List<Decision> out = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++)
-            out.add(Decision.mixture(Mixture.perExpert(softmax(i, temperature)), "softmax of log-likelihood at T=" + temperature));
+            out.add(Decision.mixture(
+                    Mixture.perExpert(softmax(i, temperature)), "softmax of log-likelihood at T=" + temperature));
         return out;
     }
 
@@ -96,6 +102,7 @@ public record ExpertScores(List<String> experts, List<Example> requests, double[
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "log-likelihood of %d prompts under %s", requests.size(), String.join(", ", experts));
+        return String.format(
+                Locale.ROOT, "log-likelihood of %d prompts under %s", requests.size(), String.join(", ", experts));
     }
 }

@@ -66,7 +66,9 @@ public final class Experts implements Renderable {
 
     public Expert get(String name) {
         Expert e = experts.get(name);
-        if (e == null) throw new IllegalArgumentException("no expert named '" + name + "'; this set has " + String.join(", ", experts.keySet()));
+        if (e == null)
+            throw new IllegalArgumentException(
+                    "no expert named '" + name + "'; this set has " + String.join(", ", experts.keySet()));
         return e;
     }
 
@@ -96,11 +98,15 @@ public final class Experts implements Renderable {
 
     /** The matrices the experts adapt (those of the first expert; all must agree to be mixed). */
     List<String> matrices() {
-        return experts.isEmpty() ? List.of() : new ArrayList<>(experts.values().iterator().next().z().keySet());
+        return experts.isEmpty()
+                ? List.of()
+                : new ArrayList<>(experts.values().iterator().next().z().keySet());
     }
 
     Targets targets() {
-        return experts.isEmpty() ? Targets.MLP : Targets.parse(experts.values().iterator().next().info().getOrDefault("targets", "mlp"));
+        return experts.isEmpty()
+                ? Targets.MLP
+                : Targets.parse(experts.values().iterator().next().info().getOrDefault("targets", "mlp"));
     }
 
     /** Each expert's mean mask per adapted matrix: where, layer by layer, the experts differ. */
@@ -113,10 +119,18 @@ public final class Experts implements Renderable {
         List<List<?>> rows = new ArrayList<>();
         for (Map.Entry<String, Expert> e : experts.entrySet()) {
             Map<String, String> info = e.getValue().info();
-            rows.add(List.of(e.getKey(), e.getValue().task(), e.getValue().parameterCount(), info.getOrDefault("base_validation", "?"),
-                    info.getOrDefault("best_validation", "?"), info.getOrDefault("transferred_from_model_type", "")));
+            rows.add(List.of(
+                    e.getKey(),
+                    e.getValue().task(),
+                    e.getValue().parameterCount(),
+                    info.getOrDefault("base_validation", "?"),
+                    info.getOrDefault("best_validation", "?"),
+                    info.getOrDefault("transferred_from_model_type", "")));
         }
-        var t = Tables.of(model.name() + " experts", List.of("expert", "task", "parameters", "base validation", "expert validation", "transferred from"), rows);
+        var t = Tables.of(
+                model.name() + " experts",
+                List.of("expert", "task", "parameters", "base validation", "expert validation", "transferred from"),
+                rows);
         return () -> Mime.table(t, t.print());
     }
 
@@ -128,13 +142,17 @@ public final class Experts implements Renderable {
     /** Test accuracy of the base weights and of each expert alone on each built-in task, {@code limit} requests per task, each tested against base. */
     public Comparison compare(List<String> tasks, int limit) {
         if (experts.isEmpty()) throw new IllegalArgumentException("no experts to compare");
-        ExpertPool pool = new ExpertPool(model.transformer(), model.decompose(targets()).decomposition(), experts);
+        ExpertPool pool =
+                new ExpertPool(model.transformer(), model.decompose(targets()).decomposition(), experts);
         AdaptContext ctx = new AdaptContext(model.transformer(), model.prompter(), pool, Model.MAX_NEW_TOKENS);
         AdaptationStudy.Config cfg = AdaptationStudy.Config.defaults(names())
-                .withStrategies(List.of(AdaptationStudy.BASE, AdaptationStudy.EXPERTS)).withLimit(limit);
+                .withStrategies(List.of(AdaptationStudy.BASE, AdaptationStudy.EXPERTS))
+                .withLimit(limit);
         List<Task> ts = tasks.stream().map(Model::task).toList();
         try (Live.Panel panel = Live.panel("compare experts of " + model.name())) {
-            return new Comparison(model.name() + ": base and single experts, test accuracy", new AdaptationStudy(ctx, cfg).run(ts, panel).accuracy(),
+            return new Comparison(
+                    model.name() + ": base and single experts, test accuracy",
+                    new AdaptationStudy(ctx, cfg).run(ts, panel).accuracy(),
                     AdaptationStudy.BASE);
         }
     }
@@ -147,7 +165,9 @@ public final class Experts implements Renderable {
         var dec = target.decompose(targets()).decomposition();
         Map<String, Expert> m = new LinkedHashMap<>();
         for (Map.Entry<String, Expert> e : experts.entrySet())
-            m.put(e.getKey(), Transfer.apply(e.getValue(), dec, target.config().modelType(), policy, TinyRecipe.TASK_SEED));
+            m.put(
+                    e.getKey(),
+                    Transfer.apply(e.getValue(), dec, target.config().modelType(), policy, TinyRecipe.TASK_SEED));
         return new Experts(target, m);
     }
 
@@ -158,12 +178,27 @@ public final class Experts implements Renderable {
      * paired test against the target's base.
      */
     public Comparison transferStudy(Model target, Experts own, int limit, Transfer.Policy... policies) {
-        if (own.model() != target) throw new IllegalArgumentException("'own' must be experts of the target model " + target.name());
+        if (own.model() != target)
+            throw new IllegalArgumentException("'own' must be experts of the target model " + target.name());
         var dec = target.decompose(targets()).decomposition();
         try (Live.Panel panel = Live.panel("transfer " + model.name() + " → " + target.name())) {
-            TransferStudy.Result r = TransferStudy.run(experts, target.transformer(), target.prompter(), dec, own.asMap(), List.of(policies), null,
-                    Split.TEST, limit, Model.MAX_NEW_TOKENS, TinyRecipe.TASK_SEED, panel);
-            return new Comparison(model.name() + " experts on " + target.name() + ", test accuracy", r.accuracy(), TransferStudy.TARGET_BASE);
+            TransferStudy.Result r = TransferStudy.run(
+                    experts,
+                    target.transformer(),
+                    target.prompter(),
+                    dec,
+                    own.asMap(),
+                    List.of(policies),
+                    null,
+                    Split.TEST,
+                    limit,
+                    Model.MAX_NEW_TOKENS,
+                    TinyRecipe.TASK_SEED,
+                    panel);
+            return new Comparison(
+                    model.name() + " experts on " + target.name() + ", test accuracy",
+                    r.accuracy(),
+                    TransferStudy.TARGET_BASE);
         }
     }
 
@@ -171,7 +206,8 @@ public final class Experts implements Renderable {
     public void save(Path dir) {
         try {
             Files.createDirectories(dir);
-            for (Map.Entry<String, Expert> e : experts.entrySet()) e.getValue().save(dir.resolve(e.getKey() + ".safetensors"));
+            for (Map.Entry<String, Expert> e : experts.entrySet())
+                e.getValue().save(dir.resolve(e.getKey() + ".safetensors"));
         } catch (IOException e) {
             throw new UncheckedIOException("could not save experts to " + dir + ": " + e.getMessage(), e);
         }
@@ -184,8 +220,14 @@ public final class Experts implements Renderable {
 
     @Override
     public String toString() {
-        long params = experts.values().stream().mapToLong(Expert::parameterCount).sum();
-        return String.format(Locale.ROOT, "%d experts of %s (%s), %,d parameters in all", experts.size(), model.name(), String.join(", ", experts.keySet()),
+        long params =
+                experts.values().stream().mapToLong(Expert::parameterCount).sum();
+        return String.format(
+                Locale.ROOT,
+                "%d experts of %s (%s), %,d parameters in all",
+                experts.size(),
+                model.name(),
+                String.join(", ", experts.keySet()),
                 params);
     }
 }

@@ -51,7 +51,14 @@ public record FewShot(FewShotCem.Result result) implements Renderable {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "CEM on %d %s shots: best %s, shot accuracy %.2f, %d evaluations in %.1f s", result.shots(), result.task(),
-                result.best(), shotAccuracy(), result.evaluations(), result.seconds());
+        return String.format(
+                Locale.ROOT,
+                "CEM on %d %s shots: best %s, shot accuracy %.2f, %d evaluations in %.1f s",
+                result.shots(),
+                result.task(),
+                result.best(),
+                shotAccuracy(),
+                result.evaluations(),
+                result.seconds());
     }
 }

@@ -45,7 +45,9 @@ public final class IntervalBars extends CategoryChart {
             for (int c = 0; c < categories.size() && c < ys.length; c++) {
                 double x = barCentre(plotBounds, k, c), w = barWidth(plotBounds);
                 if (Double.isFinite(lo[k][c]) && Double.isFinite(hi[k][c])) {
-                    double y0 = getScreenYFromChart(lo[k][c]), y1 = getScreenYFromChart(hi[k][c]), cap = Math.max(2, Math.min(5, w / 3));
+                    double y0 = getScreenYFromChart(lo[k][c]),
+                            y1 = getScreenYFromChart(hi[k][c]),
+                            cap = Math.max(2, Math.min(5, w / 3));
                     g.setColor(new Color(0x333333));
                     g.setStroke(new BasicStroke(1.2f));
                     g.draw(new Line2D.Double(x, y0, x, y1));
@@ -58,7 +60,8 @@ public final class IntervalBars extends CategoryChart {
                     g.setStroke(new BasicStroke(3f));
                     g.draw(new Line2D.Double(x - w / 2 + 1, y - 1.5, x + w / 2 - 1, y - 1.5));
                     g.setColor(new Color(0x333333));
-                    g.drawString("0", (float) (x - 3), (float) (y - 5 - (Double.isFinite(hi[k][c]) ? Math.max(0, y - getScreenYFromChart(hi[k][c])) : 0)));
+                    g.drawString("0", (float) (x - 3), (float)
+                            (y - 5 - (Double.isFinite(hi[k][c]) ? Math.max(0, y - getScreenYFromChart(hi[k][c])) : 0)));
                 }
             }
             k++;

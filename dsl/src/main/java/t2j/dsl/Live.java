@@ -35,8 +35,7 @@ public final class Live {
     /** Redrawing a chart takes ~20 ms; more than a few per second only slows the work it reports on. */
     private static final long MIN_REDRAW_NANOS = 250_000_000L;
 
-    private Live() {
-    }
+    private Live() {}
 
     /** Called by the notebook kernel at start-up; {@code null} goes back to the terminal bar. */
     public static void install(Display d) {
@@ -121,19 +120,37 @@ public final class Live {
             int width = 30, filled = total <= 0 ? 0 : (int) Math.min(width, width * done / total);
             String bar = "#".repeat(filled) + ".".repeat(width - filled);
             double secs = (System.nanoTime() - started) / 1e9;
-            return String.format(Locale.ROOT, "%s %s [%s] %d/%d %.1fs%s", title, what, bar, done, total, secs, note.isEmpty() ? "" : "  " + note);
+            return String.format(
+                    Locale.ROOT,
+                    "%s %s [%s] %d/%d %.1fs%s",
+                    title,
+                    what,
+                    bar,
+                    done,
+                    total,
+                    secs,
+                    note.isEmpty() ? "" : "  " + note);
         }
 
         private Map<String, Object> bundle() {
             double frac = total <= 0 ? 0 : Math.min(1, (double) done / total);
             double secs = (System.nanoTime() - started) / 1e9;
-            String html = String.format(Locale.ROOT,
+            String html = String.format(
+                    Locale.ROOT,
                     "<div style=\"font-family:sans-serif;font-size:13px\"><b>%s</b> %s "
                             + "<progress value=\"%.4f\" max=\"1\" style=\"width:240px;vertical-align:middle\"></progress> %d/%d &middot; %.1f s%s</div>",
-                    Mime.escape(title), Mime.escape(what), frac, done, total, secs, note.isEmpty() ? "" : " &middot; " + Mime.escape(note));
+                    Mime.escape(title),
+                    Mime.escape(what),
+                    frac,
+                    done,
+                    total,
+                    secs,
+                    note.isEmpty() ? "" : " &middot; " + Mime.escape(note));
             if (chart != null) {
                 Chart<?, ?> c = chart.get();
-                if (c != null) html += "<img src=\"data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(Mime.png(c)) + "\"/>";
+                if (c != null)
+                    html += "<img src=\"data:image/png;base64,"
+                            + java.util.Base64.getEncoder().encodeToString(Mime.png(c)) + "\"/>";
             }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("text/html", html);

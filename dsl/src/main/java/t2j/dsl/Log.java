@@ -56,13 +56,16 @@ public final class Log implements Renderable {
 
     /** Entries that composed {@code expert}. */
     public Log composing(String expert) {
-        return new Log(title + " composing " + expert, entries.stream().filter(AdaptationLog.composing(expert))
-                .toList());
+        return new Log(
+                title + " composing " + expert,
+                entries.stream().filter(AdaptationLog.composing(expert)).toList());
     }
 
     /** Entries made for {@code purpose}: {@code answer}, {@code dispatch}, {@code search}, {@code score}, ... */
     public Log purpose(String purpose) {
-        return new Log(title + ", " + purpose, entries.stream().filter(AdaptationLog.purpose(purpose)).toList());
+        return new Log(
+                title + ", " + purpose,
+                entries.stream().filter(AdaptationLog.purpose(purpose)).toList());
     }
 
     /** The markdown table of {@link AdaptationLog#table}. */
@@ -73,17 +76,39 @@ public final class Log implements Renderable {
     public Table table() {
         List<List<?>> rows = new ArrayList<>();
         for (LogEntry e : entries) {
-            List<String> labels = e.answers().stream().map(LogEntry.Answer::label).distinct().toList();
-            String reason = e.answers().isEmpty() ? (e.note() == null ? "" : e.note()) : e.answers().get(0).reason();
-            rows.add(List.of(e.seq(), e.time().length() > 19 ? e.time().substring(11, 19) : e.time(), e.purpose(),
-                    e.mixture(), e.matrices().size(),
-                    AdaptationLog.controlsText(e), e.answers().size(), String.join(", ", labels), reason,
-                    String.format(Locale.ROOT, "%.1f", 1e3 * e.composeSeconds()), String.format(Locale.ROOT, "%.1f",
-                            1e3 * e.pass2Seconds())));
+            List<String> labels =
+                    e.answers().stream().map(LogEntry.Answer::label).distinct().toList();
+            String reason = e.answers().isEmpty()
+                    ? (e.note() == null ? "" : e.note())
+                    : e.answers().get(0).reason();
+            rows.add(List.of(
+                    e.seq(),
+                    e.time().length() > 19 ? e.time().substring(11, 19) : e.time(),
+                    e.purpose(),
+                    e.mixture(),
+                    e.matrices().size(),
+                    AdaptationLog.controlsText(e),
+                    e.answers().size(),
+                    String.join(", ", labels),
+                    reason,
+                    String.format(Locale.ROOT, "%.1f", 1e3 * e.composeSeconds()),
+                    String.format(Locale.ROOT, "%.1f", 1e3 * e.pass2Seconds())));
         }
-        return Tables.of(title, List.of("#", "time", "purpose", "mixture", "matrices", "controls", "answers", "labels",
-                "reason (first answer's) or note",
-                "compose ms", "pass 2 ms"), rows);
+        return Tables.of(
+                title,
+                List.of(
+                        "#",
+                        "time",
+                        "purpose",
+                        "mixture",
+                        "matrices",
+                        "controls",
+                        "answers",
+                        "labels",
+                        "reason (first answer's) or note",
+                        "compose ms",
+                        "pass 2 ms"),
+                rows);
     }
 
     /**
@@ -98,12 +123,16 @@ public final class Log implements Renderable {
         Map<String, List<double[]>> byRow = new LinkedHashMap<>();
         for (LogEntry e : entries) {
             double x = (Instant.parse(e.time()).toEpochMilli() - t0.toEpochMilli()) / 1e3;
-            byRow.computeIfAbsent(row(e), k -> new ArrayList<>()).add(new double[] {x,
-                    rows.size() - 1 - rows.indexOf(row(e))});
+            byRow.computeIfAbsent(row(e), k -> new ArrayList<>())
+                    .add(new double[] {x, rows.size() - 1 - rows.indexOf(row(e))});
         }
-        XYChart c = new XYChartBuilder().width(Charts.WIDTH).height(Math.max(Charts.HEIGHT / 2, 120 + 30 * rows.size()))
-                .title(title + ": compositions over time").xAxisTitle("seconds since the first composition")
-                        .yAxisTitle("").build();
+        XYChart c = new XYChartBuilder()
+                .width(Charts.WIDTH)
+                .height(Math.max(Charts.HEIGHT / 2, 120 + 30 * rows.size()))
+                .title(title + ": compositions over time")
+                .xAxisTitle("seconds since the first composition")
+                .yAxisTitle("")
+                .build();
         Charts.style(c);
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setMarkerSize(9);
@@ -127,8 +156,8 @@ public final class Log implements Renderable {
 
     @Override
     public Map<String, Object> mimeBundle() {
-        if (entries.isEmpty()) return Mime.html("<i>" + Mime.escape(title) + ": no compositions logged</i>", title
-                + ": empty");
+        if (entries.isEmpty())
+            return Mime.html("<i>" + Mime.escape(title) + ": no compositions logged</i>", title + ": empty");
         return Mime.stack(toString(), table(), timeline());
     }
 

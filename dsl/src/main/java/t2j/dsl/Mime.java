@@ -40,8 +40,7 @@ public final class Mime {
      */
     public static final int MAX_ROWS = 100;
 
-    private Mime() {
-    }
+    private Mime() {}
 
     /** The chart as PNG bytes at its own size; what notebooks show by default (exact pixels, any front end). */
     public static byte[] png(Chart<?, ?> chart) {
@@ -63,15 +62,19 @@ public final class Mime {
         VectorGraphics2D g = new VectorGraphics2D();
         chart.paint(g, chart.getWidth(), chart.getHeight());
         try {
-            Processors.get("svg").getDocument(g.getCommands(), new PageSize(0, 0, chart.getWidth(), chart.getHeight())).writeTo(out);
+            Processors.get("svg")
+                    .getDocument(g.getCommands(), new PageSize(0, 0, chart.getWidth(), chart.getHeight()))
+                    .writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException("could not encode chart '" + chart.getTitle() + "' as SVG", e);
         }
         String svg = out.toString(StandardCharsets.UTF_8);
-        // XChart draws text as outlines, so the SVG holds no words; a <title> names the figure for screen readers and search.
+        // XChart draws text as outlines, so the SVG holds no words; a <title> names the figure for screen readers and
+        // search.
         int open = svg.indexOf("<svg"), end = open < 0 ? -1 : svg.indexOf('>', open);
         if (end < 0 || chart.getTitle() == null || chart.getTitle().isEmpty()) return svg;
-        return svg.substring(0, end + 1) + "\n  <title>" + escape(chart.getTitle()) + "</title>" + svg.substring(end + 1);
+        return svg.substring(0, end + 1) + "\n  <title>" + escape(chart.getTitle()) + "</title>"
+                + svg.substring(end + 1);
     }
 
     /**
@@ -100,8 +103,13 @@ public final class Mime {
         }
         html.append("</tbody>\n");
         if (table.rowCount() > shown) {
-            html.append("<tfoot><tr><td colspan=\"").append(Math.max(1, table.columnCount())).append("\">").append(shown)
-                    .append(" of ").append(table.rowCount()).append(" rows shown</td></tr></tfoot>\n");
+            html.append("<tfoot><tr><td colspan=\"")
+                    .append(Math.max(1, table.columnCount()))
+                    .append("\">")
+                    .append(shown)
+                    .append(" of ")
+                    .append(table.rowCount())
+                    .append(" rows shown</td></tr></tfoot>\n");
         }
         return html.append("</table>\n").toString();
     }
@@ -152,11 +160,14 @@ public final class Mime {
     public static Map<String, Object> stack(String text, Object... parts) {
         require(text, "text");
         require(parts, "parts");
-        StringBuilder html = new StringBuilder("<div class=\"t2j-stack\" style=\"display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start\">\n");
+        StringBuilder html = new StringBuilder(
+                "<div class=\"t2j-stack\" style=\"display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start\">\n");
         for (int i = 0; i < parts.length; i++) {
             Object part = parts[i];
             if (part instanceof String s) {
-                html.append("<p style=\"flex-basis:100%;margin:0\">").append(escape(s)).append("</p>\n");
+                html.append("<p style=\"flex-basis:100%;margin:0\">")
+                        .append(escape(s))
+                        .append("</p>\n");
                 continue;
             }
             html.append("<div>");
@@ -167,7 +178,8 @@ public final class Mime {
             } else if (part instanceof Renderable r) {
                 html.append(renderableHtml(r, i));
             } else {
-                throw new IllegalArgumentException("stack part " + i + " is " + (part == null ? "null" : "a " + part.getClass().getName())
+                throw new IllegalArgumentException("stack part " + i + " is "
+                        + (part == null ? "null" : "a " + part.getClass().getName())
                         + "; expected a Chart, a Table, a Renderable or a String");
             }
             html.append("</div>\n");
@@ -191,9 +203,14 @@ public final class Mime {
                 case '"' -> out.append("&quot;");
                 case '\'' -> out.append("&#39;");
                 default -> {
-                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    if (Character.isHighSurrogate(c)
+                            && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
                         out.append(c).append(s.charAt(++i));
-                    } else if (Character.isSurrogate(c) || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xFFFE || c == 0xFFFF) {
+                    } else if (Character.isSurrogate(c)
+                            || (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                            || c == 0xFFFE
+                            || c == 0xFFFF) {
                         out.append('\uFFFD');
                     } else {
                         out.append(c);
@@ -206,9 +223,12 @@ public final class Mime {
 
     private static String renderableHtml(Renderable r, int index) {
         Map<String, Object> bundle = r.mimeBundle();
-        if (bundle == null) throw new IllegalArgumentException("stack part " + index + " (" + r.getClass().getName() + ") returned a null mime bundle");
+        if (bundle == null)
+            throw new IllegalArgumentException(
+                    "stack part " + index + " (" + r.getClass().getName() + ") returned a null mime bundle");
         if (bundle.get("text/html") instanceof String h) return h;
-        if (bundle.get("image/png") instanceof String png) return img(png, String.valueOf(bundle.getOrDefault("text/plain", "")));
+        if (bundle.get("image/png") instanceof String png)
+            return img(png, String.valueOf(bundle.getOrDefault("text/plain", "")));
         Object plain = bundle.get("text/plain");
         return "<pre>" + escape(plain == null ? r.toString() : plain.toString()) + "</pre>";
     }

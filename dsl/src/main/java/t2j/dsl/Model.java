@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import t2j.model.ModelConfig;
 import t2j.model.Transformer;
+import t2j.prompt.ChatPrompter;
 import t2j.svf.Decomposition;
 import t2j.svf.Expert;
 import t2j.svf.Targets;
@@ -20,7 +21,6 @@ import t2j.task.Task;
 import t2j.task.Tasks;
 import t2j.tiny.TinyRecipe;
 import t2j.tokenizer.Tokenizer;
-import t2j.prompt.ChatPrompter;
 import t2j.train.Evaluator;
 
 /**
@@ -69,7 +69,9 @@ public final class Model implements Renderable {
      */
     public static Model load(Path dir, String dtype) {
         t2j.model.ModelWeights.Storage storage = t2j.model.ModelWeights.Storage.parse(dtype);
-        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("no model folder at " + dir.toAbsolutePath() + "; point at a folder with config.json");
+        if (!Files.isDirectory(dir))
+            throw new IllegalArgumentException(
+                    "no model folder at " + dir.toAbsolutePath() + "; point at a folder with config.json");
         Transformer t = Transformer.load(dir, storage);
         Tokenizer tok = Tokenizer.load(dir);
         return new Model(dir.toAbsolutePath().normalize().getFileName().toString(), dir, t, tok);
@@ -133,7 +135,9 @@ public final class Model implements Renderable {
     public Reply ask(String prompt, int maxNewTokens) {
         long t0 = System.nanoTime();
         Example e = new Example("ask", null, prompt, null, null);
-        String text = new Evaluator(transformer, prompter, maxNewTokens).complete(List.of(e), t2j.util.Progress.NONE).get(0);
+        String text = new Evaluator(transformer, prompter, maxNewTokens)
+                .complete(List.of(e), t2j.util.Progress.NONE)
+                .get(0);
         return new Reply(prompt, text, null, (System.nanoTime() - t0) / 1e9);
     }
 
@@ -151,14 +155,17 @@ public final class Model implements Renderable {
             spectra.put(targets.id(), s);
             return s;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read or write the SVD cache for " + name + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "could not read or write the SVD cache for " + name + ": " + e.getMessage(), e);
         }
     }
 
     /** The experts shipped in this model's {@code experts/} folder, by file name. */
     public Experts experts() {
         Path d = dir.resolve("experts");
-        if (!Files.isDirectory(d)) throw new IllegalArgumentException(name + " has no experts/ folder at " + d + "; train some with model.train(task)");
+        if (!Files.isDirectory(d))
+            throw new IllegalArgumentException(
+                    name + " has no experts/ folder at " + d + "; train some with model.train(task)");
         try {
             return new Experts(this, Expert.loadAll(d));
         } catch (IOException e) {
@@ -174,7 +181,9 @@ public final class Model implements Renderable {
     /** The {@code i}-th test request (from 0) of the built-in task {@code task}: what notebooks show and answer one at a time. */
     public static Example request(String task, int i) {
         List<Example> all = task(task).examples(Split.TEST);
-        if (i < 0 || i >= all.size()) throw new IllegalArgumentException("task " + task + " has " + all.size() + " test requests; asked for number " + i);
+        if (i < 0 || i >= all.size())
+            throw new IllegalArgumentException(
+                    "task " + task + " has " + all.size() + " test requests; asked for number " + i);
         return all.get(i);
     }
 
@@ -192,7 +201,9 @@ public final class Model implements Renderable {
     /** Greedy accuracy on the first {@code limit} examples of {@code split}. */
     public Score evaluate(Task task, Split split, int limit) {
         List<Example> all = task.examples(split);
-        if (all.isEmpty()) throw new IllegalArgumentException("task " + task.name() + " has no " + split.name().toLowerCase() + " examples");
+        if (all.isEmpty())
+            throw new IllegalArgumentException(
+                    "task " + task.name() + " has no " + split.name().toLowerCase() + " examples");
         List<Example> some = all.subList(0, Math.min(limit, all.size()));
         try (Live.Panel panel = Live.panel("evaluate " + name + " on " + task.name())) {
             Evaluator.Evaluation ev = new Evaluator(transformer, prompter, MAX_NEW_TOKENS).evaluate(task, some, panel);
@@ -228,6 +239,13 @@ public final class Model implements Renderable {
     @Override
     public String toString() {
         ModelConfig c = config();
-        return String.format(Locale.ROOT, "%s (%s, %,d parameters, %d layers, hidden %d)", name, c.modelType(), parameters(), c.numHiddenLayers(), c.hiddenSize());
+        return String.format(
+                Locale.ROOT,
+                "%s (%s, %,d parameters, %d layers, hidden %d)",
+                name,
+                c.modelType(),
+                parameters(),
+                c.numHiddenLayers(),
+                c.hiddenSize());
     }
 }

@@ -21,8 +21,7 @@ import tech.tablesaw.api.Table;
  * }</pre>
  */
 public final class Paper {
-    private Paper() {
-    }
+    private Paper() {}
 
     /** The paper's unseen tasks, in table order. */
     public static final List<String> TASKS = List.of("MATH", "HumanEval", "ARC-Challenge");
@@ -57,15 +56,22 @@ public final class Paper {
     public static Table table2() {
         List<List<?>> rows = new ArrayList<>();
         for (var model : Map.of("Llama3-8B", TABLE2_LLAMA3_8B, "Mistral-7B", TABLE2_MISTRAL_7B).entrySet().stream()
-                .sorted(Map.Entry.comparingByKey()).toList()) {
+                .sorted(Map.Entry.comparingByKey())
+                .toList()) {
             double[] base = model.getValue().get("base");
             model.getValue().forEach((method, v) -> {
                 List<Object> row = new ArrayList<>(List.of(model.getKey(), method));
-                for (int t = 0; t < 3; t++) row.add(method.equals("base") ? fmt(v[t]) : String.format(Locale.ROOT, "%.2f (%+.2f)", v[t], v[t] - base[t]));
+                for (int t = 0; t < 3; t++)
+                    row.add(
+                            method.equals("base")
+                                    ? fmt(v[t])
+                                    : String.format(Locale.ROOT, "%.2f (%+.2f)", v[t], v[t] - base[t]));
                 rows.add(row);
             });
         }
-        return Tables.of("the paper's Table 2: accuracy % (points over base)", List.of("model", "method", TASKS.get(0), TASKS.get(1), TASKS.get(2)), rows);
+        return Tables.of(
+                "the paper's Table 2: accuracy % (points over base)",
+                List.of("model", "method", TASKS.get(0), TASKS.get(1), TASKS.get(2)), rows);
     }
 
     /**
@@ -85,14 +91,17 @@ public final class Paper {
             List<Object> row = new ArrayList<>(List.of(c));
             for (String t : study.tasks()) row.add(points(study.effect(t, c)));
             double[] p = TABLE2_LLAMA3_8B.get(c);
-            for (int t = 0; t < 3; t++) row.add(p == null ? "–" : String.format(Locale.ROOT, "%+.2f (×%.2f)", p[t] - base[t], p[t] / base[t]));
+            for (int t = 0; t < 3; t++)
+                row.add(p == null ? "–" : String.format(Locale.ROOT, "%+.2f (×%.2f)", p[t] - base[t], p[t] / base[t]));
             rows.add(row);
         }
         List<Object> baseRow = new ArrayList<>(List.of("base accuracy %"));
-        for (String t : study.tasks()) baseRow.add(String.format(Locale.ROOT, "%.1f", 100 * study.accuracy(t, AdaptationStudy.BASE)));
+        for (String t : study.tasks())
+            baseRow.add(String.format(Locale.ROOT, "%.1f", 100 * study.accuracy(t, AdaptationStudy.BASE)));
         for (int t = 0; t < 3; t++) baseRow.add(fmt(base[t]));
         rows.add(0, baseRow);
-        return Tables.of("gains over base in points: ours (paired 95 % interval, ▲ ▼ ≈) beside the paper's Table 2", cols, rows);
+        return Tables.of(
+                "gains over base in points: ours (paired 95 % interval, ▲ ▼ ≈) beside the paper's Table 2", cols, rows);
     }
 
     /**
@@ -101,22 +110,38 @@ public final class Paper {
      */
     public static Table besideTransfer(Comparison transfer) {
         List<List<?>> rows = new ArrayList<>();
-        String asIs = TransferStudy.transferred(Transfer.Policy.AS_IS), shuffled = TransferStudy.transferred(Transfer.Policy.SHUFFLED);
+        String asIs = TransferStudy.transferred(Transfer.Policy.AS_IS),
+                shuffled = TransferStudy.transferred(Transfer.Policy.SHUFFLED);
         for (String r : transfer.rows()) {
-            rows.add(List.of("ours: " + r, String.format(Locale.ROOT, "%.1f", 100 * transfer.accuracy(r, transfer.baseline())),
+            rows.add(List.of(
+                    "ours: " + r,
+                    String.format(Locale.ROOT, "%.1f", 100 * transfer.accuracy(r, transfer.baseline())),
                     transfer.columns().contains(asIs) ? points(transfer.effect(r, asIs)) : "–",
                     transfer.columns().contains(shuffled) ? points(transfer.effect(r, shuffled)) : "–"));
         }
-        double[] base = TABLE5.get("target base"), ordered = TABLE5.get("transferred as-is"), shuf = TABLE5.get("transferred shuffled");
+        double[] base = TABLE5.get("target base"),
+                ordered = TABLE5.get("transferred as-is"),
+                shuf = TABLE5.get("transferred shuffled");
         for (int t = 0; t < 3; t++)
-            rows.add(List.of("paper (Llama3-8B → Mistral-7B): " + TASKS.get(t), fmt(base[t]), String.format(Locale.ROOT, "%+.2f", ordered[t] - base[t]),
+            rows.add(List.of(
+                    "paper (Llama3-8B → Mistral-7B): " + TASKS.get(t),
+                    fmt(base[t]),
+                    String.format(Locale.ROOT, "%+.2f", ordered[t] - base[t]),
                     String.format(Locale.ROOT, "%+.2f", shuf[t] - base[t])));
-        return Tables.of(transfer.title() + " beside the paper's Table 5 (points over the target's base)",
-                List.of("task", "target base %", "as-is (ordered σ)", "shuffled"), rows);
+        return Tables.of(
+                transfer.title() + " beside the paper's Table 5 (points over the target's base)",
+                List.of("task", "target base %", "as-is (ordered σ)", "shuffled"),
+                rows);
     }
 
     private static String points(Effect e) {
-        return String.format(Locale.ROOT, "%s %+.1f [%+.1f, %+.1f]", e.verdict().mark(), 100 * e.delta(), 100 * e.difference().lo(), 100 * e.difference().hi());
+        return String.format(
+                Locale.ROOT,
+                "%s %+.1f [%+.1f, %+.1f]",
+                e.verdict().mark(),
+                100 * e.delta(),
+                100 * e.difference().lo(),
+                100 * e.difference().hi());
     }
 
     private static String fmt(double v) {

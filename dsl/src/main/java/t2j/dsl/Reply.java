@@ -18,7 +18,8 @@ import t2j.adapt.TwoPass;
  * @param decision null for a plain model's answer
  * @param timing   pass 1 / composition / pass 2 seconds, null for a plain model's answer
  */
-public record Reply(String prompt, String text, Decision decision, TwoPass.Timing timing, double seconds) implements Renderable {
+public record Reply(String prompt, String text, Decision decision, TwoPass.Timing timing, double seconds)
+        implements Renderable {
     Reply(String prompt, String text, Decision decision, double seconds) {
         this(prompt, text, decision, null, seconds);
     }
@@ -28,9 +29,16 @@ public record Reply(String prompt, String text, Decision decision, TwoPass.Timin
         StringBuilder h = new StringBuilder("<div style=\"font-family:sans-serif;font-size:13px\">");
         h.append("<div><b>prompt</b>: <code>").append(Mime.escape(prompt)).append("</code></div>");
         if (decision != null)
-            h.append("<div><b>pass 1</b>: <span style=\"background:#e8f0fe;padding:1px 6px;border-radius:4px\">").append(Mime.escape(decision.label()))
-                    .append("</span> ").append(Mime.escape(decision.mixture().toString())).append(" &mdash; <i>").append(Mime.escape(decision.reason())).append("</i></div>");
-        h.append("<div><b>answer</b>:</div><pre style=\"background:#f6f8fa;padding:6px\">").append(Mime.escape(text)).append("</pre>");
+            h.append("<div><b>pass 1</b>: <span style=\"background:#e8f0fe;padding:1px 6px;border-radius:4px\">")
+                    .append(Mime.escape(decision.label()))
+                    .append("</span> ")
+                    .append(Mime.escape(decision.mixture().toString()))
+                    .append(" &mdash; <i>")
+                    .append(Mime.escape(decision.reason()))
+                    .append("</i></div>");
+        h.append("<div><b>answer</b>:</div><pre style=\"background:#f6f8fa;padding:6px\">")
+                .append(Mime.escape(text))
+                .append("</pre>");
         h.append("<div style=\"color:#666\">").append(Mime.escape(timingText())).append("</div></div>");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("text/html", h.toString());
@@ -40,8 +48,12 @@ public record Reply(String prompt, String text, Decision decision, TwoPass.Timin
 
     private String timingText() {
         if (timing == null) return String.format(Locale.ROOT, "%.2f s", seconds);
-        return String.format(Locale.ROOT, "pass 1 %.0f ms, composition %.0f ms, pass 2 %.0f ms", timing.pass1Seconds() * 1e3,
-                timing.composeSeconds() * 1e3, timing.pass2Seconds() * 1e3);
+        return String.format(
+                Locale.ROOT,
+                "pass 1 %.0f ms, composition %.0f ms, pass 2 %.0f ms",
+                timing.pass1Seconds() * 1e3,
+                timing.composeSeconds() * 1e3,
+                timing.pass2Seconds() * 1e3);
     }
 
     @Override

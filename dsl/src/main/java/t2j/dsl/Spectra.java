@@ -64,8 +64,11 @@ public final class Spectra implements Renderable {
     /** Spectra of every matrix whose name contains {@code part} (e.g. {@code "up_proj"}, {@code "layers.0."}), each divided by its largest value. */
     public XYChart chart(String part) {
         Map<String, float[]> sel = new LinkedHashMap<>();
-        for (Map.Entry<String, float[]> e : dec.spectra().entrySet()) if (e.getKey().contains(part)) sel.put(shortName(e.getKey()), e.getValue());
-        if (sel.isEmpty()) throw new IllegalArgumentException("no decomposed matrix name contains '" + part + "'; names look like " + dec.names().get(0));
+        for (Map.Entry<String, float[]> e : dec.spectra().entrySet())
+            if (e.getKey().contains(part)) sel.put(shortName(e.getKey()), e.getValue());
+        if (sel.isEmpty())
+            throw new IllegalArgumentException("no decomposed matrix name contains '" + part + "'; names look like "
+                    + dec.names().get(0));
         return Charts.spectra(model.name() + ": singular values of " + part, sel, true);
     }
 
@@ -73,14 +76,19 @@ public final class Spectra implements Renderable {
     public XYChart chart() {
         Map<String, float[]> all = new LinkedHashMap<>();
         dec.spectra().forEach((k, v) -> all.put(shortName(k), v));
-        return Charts.spectra(model.name() + ": singular values (" + dec.targets().id() + ")", all, true);
+        return Charts.spectra(
+                model.name() + ": singular values (" + dec.targets().id() + ")", all, true);
     }
 
     /** Relative reconstruction error ‖W − UΣVᵀ‖/‖W‖ of every matrix: float32 round-off, nothing more. */
     public Renderable reconstruction() {
         List<List<?>> rows = new ArrayList<>();
-        for (Map.Entry<String, Double> e : dec.reconstructionErrors(model.transformer().weights()).entrySet())
-            rows.add(List.of(shortName(e.getKey()), dec.get(e.getKey()).rank(), String.format(Locale.ROOT, "%.2e", e.getValue())));
+        for (Map.Entry<String, Double> e :
+                dec.reconstructionErrors(model.transformer().weights()).entrySet())
+            rows.add(List.of(
+                    shortName(e.getKey()),
+                    dec.get(e.getKey()).rank(),
+                    String.format(Locale.ROOT, "%.2e", e.getValue())));
         var t = Tables.of("reconstruction", List.of("matrix", "rank", "relative error"), rows);
         return () -> Mime.table(t, t.print());
     }
@@ -94,9 +102,11 @@ public final class Spectra implements Renderable {
         examples = examples.subList(0, Math.min(limit, examples.size()));
         double[] acc = new double[keep.length];
         ExpertPool cut = ExpertPool.withoutExperts(model.transformer(), dec, Parametrization.PLAIN_SCALE);
-        try (Live.Panel panel = Live.panel("truncation on " + task.name()); Scope scope = cut.use()) {
+        try (Live.Panel panel = Live.panel("truncation on " + task.name());
+                Scope scope = cut.use()) {
             for (int i = 0; i < keep.length; i++) {
-                if (keep[i] < 0 || keep[i] > 1) throw new IllegalArgumentException("keep share must be in [0, 1], got " + keep[i]);
+                if (keep[i] < 0 || keep[i] > 1)
+                    throw new IllegalArgumentException("keep share must be in [0, 1], got " + keep[i]);
                 Map<String, float[]> masks = new LinkedHashMap<>();
                 for (String name : dec.names()) {
                     int r = dec.get(name).rank(), k = (int) Math.round(keep[i] * r);
@@ -105,17 +115,23 @@ public final class Spectra implements Renderable {
                     masks.put(name, m);
                 }
                 scope.composeMasks(masks);
-                acc[i] = new Evaluator(model.transformer(), model.prompter(), Model.MAX_NEW_TOKENS).evaluate(task, examples, t2j.util.Progress.NONE).accuracy();
+                acc[i] = new Evaluator(model.transformer(), model.prompter(), Model.MAX_NEW_TOKENS)
+                        .evaluate(task, examples, t2j.util.Progress.NONE)
+                        .accuracy();
                 panel.update("share kept " + keep[i], i + 1, keep.length);
             }
         }
-        return new Sweep(model.name() + ": " + task.name() + " accuracy when only the largest singular values are kept", "share of singular values kept",
-                "accuracy", Map.of(task.name(), new double[][]{keep.clone(), acc}));
+        return new Sweep(
+                model.name() + ": " + task.name() + " accuracy when only the largest singular values are kept",
+                "share of singular values kept",
+                "accuracy",
+                Map.of(task.name(), new double[][] {keep.clone(), acc}));
     }
 
     /** {@code model.layers.3.mlp.up_proj.weight} → {@code L3 up_proj}. */
     static String shortName(String name) {
-        var m = Pattern.compile("model\\.layers\\.(\\d+)\\.(?:mlp|self_attn)\\.(\\w+)\\.weight").matcher(name);
+        var m = Pattern.compile("model\\.layers\\.(\\d+)\\.(?:mlp|self_attn)\\.(\\w+)\\.weight")
+                .matcher(name);
         return m.matches() ? "L" + m.group(1) + " " + m.group(2) : name;
     }
 
@@ -126,7 +142,12 @@ public final class Spectra implements Renderable {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s: %d %s matrices decomposed, %,d singular values (SVF parameters)", model.name(), dec.names().size(),
-                dec.targets().id(), svfParameters());
+        return String.format(
+                Locale.ROOT,
+                "%s: %d %s matrices decomposed, %,d singular values (SVF parameters)",
+                model.name(),
+                dec.names().size(),
+                dec.targets().id(),
+                svfParameters());
     }
 }

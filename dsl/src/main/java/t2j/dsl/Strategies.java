@@ -56,10 +56,13 @@ public record Strategies(List<Strategy> builtIns, Map<String, Dispatcher> custom
      */
     public Strategies plus(String name, Dispatcher dispatcher) {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("a custom column needs a name");
-        if (dispatcher == null) throw new IllegalArgumentException("custom column '" + name + "': the dispatcher is null");
+        if (dispatcher == null)
+            throw new IllegalArgumentException("custom column '" + name + "': the dispatcher is null");
         if (Strategy.ofColumn(name) != null || name.equals(Strategy.EXPERTS.column()))
-            throw new IllegalArgumentException("'" + name + "' names a built-in strategy; give the custom column another name");
-        if (custom.containsKey(name)) throw new IllegalArgumentException("there is already a custom column named '" + name + "'");
+            throw new IllegalArgumentException(
+                    "'" + name + "' names a built-in strategy; give the custom column another name");
+        if (custom.containsKey(name))
+            throw new IllegalArgumentException("there is already a custom column named '" + name + "'");
         Map<String, Dispatcher> m = new LinkedHashMap<>(custom);
         m.put(name, dispatcher);
         return new Strategies(builtIns, m, shots, cem);

@@ -111,7 +111,8 @@ public record Study(String model, AdaptationStudy.Report report) implements Rend
         for (ConfusionMatrix c : report.confusion()) if (c.strategy().equals(strategy)) return c;
         List<String> have = new ArrayList<>();
         for (ConfusionMatrix c : report.confusion()) have.add(c.strategy());
-        throw new IllegalArgumentException("no routing recorded for '" + strategy + "'; dispatching strategies in this study: " + String.join(", ", have));
+        throw new IllegalArgumentException("no routing recorded for '" + strategy
+                + "'; dispatching strategies in this study: " + String.join(", ", have));
     }
 
     public ConfusionMatrix routing(Strategy strategy) {
@@ -133,24 +134,30 @@ public record Study(String model, AdaptationStudy.Report report) implements Rend
 
     /** The same for one task. */
     public CategoryChart timing(String task) {
-        return Charts.timing(report.timing().stream().filter(t -> t.task().equals(task)).toList());
+        return Charts.timing(
+                report.timing().stream().filter(t -> t.task().equals(task)).toList());
     }
 
     /** The few-shot search of one task. */
     public FewShot fewShot(String task) {
         FewShotCem.Result r = report.cem().get(task);
-        if (r == null) throw new IllegalArgumentException("no few-shot search for '" + task + "' in this study (ran on: " + String.join(", ", report.cem().keySet()) + ")");
+        if (r == null)
+            throw new IllegalArgumentException("no few-shot search for '" + task + "' in this study (ran on: "
+                    + String.join(", ", report.cem().keySet()) + ")");
         return new FewShot(r);
     }
 
     private static String column(Strategy s) {
-        if (s == Strategy.EXPERTS) throw new IllegalArgumentException("EXPERTS has one column per expert: name the expert ('math', 'code', ...) instead");
+        if (s == Strategy.EXPERTS)
+            throw new IllegalArgumentException(
+                    "EXPERTS has one column per expert: name the expert ('math', 'code', ...) instead");
         return s.column();
     }
 
     private void requireBase() {
         if (!columns().contains(AdaptationStudy.BASE))
-            throw new IllegalStateException("this study has no 'base' column to test against; run it with Strategies (which always include base)");
+            throw new IllegalStateException(
+                    "this study has no 'base' column to test against; run it with Strategies (which always include base)");
     }
 
     @Override
@@ -160,9 +167,10 @@ public record Study(String model, AdaptationStudy.Report report) implements Rend
         parts.add(Tables.intervals(report.accuracy()));
         if (columns().contains(AdaptationStudy.BASE)) {
             parts.add(Tables.differences(report.accuracy(), AdaptationStudy.BASE));
-            parts.add("▲ beats base, ▼ trails it, ≈ within noise: the mark follows the exact McNemar test on the same requests (p < 0.05); "
-                    + "the bracket is a paired bootstrap 95 % interval in points, which can exclude 0 when a handful of discordant requests all go one way "
-                    + "while the test still cannot tell");
+            parts.add(
+                    "▲ beats base, ▼ trails it, ≈ within noise: the mark follows the exact McNemar test on the same requests (p < 0.05); "
+                            + "the bracket is a paired bootstrap 95 % interval in points, which can exclude 0 when a handful of discordant requests all go one way "
+                            + "while the test still cannot tell");
         }
         for (ConfusionMatrix c : report.confusion()) parts.add(Charts.confusion(c));
         for (String n : report.notes()) parts.add("note: " + n);

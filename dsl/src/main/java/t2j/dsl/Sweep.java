@@ -22,8 +22,9 @@ public record Sweep(String title, String xLabel, String yLabel, Map<String, doub
     public Sweep {
         Map<String, double[][]> copy = new LinkedHashMap<>();
         series.forEach((k, v) -> {
-            if (v.length != 2 || v[0].length != v[1].length) throw new IllegalArgumentException("series '" + k + "' needs {xs, ys} of equal length");
-            copy.put(k, new double[][]{v[0].clone(), v[1].clone()});
+            if (v.length != 2 || v[0].length != v[1].length)
+                throw new IllegalArgumentException("series '" + k + "' needs {xs, ys} of equal length");
+            copy.put(k, new double[][] {v[0].clone(), v[1].clone()});
         });
         series = java.util.Collections.unmodifiableMap(copy);
     }
@@ -38,7 +39,9 @@ public record Sweep(String title, String xLabel, String yLabel, Map<String, doub
 
     private double[][] get(String name) {
         double[][] v = series.get(name);
-        if (v == null) throw new IllegalArgumentException("no series '" + name + "' (have " + String.join(", ", series.keySet()) + ")");
+        if (v == null)
+            throw new IllegalArgumentException(
+                    "no series '" + name + "' (have " + String.join(", ", series.keySet()) + ")");
         return v;
     }
 
@@ -70,7 +73,8 @@ public record Sweep(String title, String xLabel, String yLabel, Map<String, doub
         StringBuilder b = new StringBuilder(title);
         series.forEach((k, v) -> {
             b.append("\n  ").append(k).append(':');
-            for (int i = 0; i < v[0].length; i++) b.append(String.format(Locale.ROOT, " (%.3g, %.3f)", v[0][i], v[1][i]));
+            for (int i = 0; i < v[0].length; i++)
+                b.append(String.format(Locale.ROOT, " (%.3g, %.3f)", v[0][i], v[1][i]));
         });
         return b.toString();
     }

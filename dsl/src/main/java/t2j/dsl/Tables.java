@@ -25,8 +25,7 @@ import tech.tablesaw.columns.Column;
  * }</pre>
  */
 public final class Tables {
-    private Tables() {
-    }
+    private Tables() {}
 
     /**
      * Accuracy in percent (one decimal) per task and strategy, and a final {@code mean} row: the unweighted mean
@@ -35,7 +34,8 @@ public final class Tables {
      * @throws IllegalArgumentException when a strategy is called {@code task}, which would clash with the first column
      */
     public static Table accuracy(AccuracyTable t) {
-        if (t.columns().contains("task")) throw new IllegalArgumentException("accuracy table '" + t.title() + "' has a strategy named 'task'");
+        if (t.columns().contains("task"))
+            throw new IllegalArgumentException("accuracy table '" + t.title() + "' has a strategy named 'task'");
         StringColumn task = StringColumn.create("task");
         t.rows().forEach(task::append);
         task.append("mean");
@@ -63,13 +63,20 @@ public final class Tables {
         for (String c : t.columns()) cols.add(StringColumn.create(c));
         for (String r : t.rows()) {
             task.append(r);
-            n.append(t.cell(r, t.columns().get(0)).map(AccuracyTable.Cell::total).orElse(0));
+            n.append(
+                    t.cell(r, t.columns().get(0)).map(AccuracyTable.Cell::total).orElse(0));
             for (int k = 0; k < cols.size(); k++) {
                 var cell = t.cell(r, t.columns().get(k));
                 if (cell.isEmpty()) cols.get(k).appendMissing();
                 else {
                     var p = cell.get().proportion();
-                    cols.get(k).append(String.format(java.util.Locale.ROOT, "%.1f [%.1f, %.1f]", 100 * p.value(), 100 * p.lo(), 100 * p.hi()));
+                    cols.get(k)
+                            .append(String.format(
+                                    java.util.Locale.ROOT,
+                                    "%.1f [%.1f, %.1f]",
+                                    100 * p.value(),
+                                    100 * p.lo(),
+                                    100 * p.hi()));
                 }
             }
         }
@@ -85,7 +92,8 @@ public final class Tables {
      */
     public static Table differences(AccuracyTable t, String baseline) {
         if (!t.columns().contains(baseline))
-            throw new IllegalArgumentException("accuracy table '" + t.title() + "' has no baseline column '" + baseline + "'");
+            throw new IllegalArgumentException(
+                    "accuracy table '" + t.title() + "' has no baseline column '" + baseline + "'");
         StringColumn task = StringColumn.create("task");
         Table out = Table.create("points vs " + baseline + " (paired 95 % interval, McNemar p)", task);
         List<String> others = new ArrayList<>(t.columns());
@@ -99,8 +107,17 @@ public final class Tables {
             for (int k = 0; k < others.size(); k++) {
                 var d = t.versus(r, others.get(k), baseline);
                 if (d.isEmpty()) cols.get(k).appendMissing();
-                else cols.get(k).append(mark(d.get()) + " " + String.format(java.util.Locale.ROOT, "%+.1f [%+.1f, %+.1f] p=%s", 100 * d.get().delta(),
-                        100 * d.get().lo(), 100 * d.get().hi(), t2j.stats.PairedDifference.formatP(d.get().p())));
+                else
+                    cols.get(k)
+                            .append(mark(d.get()) + " "
+                                    + String.format(
+                                            java.util.Locale.ROOT,
+                                            "%+.1f [%+.1f, %+.1f] p=%s",
+                                            100 * d.get().delta(),
+                                            100 * d.get().lo(),
+                                            100 * d.get().hi(),
+                                            t2j.stats.PairedDifference.formatP(
+                                                    d.get().p())));
             }
         }
         cols.forEach(out::addColumns);
@@ -109,7 +126,9 @@ public final class Tables {
 
     /** ▲, ▼ or ≈ for a paired difference, as {@link Effect.Verdict#mark()}. */
     static String mark(t2j.stats.PairedDifference d) {
-        return !d.significant() ? Effect.Verdict.WITHIN_NOISE.mark() : d.delta() > 0 ? Effect.Verdict.BETTER.mark() : Effect.Verdict.WORSE.mark();
+        return !d.significant()
+                ? Effect.Verdict.WITHIN_NOISE.mark()
+                : d.delta() > 0 ? Effect.Verdict.BETTER.mark() : Effect.Verdict.WORSE.mark();
     }
 
     /**
@@ -119,11 +138,28 @@ public final class Tables {
     public static Table effects(String name, List<Effect> effects) {
         List<List<?>> rows = new ArrayList<>();
         for (Effect e : effects)
-            rows.add(List.of(e.task(), e.column(), String.format(java.util.Locale.ROOT, "%.1f [%.1f, %.1f]", 100 * e.accuracy().value(),
-                            100 * e.accuracy().lo(), 100 * e.accuracy().hi()), e.baseline(),
-                    String.format(java.util.Locale.ROOT, "%+.1f [%+.1f, %+.1f]", 100 * e.delta(), 100 * e.difference().lo(), 100 * e.difference().hi()),
-                    t2j.stats.PairedDifference.formatP(e.p()), e.verdict().mark() + " " + e.verdict().verb()));
-        return of(name, List.of("task", "column", "accuracy % [95 %]", "vs", "points [95 %]", "McNemar p", "verdict"), rows);
+            rows.add(List.of(
+                    e.task(),
+                    e.column(),
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%.1f [%.1f, %.1f]",
+                            100 * e.accuracy().value(),
+                            100 * e.accuracy().lo(),
+                            100 * e.accuracy().hi()),
+                    e.baseline(),
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%+.1f [%+.1f, %+.1f]",
+                            100 * e.delta(),
+                            100 * e.difference().lo(),
+                            100 * e.difference().hi()),
+                    t2j.stats.PairedDifference.formatP(e.p()),
+                    e.verdict().mark() + " " + e.verdict().verb()));
+        return of(
+                name,
+                List.of("task", "column", "accuracy % [95 %]", "vs", "points [95 %]", "McNemar p", "verdict"),
+                rows);
     }
 
     /**
@@ -137,7 +173,8 @@ public final class Tables {
         for (String t : m.trueLabels()) {
             if (m.rowTotal(t) == 0) continue;
             truth.append(t);
-            for (int k = 0; k < cols.size(); k++) cols.get(k).append(m.count(t, m.chosenLabels().get(k)));
+            for (int k = 0; k < cols.size(); k++)
+                cols.get(k).append(m.count(t, m.chosenLabels().get(k)));
         }
         Table out = Table.create("routing by " + m.strategy(), truth);
         cols.forEach(out::addColumns);
@@ -152,8 +189,11 @@ public final class Tables {
         if (rows == null) throw new IllegalArgumentException("timing table: rows must not be null");
         StringColumn task = StringColumn.create("task"), strategy = StringColumn.create("strategy");
         IntColumn examples = IntColumn.create("examples"), compositions = IntColumn.create("compositions");
-        DoubleColumn p1 = DoubleColumn.create("pass 1 s"), comp = DoubleColumn.create("compose s"), p2 = DoubleColumn.create("pass 2 s"),
-                overhead = DoubleColumn.create("overhead %"), perExample = DoubleColumn.create("ms/example");
+        DoubleColumn p1 = DoubleColumn.create("pass 1 s"),
+                comp = DoubleColumn.create("compose s"),
+                p2 = DoubleColumn.create("pass 2 s"),
+                overhead = DoubleColumn.create("overhead %"),
+                perExample = DoubleColumn.create("ms/example");
         for (TimingSummary t : rows) {
             task.append(t.task());
             strategy.append(t.strategy());
@@ -177,18 +217,21 @@ public final class Tables {
      * @throws IllegalArgumentException on no columns, a duplicate or null column name, or a row of the wrong length
      */
     public static Table of(String name, List<String> columns, List<List<?>> rows) {
-        if (columns == null || columns.isEmpty()) throw new IllegalArgumentException("table '" + name + "' has no columns");
+        if (columns == null || columns.isEmpty())
+            throw new IllegalArgumentException("table '" + name + "' has no columns");
         if (rows == null) throw new IllegalArgumentException("table '" + name + "': rows must not be null");
         Set<String> seen = new HashSet<>();
         for (String c : columns) {
             if (c == null) throw new IllegalArgumentException("table '" + name + "' has a null column name");
-            if (!seen.add(c)) throw new IllegalArgumentException("table '" + name + "' has two columns named '" + c + "'");
+            if (!seen.add(c))
+                throw new IllegalArgumentException("table '" + name + "' has two columns named '" + c + "'");
         }
         for (int r = 0; r < rows.size(); r++) {
             List<?> row = rows.get(r);
             if (row == null || row.size() != columns.size())
-                throw new IllegalArgumentException("table '" + name + "': row " + r + " has " + (row == null ? 0 : row.size()) + " values, expected "
-                        + columns.size() + " (" + String.join(", ", columns) + ")");
+                throw new IllegalArgumentException(
+                        "table '" + name + "': row " + r + " has " + (row == null ? 0 : row.size())
+                                + " values, expected " + columns.size() + " (" + String.join(", ", columns) + ")");
         }
         Table out = Table.create(name == null ? "" : name);
         for (int c = 0; c < columns.size(); c++) {
@@ -210,21 +253,29 @@ public final class Tables {
         }
         if (ints && numbers && values.stream().anyMatch(v -> v != null)) {
             IntColumn col = IntColumn.create(name);
-            for (Object v : values) if (v == null) col.appendMissing(); else col.append(((Number) v).intValue());
+            for (Object v : values)
+                if (v == null) col.appendMissing();
+                else col.append(((Number) v).intValue());
             return col;
         }
         if (longs && numbers && values.stream().anyMatch(v -> v != null)) {
             LongColumn col = LongColumn.create(name);
-            for (Object v : values) if (v == null) col.appendMissing(); else col.append(((Number) v).longValue());
+            for (Object v : values)
+                if (v == null) col.appendMissing();
+                else col.append(((Number) v).longValue());
             return col;
         }
         if (numbers && values.stream().anyMatch(v -> v != null)) {
             DoubleColumn col = DoubleColumn.create(name);
-            for (Object v : values) if (v == null) col.appendMissing(); else col.append(((Number) v).doubleValue());
+            for (Object v : values)
+                if (v == null) col.appendMissing();
+                else col.append(((Number) v).doubleValue());
             return col;
         }
         StringColumn col = StringColumn.create(name);
-        for (Object v : values) if (v == null) col.appendMissing(); else col.append(v.toString());
+        for (Object v : values)
+            if (v == null) col.appendMissing();
+            else col.append(v.toString());
         return col;
     }
 

@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
+import t2j.adapter.Adapter;
 import t2j.expert.ExpertRecipe;
 import t2j.expert.TrainedAdapter;
 import t2j.svf.Expert;
 import t2j.task.Example;
 import t2j.task.Split;
 import t2j.task.Task;
-import t2j.adapter.Adapter;
 import t2j.train.Evaluator;
 import t2j.train.Trainer;
 
@@ -79,7 +79,8 @@ public final class TrainedExpert implements Renderable {
     /** The SVF expert; LoRA runs have none (use {@link #evaluate} to score them). */
     public Expert expert() {
         if (trained.recipe().method() != ExpertRecipe.Method.SVF) {
-            throw new IllegalStateException("a " + method + " run gives no SVF expert; train with SVF (the default) to get one");
+            throw new IllegalStateException(
+                    "a " + method + " run gives no SVF expert; train with SVF (the default) to get one");
         }
         return trained.expert();
     }
@@ -97,7 +98,10 @@ public final class TrainedExpert implements Renderable {
     }
 
     public XYChart chart() {
-        return Charts.learningCurve(String.format(Locale.ROOT, "%s %s (%s) on %s", model(), method, objective, task()), result.steps(), result.validations());
+        return Charts.learningCurve(
+                String.format(Locale.ROOT, "%s %s (%s) on %s", model(), method, objective, task()),
+                result.steps(),
+                result.validations());
     }
 
     /** Greedy accuracy on {@code limit} test examples of the built-in task {@code task}, with the best parameters applied. */
@@ -108,11 +112,13 @@ public final class TrainedExpert implements Renderable {
     /** Greedy accuracy with the best parameters applied; the model holds its base weights again afterwards. */
     public Score evaluate(Task on, Split split, int limit) {
         List<Example> all = on.examples(split), some = all.subList(0, Math.min(limit, all.size()));
-        result.best().forEach((name, v) -> System.arraycopy(v, 0, adapter.parameters().get(name), 0, v.length));
+        result.best()
+                .forEach(
+                        (name, v) -> System.arraycopy(v, 0, adapter.parameters().get(name), 0, v.length));
         try (Live.Panel panel = Live.panel("evaluate " + method + " " + task() + " expert on " + on.name());
                 Adapter.Weights adapted = adapter.adapted()) {
-            Evaluator.Evaluation ev =
-                    new Evaluator(model.transformer(), model.prompter(), Model.MAX_NEW_TOKENS).evaluate(on, some, panel);
+            Evaluator.Evaluation ev = new Evaluator(model.transformer(), model.prompter(), Model.MAX_NEW_TOKENS)
+                    .evaluate(on, some, panel);
             return new Score(model(), on.name(), method + " " + task(), ev);
         }
     }
@@ -136,7 +142,17 @@ public final class TrainedExpert implements Renderable {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s %s (%s) on %s, %,d parameters: validation %.1f %% → %.1f %% (best at step %d; %s)", model(), method, objective,
-                task(), parameters(), 100 * result.baseValidation(), 100 * result.bestValidation(), result.bestIteration(), result.stopReason());
+        return String.format(
+                Locale.ROOT,
+                "%s %s (%s) on %s, %,d parameters: validation %.1f %% → %.1f %% (best at step %d; %s)",
+                model(),
+                method,
+                objective,
+                task(),
+                parameters(),
+                100 * result.baseValidation(),
+                100 * result.bestValidation(),
+                result.bestIteration(),
+                result.stopReason());
     }
 }

@@ -32,9 +32,19 @@ public final class Training {
      * that override them): four rollouts per prompt against the prompt's mean reward, and a best checkpoint chosen on
      * 500 examples only when it beats the base model significantly.
      */
-    public static final TrainingConfig SHIPPED = TrainingConfig.reinforce().toBuilder().iterations(40).batchSize(8).samplesPerPrompt(4)
-            .learningRate(1e-2).normalizeRewards(true).tokenMean(true).temperature(0.7f).evalEvery(5, 100).selectionHoldout(400)
-            .selectionZ(2).seed(7).build();
+    public static final TrainingConfig SHIPPED = TrainingConfig.reinforce().toBuilder()
+            .iterations(40)
+            .batchSize(8)
+            .samplesPerPrompt(4)
+            .learningRate(1e-2)
+            .normalizeRewards(true)
+            .tokenMean(true)
+            .temperature(0.7f)
+            .evalEvery(5, 100)
+            .selectionHoldout(400)
+            .selectionZ(2)
+            .seed(7)
+            .build();
 
     private final Model model;
     private final Task task;
@@ -43,7 +53,13 @@ public final class Training {
     private final Parametrization parametrization;
     private final int loraRank;
 
-    private Training(Model model, Task task, TrainingConfig cfg, Targets targets, Parametrization parametrization, int loraRank) {
+    private Training(
+            Model model,
+            Task task,
+            TrainingConfig cfg,
+            Targets targets,
+            Parametrization parametrization,
+            int loraRank) {
         this.model = model;
         this.task = task;
         this.cfg = cfg;
@@ -141,7 +157,12 @@ public final class Training {
         ExpertRecipe recipe = loraRank > 0
                 ? ExpertRecipe.lora(targets, loraRank, 2f * loraRank, cfg)
                 : ExpertRecipe.svf(targets, parametrization, cfg);
-        ExpertLifecycle lifecycle = ExpertLifecycle.configure(model.transformer(), model.prompter(), task, -1, recipe,
+        ExpertLifecycle lifecycle = ExpertLifecycle.configure(
+                model.transformer(),
+                model.prompter(),
+                task,
+                -1,
+                recipe,
                 () -> model.decompose(targets).decomposition());
         List<Trainer.Step> steps = Collections.synchronizedList(new ArrayList<>());
         List<Trainer.Validation> validations = Collections.synchronizedList(new ArrayList<>());
@@ -150,7 +171,9 @@ public final class Training {
         try (Live.Panel panel = Live.panel("train " + method() + " on " + task.name())) {
             panel.withChart(() -> {
                 synchronized (steps) {
-                    return steps.isEmpty() ? null : Charts.learningCurve(title, List.copyOf(steps), List.copyOf(validations));
+                    return steps.isEmpty()
+                            ? null
+                            : Charts.learningCurve(title, List.copyOf(steps), List.copyOf(validations));
                 }
             });
             trained = lifecycle.train(null, new Trainer.Listener() {
@@ -163,7 +186,8 @@ public final class Training {
                 @Override
                 public void onValidation(Trainer.Validation v) {
                     validations.add(v);
-                    panel.note(String.format(Locale.ROOT, "validation %.1f %% at step %d", 100 * v.accuracy(), v.iteration()));
+                    panel.note(String.format(
+                            Locale.ROOT, "validation %.1f %% at step %d", 100 * v.accuracy(), v.iteration()));
                 }
             });
         } catch (java.io.IOException e) {
@@ -174,8 +198,17 @@ public final class Training {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s training of %s on %s: %s, %d iterations × %d prompts, lr %.3g, temperature %.2f, seed %d", method(),
-                model.name(), task.name(), cfg.objective().name().toLowerCase(), cfg.iterations(), cfg.batchSize(), cfg.learningRate(), cfg.temperature(),
+        return String.format(
+                Locale.ROOT,
+                "%s training of %s on %s: %s, %d iterations × %d prompts, lr %.3g, temperature %.2f, seed %d",
+                method(),
+                model.name(),
+                task.name(),
+                cfg.objective().name().toLowerCase(),
+                cfg.iterations(),
+                cfg.batchSize(),
+                cfg.learningRate(),
+                cfg.temperature(),
                 cfg.seed());
     }
 }

@@ -7,10 +7,10 @@ import java.util.Map;
 import t2j.adapt.AdaptContext;
 import t2j.adapt.AdaptationStudy;
 import t2j.adapt.ClassifierDispatcher;
+import t2j.adapt.Controls;
 import t2j.adapt.Dispatcher;
 import t2j.adapt.ExpertPool;
 import t2j.adapt.FewShotCem;
-import t2j.adapt.Controls;
 import t2j.adapt.PromptDispatcher;
 import t2j.adapt.Replay;
 import t2j.adapt.Scope;
@@ -57,9 +57,11 @@ public final class Transformer2 {
     /** The model with these experts, dispatching by the classification prompt (the paper's first strategy). */
     public static Transformer2 of(Model model, Experts experts) {
         if (experts.model() != model)
-            throw new IllegalArgumentException("these experts belong to " + experts.model().name() + ", not " + model.name()
-                    + "; move them with experts.transferTo(model, policy) first");
-        ExpertPool pool = new ExpertPool(model.transformer(), model.decompose(experts.targets()).decomposition(), experts.asMap());
+            throw new IllegalArgumentException(
+                    "these experts belong to " + experts.model().name() + ", not " + model.name()
+                            + "; move them with experts.transferTo(model, policy) first");
+        ExpertPool pool = new ExpertPool(
+                model.transformer(), model.decompose(experts.targets()).decomposition(), experts.asMap());
         pool.logTo(AdaptationLog.inMemory(model.name()));
         AdaptContext ctx = new AdaptContext(model.transformer(), model.prompter(), pool, Model.MAX_NEW_TOKENS);
         return new Transformer2(model, experts, ctx, null, Controls.NONE).byPrompt();
@@ -79,8 +81,9 @@ public final class Transformer2 {
 
     /** Pass 1 asks the same question with the classification expert composed into the weights. */
     public Transformer2 byClassifier() {
-        if (!experts.names().contains(CLASSIFIER)) throw new IllegalArgumentException("no expert named '" + CLASSIFIER + "' to classify with; have "
-                + String.join(", ", experts.names()));
+        if (!experts.names().contains(CLASSIFIER))
+            throw new IllegalArgumentException("no expert named '" + CLASSIFIER + "' to classify with; have "
+                    + String.join(", ", experts.names()));
         return by(new ClassifierDispatcher(CLASSIFIER, new PromptDispatcher(categories())));
     }
 
@@ -100,7 +103,8 @@ public final class Transformer2 {
 
     private Transformer2 withConfidenceIfNeeded() {
         if (controls.minConfidence() <= 0 || dispatcher == null) return this;
-        Dispatcher d = dispatcher instanceof PromptDispatcher p ? p.withConfidence()
+        Dispatcher d = dispatcher instanceof PromptDispatcher p
+                ? p.withConfidence()
                 : dispatcher instanceof ClassifierDispatcher c ? c.withConfidence() : dispatcher;
         return d == dispatcher ? this : new Transformer2(model, experts, ctx, d, controls);
     }
@@ -112,8 +116,8 @@ public final class Transformer2 {
     /** Every composition this system's experts went through so far (shared by the systems derived from it). */
     public Log log() {
         AdaptationLog log = ctx.pool().log();
-        return new Log(log == null ? "no log" : "adaptation log of " + log.session(), log == null ? List.of()
-                : log.entries());
+        return new Log(
+                log == null ? "no log" : "adaptation log of " + log.session(), log == null ? List.of() : log.entries());
     }
 
     /**
@@ -174,7 +178,12 @@ public final class Transformer2 {
     /** Answers one request under controls for this request only. */
     public Reply answer(Example request, Controls c) {
         TwoPass.Answer a = controlled(c).twoPass().answer(request);
-        return new Reply(request.prompt(), a.completion(), a.decision(), a.timing(), a.timing().totalSeconds());
+        return new Reply(
+                request.prompt(),
+                a.completion(),
+                a.decision(),
+                a.timing(),
+                a.timing().totalSeconds());
     }
 
     /** Two-pass accuracy on {@code limit} test requests of a built-in task. */
@@ -188,7 +197,8 @@ public final class Transformer2 {
         try (Live.Panel panel = Live.panel(dispatcher.name() + " on " + task.name())) {
             TwoPass.Run run = twoPass().answerAll(req, panel);
             List<Evaluator.Outcome> out = new ArrayList<>();
-            for (TwoPass.Answer a : run.answers()) out.add(new Evaluator.Outcome(a.example(), a.completion(), task.verify(a.example(), a.completion())));
+            for (TwoPass.Answer a : run.answers())
+                out.add(new Evaluator.Outcome(a.example(), a.completion(), task.verify(a.example(), a.completion())));
             return new Score(model.name(), task.name(), dispatcher.name(), new Evaluator.Evaluation(out));
         }
     }
@@ -206,7 +216,8 @@ public final class Transformer2 {
      * the released code's 32 × 10 budget per task, so a comparison fits in a notebook cell. Pass a config of your own
      * for the full search.
      */
-    public static final FewShotCem.Config FEW_SHOT_IN_COMPARE = FewShotCem.Config.defaults().withPopulation(16).withIterations(5);
+    public static final FewShotCem.Config FEW_SHOT_IN_COMPARE =
+            FewShotCem.Config.defaults().withPopulation(16).withIterations(5);
 
     /**
      * The strategies of {@code lineup} — built-in ones and any number of custom dispatchers — on the same {@code limit}
@@ -216,8 +227,13 @@ public final class Transformer2 {
      */
     public Study compare(List<String> tasks, int limit, Strategies lineup) {
         Strategies s = lineup;
-        if (!isBuiltIn(dispatcher) && !s.custom().containsKey(dispatcher.name()) && !s.custom().containsValue(dispatcher)) s = s.plus(dispatcher);
-        AdaptationStudy.Config cfg = AdaptationStudy.Config.defaults(categories()).withStrategies(s.engineNames()).withShots(s.shots()).withCem(s.cem());
+        if (!isBuiltIn(dispatcher)
+                && !s.custom().containsKey(dispatcher.name())
+                && !s.custom().containsValue(dispatcher)) s = s.plus(dispatcher);
+        AdaptationStudy.Config cfg = AdaptationStudy.Config.defaults(categories())
+                .withStrategies(s.engineNames())
+                .withShots(s.shots())
+                .withCem(s.cem());
         return run(tasks, limit, cfg, s.custom());
     }
 
@@ -234,10 +250,12 @@ public final class Transformer2 {
         List<Task> ts = tasks.stream().map(Model::task).toList();
         for (String name : custom.keySet())
             if (experts.names().contains(name))
-                throw new IllegalArgumentException("custom column '" + name + "' has an expert's name, whose own column it would clash with; rename it");
+                throw new IllegalArgumentException("custom column '" + name
+                        + "' has an expert's name, whose own column it would clash with; rename it");
         Map<String, Dispatcher> checked = new LinkedHashMap<>();
         custom.forEach((name, d) -> checked.put(name, Dispatchers.checked(name, d)));
-        // Fail fast: one decision per custom column on the first request of each task, before the built-in columns spend minutes.
+        // Fail fast: one decision per custom column on the first request of each task, before the built-in columns
+        // spend minutes.
         for (Map.Entry<String, Dispatcher> c : checked.entrySet())
             for (Task t : ts) {
                 List<Example> req = t.examples(cfg.split());
@@ -263,7 +281,8 @@ public final class Transformer2 {
         for (int i = 0; i < requests.size(); i++) {
             prompts[i] = bos >= 0 ? new int[] {bos} : new int[0];
             texts[i] = model.tokenizer().encode(requests.get(i).prompt());
-            if (texts[i].length == 0) throw new IllegalArgumentException("request " + requests.get(i).id() + " has an empty prompt");
+            if (texts[i].length == 0)
+                throw new IllegalArgumentException("request " + requests.get(i).id() + " has an empty prompt");
         }
         double[][] s = new double[cats.size()][];
         double[] base;
@@ -307,7 +326,9 @@ public final class Transformer2 {
     /** {@link #fewShot(String, int)} with CEM settings of your own (population, elites, iterations, α range, per matrix). */
     public FewShot fewShot(Task task, int shots, FewShotCem.Config cfg) {
         List<Example> pool = task.examples(Split.TRANSFER);
-        if (pool.size() < shots) throw new IllegalArgumentException("task " + task.name() + " has " + pool.size() + " transfer examples; asked for " + shots + " shots");
+        if (pool.size() < shots)
+            throw new IllegalArgumentException("task " + task.name() + " has " + pool.size()
+                    + " transfer examples; asked for " + shots + " shots");
         try (Live.Panel panel = Live.panel("few-shot CEM on " + task.name())) {
             return new FewShot(new FewShotCem(cfg).search(task, pool.subList(0, shots), ctx, categories(), panel));
         }

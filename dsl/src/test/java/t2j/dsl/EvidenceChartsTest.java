@@ -52,7 +52,8 @@ class EvidenceChartsTest {
         AccuracyTable t = lowTable(List.of("base", "prompt", "oracle"));
         CategoryChart c = Charts.accuracy(t);
         double highestWhisker = 0;
-        for (AccuracyTable.Cell cell : t.cells()) highestWhisker = Math.max(highestWhisker, cell.proportion().hi());
+        for (AccuracyTable.Cell cell : t.cells())
+            highestWhisker = Math.max(highestWhisker, cell.proportion().hi());
         double max = c.getStyler().getYAxisMax();
         assertTrue(max >= highestWhisker, "every whisker is inside the axis: max " + max + " < " + highestWhisker);
         assertTrue(max <= 0.45, "bars under 0.3 get an axis that ends near them, not at 1: " + max);
@@ -67,7 +68,8 @@ class EvidenceChartsTest {
         BufferedImage img = paint(c);
         save(c, "accuracy-3");
         Rectangle2D plot = c.plotBounds();
-        Color base = c.getSeries("base").getFillColor(), prompt = c.getSeries("prompt").getFillColor();
+        Color base = c.getSeries("base").getFillColor(),
+                prompt = c.getSeries("prompt").getFillColor();
         // the bar of (prompt, code-hard) is painted in its colour just above the axis, at the centre the whisker uses
         int x = (int) Math.round(c.barCentre(plot, 1, 1)), yLow = (int) Math.round(c.getScreenYFromChart(0.01));
         assertEquals(prompt.getRGB(), img.getRGB(x, yLow), "the whisker's x is the centre of its bar");
@@ -89,14 +91,26 @@ class EvidenceChartsTest {
 
     @Test
     void tenColumnLegendsMoveBesideThePlotAndKeepWholeNames() throws Exception {
-        List<String> cols = List.of("base", "math", "code", "reasoning", "prompt", "classifier", "wrong-router", "oracle", "keywords", "by-length");
+        List<String> cols = List.of(
+                "base",
+                "math",
+                "code",
+                "reasoning",
+                "prompt",
+                "classifier",
+                "wrong-router",
+                "oracle",
+                "keywords",
+                "by-length");
         CategoryChart c = Charts.accuracy(lowTable(cols));
         assertEquals(Styler.LegendPosition.OutsideE, c.getStyler().getLegendPosition());
         assertTrue(c.getWidth() > Charts.WIDTH, "the chart widens for the legend column, so the plot keeps its width");
         paint(c);
         save(c, "accuracy-10");
         Rectangle2D legend = legendBounds(c);
-        assertTrue(legend.getMaxX() <= c.getWidth() && legend.getMaxY() <= c.getHeight(), "legend inside the chart: " + legend);
+        assertTrue(
+                legend.getMaxX() <= c.getWidth() && legend.getMaxY() <= c.getHeight(),
+                "legend inside the chart: " + legend);
         // a few columns keep the legend below the plot at the usual width
         CategoryChart few = Charts.accuracy(lowTable(List.of("base", "prompt", "oracle")));
         assertEquals(Styler.LegendPosition.OutsideS, few.getStyler().getLegendPosition());
@@ -113,13 +127,28 @@ class EvidenceChartsTest {
 
     @Test
     void timingHasOneLabelledBarPerStrategyNotOnePerTaskAndStrategy() throws Exception {
-        List<String> strategies = List.of("base", "math", "code", "reasoning", "prompt", "classifier", "wrong-router", "few-shot", "oracle", "keywords");
+        List<String> strategies = List.of(
+                "base",
+                "math",
+                "code",
+                "reasoning",
+                "prompt",
+                "classifier",
+                "wrong-router",
+                "few-shot",
+                "oracle",
+                "keywords");
         List<TimingSummary> rows = new ArrayList<>();
         for (String task : List.of("math-hard", "code-hard", "mixed-hard", "math", "code"))
-            for (String s : strategies) rows.add(new TimingSummary(task, s, 10, 1, s.equals("prompt") ? 0.5 : 0, 0.01, 0.2));
+            for (String s : strategies)
+                rows.add(new TimingSummary(task, s, 10, 1, s.equals("prompt") ? 0.5 : 0, 0.01, 0.2));
         CategoryChart c = Charts.timing(rows);
         assertEquals(strategies, List.copyOf(c.getSeries("pass 1").getXData()), "50 rows, 10 bars: one per strategy");
-        assertEquals(50.0, c.getSeries("pass 1").getYData()[strategies.indexOf("prompt")], 1e-9, "pooled: 2.5 s over 50 requests");
+        assertEquals(
+                50.0,
+                c.getSeries("pass 1").getYData()[strategies.indexOf("prompt")],
+                1e-9,
+                "pooled: 2.5 s over 50 requests");
         assertTrue(c.getTitle().contains("5 tasks"));
         save(c, "timing");
         paint(c);

@@ -82,7 +82,8 @@ class MimeTest {
 
     @Test
     void tableHtmlIsWellFormedAndEscaped() throws Exception {
-        Table t = Table.create("scores & <b>", StringColumn.create("<name>", "a\"b", "<b>&", "x'y"), IntColumn.create("n", 1, 2, 3));
+        Table t = Table.create(
+                "scores & <b>", StringColumn.create("<name>", "a\"b", "<b>&", "x'y"), IntColumn.create("n", 1, 2, 3));
         String html = Mime.html(t);
         Element table = parse(html).getDocumentElement();
         assertEquals("table", table.getTagName());
@@ -102,15 +103,21 @@ class MimeTest {
     @Test
     void longTablesAreCutWithANote() throws Exception {
         int[] values = new int[Mime.MAX_ROWS + 5];
-        Element table = parse(Mime.html(Table.create("long", IntColumn.create("i", values)))).getDocumentElement();
-        assertEquals(Mime.MAX_ROWS, elements(elements(table, "tbody").get(0), "tr").size());
-        assertEquals(List.of(Mime.MAX_ROWS + " of " + values.length + " rows shown"), texts(elements(table, "tfoot").get(0), "td"));
+        Element table = parse(Mime.html(Table.create("long", IntColumn.create("i", values))))
+                .getDocumentElement();
+        assertEquals(
+                Mime.MAX_ROWS, elements(elements(table, "tbody").get(0), "tr").size());
+        assertEquals(
+                List.of(Mime.MAX_ROWS + " of " + values.length + " rows shown"),
+                texts(elements(table, "tfoot").get(0), "td"));
     }
 
     @Test
     void charactersXmlForbidsCannotBreakTheDocument() throws Exception {
         Table t = Table.create("ctl", StringColumn.create("s", "a\u0001b", "\uD83D\uDE00 ok", "lone \uD800"));
-        assertEquals(List.of("a\uFFFDb", "\uD83D\uDE00 ok", "lone \uFFFD"), texts(parse(Mime.html(t)).getDocumentElement(), "td"));
+        assertEquals(
+                List.of("a\uFFFDb", "\uD83D\uDE00 ok", "lone \uFFFD"),
+                texts(parse(Mime.html(t)).getDocumentElement(), "td"));
         assertEquals("", Mime.escape(null));
     }
 
@@ -118,7 +125,10 @@ class MimeTest {
     void chartBundleIsBase64PngThenText() throws Exception {
         Map<String, Object> bundle = Mime.chart(chart(300, 200), "a chart");
         assertEquals(List.of("image/png", "text/plain"), List.copyOf(bundle.keySet()));
-        assertEquals(300, decodeWithInk(Base64.getDecoder().decode((String) bundle.get("image/png"))).getWidth());
+        assertEquals(
+                300,
+                decodeWithInk(Base64.getDecoder().decode((String) bundle.get("image/png")))
+                        .getWidth());
         assertEquals("a chart", bundle.get("text/plain"));
         assertEquals("loss & <accuracy>", Mime.chart(chart(300, 200)).get("text/plain"));
     }
@@ -157,7 +167,10 @@ class MimeTest {
         assertEquals("loss & <accuracy>", images.get(0).getAttribute("alt"));
         String src = images.get(0).getAttribute("src");
         assertTrue(src.startsWith("data:image/png;base64,"), src.substring(0, 40));
-        assertEquals(200, decodeWithInk(Base64.getDecoder().decode(src.substring(src.indexOf(',') + 1))).getWidth());
+        assertEquals(
+                200,
+                decodeWithInk(Base64.getDecoder().decode(src.substring(src.indexOf(',') + 1)))
+                        .getWidth());
         assertEquals(List.of("math", "code"), texts(root, "td"));
         assertEquals(List.of("adapted"), texts(root, "b"));
         assertEquals(List.of("x < y & z"), texts(root, "pre"));

@@ -45,10 +45,14 @@ class ModelTest {
     void askGivesTheSameGreedyAnswerAsTheEngine() {
         Task math = Model.task("math");
         var ex = math.examples(Split.TEST).get(0);
-        String engine = new Evaluator(llama.transformer(), llama.prompter(), Model.MAX_NEW_TOKENS).complete(List.of(ex), Progress.NONE).get(0);
+        String engine = new Evaluator(llama.transformer(), llama.prompter(), Model.MAX_NEW_TOKENS)
+                .complete(List.of(ex), Progress.NONE)
+                .get(0);
         // ask() sends the prompt without the task's system message, so compare against a request built the same way
         var bare = new t2j.task.Example("x", null, ex.prompt(), null, null);
-        String engineBare = new Evaluator(llama.transformer(), llama.prompter(), Model.MAX_NEW_TOKENS).complete(List.of(bare), Progress.NONE).get(0);
+        String engineBare = new Evaluator(llama.transformer(), llama.prompter(), Model.MAX_NEW_TOKENS)
+                .complete(List.of(bare), Progress.NONE)
+                .get(0);
         Reply r = llama.ask(ex.prompt());
         assertEquals(engineBare, r.text());
         assertFalse(engine.isEmpty());
@@ -59,7 +63,8 @@ class ModelTest {
     void evaluateMatchesTheEngineEvaluator() {
         Score s = llama.evaluate("math", 12);
         Task math = Model.task("math");
-        var ev = new Evaluator(llama.transformer(), llama.prompter(), Model.MAX_NEW_TOKENS).evaluate(math, math.examples(Split.TEST).subList(0, 12), Progress.NONE);
+        var ev = new Evaluator(llama.transformer(), llama.prompter(), Model.MAX_NEW_TOKENS)
+                .evaluate(math, math.examples(Split.TEST).subList(0, 12), Progress.NONE);
         assertEquals(12, s.total());
         assertEquals(ev.correct(), s.correct());
         assertTrue(s.toString().contains("math"), s.toString());
@@ -75,9 +80,10 @@ class ModelTest {
         assertTrue(ImageIO.read(new ByteArrayInputStream(png)).getWidth() > 100);
         assertThrows(IllegalArgumentException.class, () -> s.chart("no_such_matrix"));
 
-        Sweep sw = s.truncation(Model.task("code"), new double[]{1.0, 0.0}, 8);
+        Sweep sw = s.truncation(Model.task("code"), new double[] {1.0, 0.0}, 8);
         double full = sw.y("code")[0], none = sw.y("code")[1];
-        assertEquals(llama.evaluate("code", 8).accuracy(), full, 1e-9, "keeping every singular value is the base model");
+        assertEquals(
+                llama.evaluate("code", 8).accuracy(), full, 1e-9, "keeping every singular value is the base model");
         assertTrue(none <= full, "a model with all-zero MLP matrices is no better than the base");
         assertEquals(before, llama.transformer().weights().fingerprint(), "base weights are back");
     }

@@ -29,26 +29,36 @@ class StudyEvidenceTest {
 
     /** Routes by the task family the request's id names: a perfect router for math-hard and code-hard. */
     static Dispatcher byId() {
-        return (req, ctx) -> req.id().contains("code") ? Decision.expert("code", "id says code") : Decision.expert("math", "id says math");
+        return (req, ctx) -> req.id().contains("code")
+                ? Decision.expert("code", "id says code")
+                : Decision.expert("math", "id says math");
     }
 
     @Test
     void severalCustomDispatchersRunInOneStudyEachTestedAgainstBase() {
-        Study s = t2.compare(List.of("math-hard", "code-hard"), 12, Strategies.of(Strategy.ORACLE)
-                .plus("by-id", byId())
-                .plus("always-code", Dispatchers.always("code")));
+        Study s = t2.compare(
+                List.of("math-hard", "code-hard"),
+                12,
+                Strategies.of(Strategy.ORACLE).plus("by-id", byId()).plus("always-code", Dispatchers.always("code")));
         assertEquals(List.of("math-hard", "code-hard"), s.tasks());
-        assertTrue(s.columns().containsAll(List.of("base", "oracle", "by-id", "always-code")), s.columns().toString());
+        assertTrue(
+                s.columns().containsAll(List.of("base", "oracle", "by-id", "always-code")),
+                s.columns().toString());
         assertEquals(12, s.routing("by-id").total() / 2, "routing recorded for each custom column");
         assertEquals(12, s.routing("always-code").count("math", "code"));
         // every column but base carries a paired test against base, per task and pooled
         List<Effect> effects = s.effects();
         assertEquals((s.columns().size() - 1) * 3, effects.size());
         for (Effect e : effects) {
-            PairedDifference direct = PairedDifference.of(outcomes(s, e.task(), e.column()), outcomes(s, e.task(), "base"));
+            PairedDifference direct =
+                    PairedDifference.of(outcomes(s, e.task(), e.column()), outcomes(s, e.task(), "base"));
             assertEquals(direct.delta(), e.delta(), 1e-12);
             assertEquals(direct.p(), e.p(), 1e-12);
-            assertEquals(direct.significant() ? (direct.delta() > 0 ? Effect.Verdict.BETTER : Effect.Verdict.WORSE) : Effect.Verdict.WITHIN_NOISE, e.verdict());
+            assertEquals(
+                    direct.significant()
+                            ? (direct.delta() > 0 ? Effect.Verdict.BETTER : Effect.Verdict.WORSE)
+                            : Effect.Verdict.WITHIN_NOISE,
+                    e.verdict());
             assertTrue(e.sentence().contains(e.verdict().verb()), e.sentence());
         }
         // a perfect router answers exactly like the oracle
@@ -58,18 +68,32 @@ class StudyEvidenceTest {
         assertTrue(same.sentence().contains("is within noise of oracle"), same.sentence());
         // the rendering shows intervals and the noise marks
         String html = (String) s.mimeBundle().get("text/html");
-        assertTrue(html.contains("95 % interval") && html.contains("McNemar") && html.contains("≈"), "intervals and marks are rendered");
+        assertTrue(
+                html.contains("95 % interval") && html.contains("McNemar") && html.contains("≈"),
+                "intervals and marks are rendered");
         Table ranked = s.rank(Study.ALL);
         assertEquals(s.columns().size() - 1, ranked.rowCount());
-        double first = Double.parseDouble(ranked.stringColumn("accuracy % [95 %]").get(0).split(" ")[0]);
-        double last = Double.parseDouble(ranked.stringColumn("accuracy % [95 %]").get(ranked.rowCount() - 1).split(" ")[0]);
+        double first = Double.parseDouble(
+                ranked.stringColumn("accuracy % [95 %]").get(0).split(" ")[0]);
+        double last = Double.parseDouble(ranked.stringColumn("accuracy % [95 %]")
+                .get(ranked.rowCount() - 1)
+                .split(" ")[0]);
         assertTrue(first >= last, "ranked from most to least accurate");
     }
 
     static boolean[] outcomes(Study s, String task, String column) {
-        if (!task.equals(Study.ALL)) return s.report().accuracy().cell(task, column).orElseThrow().outcomes();
-        boolean[] a = s.report().accuracy().cell(s.tasks().get(0), column).orElseThrow().outcomes();
-        boolean[] b = s.report().accuracy().cell(s.tasks().get(1), column).orElseThrow().outcomes();
+        if (!task.equals(Study.ALL))
+            return s.report().accuracy().cell(task, column).orElseThrow().outcomes();
+        boolean[] a = s.report()
+                .accuracy()
+                .cell(s.tasks().get(0), column)
+                .orElseThrow()
+                .outcomes();
+        boolean[] b = s.report()
+                .accuracy()
+                .cell(s.tasks().get(1), column)
+                .orElseThrow()
+                .outcomes();
         boolean[] out = new boolean[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
@@ -84,13 +108,21 @@ class StudyEvidenceTest {
             return Decision.expert("cod", "typo");
         };
         long t0 = System.nanoTime();
-        Dispatchers.DispatcherException e = assertThrows(Dispatchers.DispatcherException.class,
-                () -> t2.compare(List.of("math-hard", "code-hard", "mixed-hard"), 300, Strategies.all().plus("typo", typo)));
+        Dispatchers.DispatcherException e = assertThrows(
+                Dispatchers.DispatcherException.class,
+                () -> t2.compare(
+                        List.of("math-hard", "code-hard", "mixed-hard"),
+                        300,
+                        Strategies.all().plus("typo", typo)));
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(1, calls.get(), "one decision, on the first request, then the failure");
         Example first = Model.request("math-hard", 0);
-        assertTrue(e.getMessage().contains("'typo'") && e.getMessage().contains("'cod'") && e.getMessage().contains(first.id())
-                && e.getMessage().contains("the experts are"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("'typo'")
+                        && e.getMessage().contains("'cod'")
+                        && e.getMessage().contains(first.id())
+                        && e.getMessage().contains("the experts are"),
+                e.getMessage());
         assertTrue(seconds < 5, "failed before the built-in columns (300 requests × 3 tasks) ran: " + seconds + " s");
     }
 
@@ -101,22 +133,33 @@ class StudyEvidenceTest {
             if (req.id().equals(third.id())) throw new IllegalStateException("cannot parse this one");
             return Decision.expert("code", "fine");
         };
-        Dispatchers.DispatcherException e = assertThrows(Dispatchers.DispatcherException.class,
+        Dispatchers.DispatcherException e = assertThrows(
+                Dispatchers.DispatcherException.class,
                 () -> t2.compare(List.of("code-hard"), 4, Strategies.of().plus("picky", picky)));
-        assertTrue(e.getMessage().contains("'picky'") && e.getMessage().contains(third.id()) && e.getMessage().contains("cannot parse this one"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("'picky'")
+                        && e.getMessage().contains(third.id())
+                        && e.getMessage().contains("cannot parse this one"),
+                e.getMessage());
         // a batched dispatcher that returns too few decisions is named too
         Dispatcher short1 = Dispatchers.batch("short", reqs -> List.of(Decision.expert("code", "one")));
-        Dispatchers.DispatcherException e2 = assertThrows(Dispatchers.DispatcherException.class,
+        Dispatchers.DispatcherException e2 = assertThrows(
+                Dispatchers.DispatcherException.class,
                 () -> t2.compare(List.of("code-hard"), 4, Strategies.of().plus(short1)));
-        assertTrue(e2.getMessage().contains("'short'") && e2.getMessage().contains("1 decisions for 4 requests"), e2.getMessage());
+        assertTrue(
+                e2.getMessage().contains("'short'") && e2.getMessage().contains("1 decisions for 4 requests"),
+                e2.getMessage());
     }
 
     @Test
     void lineupsRefuseClashingNamesAndAlwaysIncludeBase() {
         assertEquals(Strategy.BASE, Strategies.of(Strategy.ORACLE).builtIns().get(0));
         assertThrows(IllegalArgumentException.class, () -> Strategies.of().plus("oracle", byId()));
-        assertThrows(IllegalArgumentException.class, () -> Strategies.of().plus("x", byId()).plus("x", byId()));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Strategies.of().plus("x", byId()).plus("x", byId()));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> t2.compare(List.of("math-hard"), 2, Strategies.of().plus("math", byId())));
         assertTrue(e.getMessage().contains("expert's name"), e.getMessage());
     }
@@ -134,7 +177,9 @@ class StudyEvidenceTest {
         for (int i = 0; i < reqs.size(); i++) {
             assertTrue(sc.experts().contains(sc.best(i)));
             assertTrue(sc.margin(i) >= 0);
-            double sum = sc.softmax(i, 0.1).values().stream().mapToDouble(Double::doubleValue).sum();
+            double sum = sc.softmax(i, 0.1).values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sum();
             assertEquals(1, sum, 1e-9);
             assertTrue(sc.base()[i] < 0 && Double.isFinite(sc.base()[i]));
         }
@@ -153,7 +198,9 @@ class StudyEvidenceTest {
         String html = (String) c.mimeBundle().get("text/html");
         assertTrue(html.contains("points vs base") && html.contains("95 %"), "differences table rendered");
         Score base = llama.evaluate("code-hard", 10);
-        Score expert = Transformer2.of(llama, llama.experts()).by(Dispatchers.always("code")).evaluate("code-hard", 10);
+        Score expert = Transformer2.of(llama, llama.experts())
+                .by(Dispatchers.always("code"))
+                .evaluate("code-hard", 10);
         Effect e = expert.versus(base);
         assertEquals(code.delta(), e.delta(), 1e-12, "the same requests, the same answers, the same test");
         assertEquals(Map.of().size(), 0);

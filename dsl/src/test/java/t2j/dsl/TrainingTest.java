@@ -37,7 +37,12 @@ class TrainingTest {
     }
 
     private static Training small() {
-        return llama.train("math").iterations(2).batch(2).validation(1, 4).selection(0, 0).seed(3);
+        return llama.train("math")
+                .iterations(2)
+                .batch(2)
+                .validation(1, 4)
+                .selection(0, 0)
+                .seed(3);
     }
 
     @Test
@@ -68,7 +73,8 @@ class TrainingTest {
         // Evaluating through the run equals evaluating its expert through the two-pass system.
         Score direct = t.evaluate("math", 6);
         Score viaPool = Transformer2.of(llama, Experts.of(llama, java.util.Map.of("math", t.expert())))
-                .by(t2j.adapt.Dispatcher.fixed("math", t2j.adapt.Decision.expert("math", "fixed"))).evaluate("math", 6);
+                .by(t2j.adapt.Dispatcher.fixed("math", t2j.adapt.Decision.expert("math", "fixed")))
+                .evaluate("math", 6);
         assertEquals(viaPool.correct(), direct.correct());
         assertEquals(before, llama.transformer().weights().fingerprint());
         Experts plus = llama.experts().plus(t);
@@ -88,7 +94,7 @@ class TrainingTest {
         assertTrue(Files.readString(dir.resolve("adapter_config.json")).contains("\"peft_type\":\"LORA\""));
     }
 
-        @Test
+    @Test
     void loraRunHasNoExpert() {
         TrainedExpert t = small().lora(2).iterations(1).run();
         assertEquals("lora", t.method());
@@ -121,7 +127,9 @@ class TrainingTest {
         small().iterations(1).run();
         assertTrue(events.size() >= 2, events.toString());
         assertEquals(1, events.stream().filter(e -> e.equals("show")).count(), "one output per panel: " + events);
-        assertTrue(events.stream().filter(e -> e.startsWith("update")).allMatch(e -> e.equals("update id-1")), events.toString());
+        assertTrue(
+                events.stream().filter(e -> e.startsWith("update")).allMatch(e -> e.equals("update id-1")),
+                events.toString());
     }
 
     @Test
@@ -150,7 +158,7 @@ class TrainingTest {
         });
         cell.start();
         assertTrue(started.await(120, TimeUnit.SECONDS), "training started");
-        Thread.sleep(300);   // into the step loop, with adapted weights in the model
+        Thread.sleep(300); // into the step loop, with adapted weights in the model
         cell.interrupt();
         cell.join(120_000);
         assertInstanceOf(CancellationException.class, thrown.get());

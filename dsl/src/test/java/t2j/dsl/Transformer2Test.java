@@ -27,7 +27,9 @@ class Transformer2Test {
 
     @Test
     void aDispatcherWrittenAsALambdaDecidesPassOne() {
-        Dispatcher byWord = (req, ctx) -> req.prompt().toLowerCase().contains("how many") ? Decision.expert("math", "asks how many") : Decision.other("no cue");
+        Dispatcher byWord = (req, ctx) -> req.prompt().toLowerCase().contains("how many")
+                ? Decision.expert("math", "asks how many")
+                : Decision.other("no cue");
         Transformer2 t2 = Transformer2.of(llama, experts).by("keywords", byWord);
         String before = llama.transformer().weights().fingerprint();
         Reply r = t2.answer("Sam has 3 apples and buys 4 more. How many apples does Sam have?");
@@ -41,8 +43,11 @@ class Transformer2Test {
     @Test
     void aCustomDispatcherIsComparedBesideTheBuiltIns() {
         // Routes by the true category the task puts in the example id: an oracle written by hand.
-        Dispatcher perfect = (req, ctx) -> Decision.expert(Model.task("math").examples(t2j.task.Split.TEST).stream()
-                .anyMatch(e -> e.id().equals(req.id())) ? "math" : "code", "lookup");
+        Dispatcher perfect = (req, ctx) -> Decision.expert(
+                Model.task("math").examples(t2j.task.Split.TEST).stream().anyMatch(e -> e.id().equals(req.id()))
+                        ? "math"
+                        : "code",
+                "lookup");
         Transformer2 t2 = Transformer2.of(llama, experts).by("lookup", perfect);
         AdaptationStudy.Config cfg = AdaptationStudy.Config.defaults(t2.categories())
                 .withStrategies(List.of(AdaptationStudy.BASE, AdaptationStudy.PROMPT, AdaptationStudy.ORACLE));
@@ -50,7 +55,11 @@ class Transformer2Test {
         ConfusionMatrix routing = s.routing("lookup");
         assertEquals(4, routing.count("math", "math"));
         assertEquals(4, routing.count("code", "code"));
-        assertEquals(s.accuracy("math", "oracle"), s.accuracy("math", "lookup"), 1e-9, "same expert as the oracle, same answers");
+        assertEquals(
+                s.accuracy("math", "oracle"),
+                s.accuracy("math", "lookup"),
+                1e-9,
+                "same expert as the oracle, same answers");
         assertTrue(s.mimeBundle().containsKey("text/html"));
         assertThrows(IllegalArgumentException.class, () -> s.routing("nobody"));
     }
@@ -59,7 +68,8 @@ class Transformer2Test {
     void promptRoutingMatchesTheEngineStudy() {
         Transformer2 t2 = Transformer2.of(llama, experts).byPrompt();
         Score viaDsl = t2.evaluate("math", 6);
-        AdaptationStudy.Config cfg = AdaptationStudy.Config.defaults(t2.categories()).withStrategies(List.of(AdaptationStudy.PROMPT));
+        AdaptationStudy.Config cfg =
+                AdaptationStudy.Config.defaults(t2.categories()).withStrategies(List.of(AdaptationStudy.PROMPT));
         Study s = t2.compare(List.of("math"), 6, cfg);
         assertEquals(s.accuracy("math", "prompt"), viaDsl.accuracy(), 1e-9);
     }
@@ -67,7 +77,10 @@ class Transformer2Test {
     @Test
     void fewShotFindsAMixtureAndItsDispatcherUsesIt() {
         Transformer2 t2 = Transformer2.of(llama, experts);
-        FewShot fs = t2.fewShot(Model.task("code"), 4, FewShotCem.Config.defaults().withPopulation(4).withIterations(2).withSeed(1));
+        FewShot fs = t2.fewShot(
+                Model.task("code"),
+                4,
+                FewShotCem.Config.defaults().withPopulation(4).withIterations(2).withSeed(1));
         assertEquals(t2.categories().size(), fs.alpha().size());
         assertEquals(2, fs.result().history().size());
         // The dispatcher answers every request with the mixture the search found, and the two-pass answer uses it.
@@ -82,11 +95,13 @@ class Transformer2Test {
 
     @Test
     void expertsOfAnotherModelAreRefusedUnlessTransferred() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Transformer2.of(mistral, experts));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Transformer2.of(mistral, experts));
         assertTrue(e.getMessage().contains("transferTo"), e.getMessage());
         Experts moved = experts.only("math").transferTo(mistral, Transfer.Policy.AS_IS);
         assertEquals("mistral", moved.get("math").info().get("model_type"));
-        Transformer2 t2 = Transformer2.of(mistral, moved).by(Dispatcher.fixed("math", Decision.expert("math", "always")));
+        Transformer2 t2 =
+                Transformer2.of(mistral, moved).by(Dispatcher.fixed("math", Decision.expert("math", "always")));
         assertEquals("math", t2.answer("2 + 2").decision().label());
     }
 
@@ -96,22 +111,39 @@ class Transformer2Test {
         Transformer2 t2 = Transformer2.of(llama, experts).logTo(tmp.resolve("session.jsonl"));
         String prompt = "Sam has 3 apples and buys 4 more. How many apples does Sam have?";
         Reply free = t2.answer(prompt);
-        Reply forbidden = t2.answer(prompt, t2j.adapt.Controls.NONE.forbid(free.decision().label()));
+        Reply forbidden =
+                t2.answer(prompt, t2j.adapt.Controls.NONE.forbid(free.decision().label()));
         assertEquals("base", forbidden.decision().label(), forbidden.decision().reason());
-        Reply capped = t2.controlled(t2j.adapt.Controls.NONE.pin("math").strength(0.5).kinds("up_proj")).answer(prompt);
+        Reply capped = t2.controlled(
+                        t2j.adapt.Controls.NONE.pin("math").strength(0.5).kinds("up_proj"))
+                .answer(prompt);
         assertEquals("math", capped.decision().label());
         Log log = t2.log().purpose("answer");
         assertEquals(3, log.size());
-        assertEquals(log.entries(), Log.read(tmp.resolve("session.jsonl")).purpose("answer").entries());
-        assertTrue(log.entries().get(1).controls().get("forbid").toString().contains(free.decision().label()));
+        assertEquals(
+                log.entries(),
+                Log.read(tmp.resolve("session.jsonl")).purpose("answer").entries());
+        assertTrue(log.entries()
+                .get(1)
+                .controls()
+                .get("forbid")
+                .toString()
+                .contains(free.decision().label()));
         assertEquals(0.5, ((Number) log.entries().get(2).controls().get("strength")).doubleValue());
         assertTrue(log.entries().get(2).matrices().stream().allMatch(m -> m.contains("up_proj")));
-        for (t2j.adapt.log.LogEntry e : log.entries()) assertEquals(e.answers().get(0).completion(), t2.replay(e, 0));
-        assertEquals(List.of(free.text(), forbidden.text(), capped.text()),
+        for (t2j.adapt.log.LogEntry e : log.entries())
+            assertEquals(e.answers().get(0).completion(), t2.replay(e, 0));
+        assertEquals(
+                List.of(free.text(), forbidden.text(), capped.text()),
                 log.entries().stream().map(e -> e.answers().get(0).completion()).toList());
         String html = (String) log.mimeBundle().get("text/html");
-        assertTrue(html.contains("<img") && html.contains("strength 0.5"), html.substring(0, Math.min(400,
-                html.length())));
-        assertEquals(3, log.timeline().getSeriesCollection().stream().mapToInt(x -> x.getXData().length).sum());
+        assertTrue(
+                html.contains("<img") && html.contains("strength 0.5"),
+                html.substring(0, Math.min(400, html.length())));
+        assertEquals(
+                3,
+                log.timeline().getSeriesCollection().stream()
+                        .mapToInt(x -> x.getXData().length)
+                        .sum());
     }
 }

@@ -23,6 +23,7 @@ final class CellErrors {
     private static final String RESET = "\u001b[0m";
     /** Cell-defined types are nested in wrappers named REPL.$JShell$12 or REPL.$JShell$12B. */
     private static final Pattern WRAPPER_PREFIX = Pattern.compile("^REPL\\.\\$JShell\\$\\d+[A-Z]*\\$");
+
     private static final Pattern WRAPPER_LOCATION = Pattern.compile("\\n\\s*location: class\\s*(?=\\n|$)");
     private static final int MAX_LIBRARY_FRAMES = 12;
 
@@ -39,9 +40,11 @@ final class CellErrors {
         if (thrown instanceof UnresolvedReferenceException) {
             DeclarationSnippet snippet = ((UnresolvedReferenceException) thrown).getSnippet();
             String message = snippet.kind().name().toLowerCase(Locale.ROOT) + " '" + snippet.name()
-                    + "' cannot be used until " + String.join(", ", shell.unresolvedDependencies(snippet).toList())
+                    + "' cannot be used until "
+                    + String.join(", ", shell.unresolvedDependencies(snippet).toList())
                     + " is declared";
-            return new CellError("UnresolvedReference", message, List.of(RED + "UnresolvedReference" + RESET + ": " + message));
+            return new CellError(
+                    "UnresolvedReference", message, List.of(RED + "UnresolvedReference" + RESET + ": " + message));
         }
         List<String> traceback = new ArrayList<>();
         String name = userName(thrown);
@@ -66,16 +69,22 @@ final class CellErrors {
             int lineStart = snippetSource.lastIndexOf('\n', position - 1) + 1;
             int lineEnd = snippetSource.indexOf('\n', position);
             lineEnd = lineEnd < 0 ? snippetSource.length() : lineEnd;
-            int snippetLine = 1 + (int) snippetSource.substring(0, lineStart).chars().filter(c -> c == '\n').count();
+            int snippetLine = 1
+                    + (int) snippetSource
+                            .substring(0, lineStart)
+                            .chars()
+                            .filter(c -> c == '\n')
+                            .count();
             // javac names the invisible wrapper class as the location; it means nothing to the user.
             String message = WRAPPER_LOCATION.matcher(d.getMessage(Locale.ROOT)).replaceAll("");
             if (summary == null) {
                 summary = message.lines().findFirst().orElse(message) + " (" + origin.describe(snippetLine) + ")";
             }
-            traceback.add(RED + "Compile error" + RESET + " in " + CYAN + origin.describe(snippetLine) + RESET + ": " + message);
+            traceback.add(RED + "Compile error" + RESET + " in " + CYAN + origin.describe(snippetLine) + RESET + ": "
+                    + message);
             traceback.add("    " + snippetSource.substring(lineStart, lineEnd));
-            traceback.add("    " + " ".repeat(position - lineStart)
-                    + RED + "^".repeat(Math.max(1, Math.min(end, lineEnd) - position)) + RESET);
+            traceback.add("    " + " ".repeat(position - lineStart) + RED
+                    + "^".repeat(Math.max(1, Math.min(end, lineEnd) - position)) + RESET);
         }
         if (summary == null) {
             summary = "the snippet was rejected (" + origin.describe(1) + ")";
@@ -118,7 +127,9 @@ final class CellErrors {
     }
 
     private static String userName(Throwable t) {
-        String className = t instanceof EvalException ? ((EvalException) t).getExceptionClassName() : t.getClass().getName();
+        String className = t instanceof EvalException
+                ? ((EvalException) t).getExceptionClassName()
+                : t.getClass().getName();
         return WRAPPER_PREFIX.matcher(className).replaceFirst("");
     }
 }

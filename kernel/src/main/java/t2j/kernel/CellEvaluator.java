@@ -68,15 +68,18 @@ final class CellEvaluator {
             Snippet snippet = event.snippet();
             origins.record(snippet.id(), cell, firstLine);
             if (event.status() == Snippet.Status.REJECTED) {
-                throw errors.compile(shell.diagnostics(snippet).toList(), source, new SnippetOrigins.Origin(cell, firstLine));
+                throw errors.compile(
+                        shell.diagnostics(snippet).toList(), source, new SnippetOrigins.Origin(cell, firstLine));
             }
             if (event.exception() != null) {
                 throw errors.runtime(event.exception());
             }
-            if (event.status() == Snippet.Status.RECOVERABLE_DEFINED || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+            if (event.status() == Snippet.Status.RECOVERABLE_DEFINED
+                    || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
                 DeclarationSnippet declaration = (DeclarationSnippet) snippet;
                 System.err.println("note: '" + declaration.name() + "' is declared but cannot be used until "
-                        + String.join(", ", shell.unresolvedDependencies(declaration).toList()) + " is declared");
+                        + String.join(
+                                ", ", shell.unresolvedDependencies(declaration).toList()) + " is declared");
             }
             outcome = isValue(snippet)
                     ? new Outcome(true, control.takeResult(event.value(), event.value()))
@@ -94,8 +97,10 @@ final class CellEvaluator {
         Set<String> replaced = control.drainReplacedSnippetIds();
         List<String> reset = new ArrayList<>();
         for (SnippetEvent event : events) {
-            if (event.causeSnippet() != null && event.snippet() instanceof VarSnippet
-                    && event.status().isActive() && replaced.contains(event.snippet().id())) {
+            if (event.causeSnippet() != null
+                    && event.snippet() instanceof VarSnippet
+                    && event.status().isActive()
+                    && replaced.contains(event.snippet().id())) {
                 reset.add(((VarSnippet) event.snippet()).name());
             }
         }
@@ -108,8 +113,7 @@ final class CellEvaluator {
     }
 
     private static boolean isValue(Snippet snippet) {
-        return snippet instanceof ExpressionSnippet
-                || snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
+        return snippet instanceof ExpressionSnippet || snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
     }
 
     private static int lineOf(String text, int index) {

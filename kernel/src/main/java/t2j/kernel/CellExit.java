@@ -8,8 +8,7 @@ package t2j.kernel;
  * <p>Public because the rewritten cell classes call it from JShell's class loader.
  */
 public final class CellExit {
-    private CellExit() {
-    }
+    private CellExit() {}
 
     public static void exit(int status) {
         throw refused("System.exit(" + status + ")");

@@ -21,8 +21,7 @@ final class CellTiming {
     private static final OperatingSystemMXBean OS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    private CellTiming() {
-    }
+    private CellTiming() {}
 
     /** Runs {@code code} through {@code run} (which returns the cell's value), timing what the magics ask. */
     static Object eval(String code, Function<String, Object> run) {

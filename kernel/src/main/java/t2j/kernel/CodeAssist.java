@@ -29,10 +29,14 @@ final class CodeAssist {
     ReplacementOptions complete(String code, int cursor) {
         int start = snippetStart(code, cursor);
         int[] anchor = new int[1];
-        List<Suggestion> suggestions = analysis().completionSuggestions(code.substring(start, cursor), cursor - start, anchor);
+        List<Suggestion> suggestions =
+                analysis().completionSuggestions(code.substring(start, cursor), cursor - start, anchor);
         // Type-matching suggestions first, as JShell's own tool lists them.
         Set<String> replacements = new LinkedHashSet<>();
-        suggestions.stream().filter(Suggestion::matchesType).map(Suggestion::continuation).forEach(replacements::add);
+        suggestions.stream()
+                .filter(Suggestion::matchesType)
+                .map(Suggestion::continuation)
+                .forEach(replacements::add);
         suggestions.stream().map(Suggestion::continuation).forEach(replacements::add);
         if (replacements.isEmpty()) {
             return null;
@@ -47,7 +51,9 @@ final class CodeAssist {
             return null;
         }
         String text = docs.stream()
-                .map(d -> d.javadoc() == null || d.javadoc().isBlank() ? d.signature() : d.signature() + "\n\n" + d.javadoc())
+                .map(d -> d.javadoc() == null || d.javadoc().isBlank()
+                        ? d.signature()
+                        : d.signature() + "\n\n" + d.javadoc())
                 .collect(Collectors.joining("\n\n"));
         return new DisplayData(text);
     }

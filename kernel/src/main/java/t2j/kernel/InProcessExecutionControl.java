@@ -34,6 +34,7 @@ import jdk.jshell.spi.ExecutionEnv;
 final class InProcessExecutionControl extends DirectExecutionControl {
     /** JShell names wrapper classes REPL.$JShell$&lt;snippet id&gt;[replacement letters][$nested]. */
     private static final Pattern WRAPPER = Pattern.compile("REPL\\.\\$JShell\\$(\\d+)([A-Z]*)(\\$.*)?");
+
     private static final String KEY_PREFIX = "\u0000t2j-result:";
     private static final Object NULL = new Object();
     /** How long a cell that ignored Thread.stop may hold the shell before the kernel moves on without it. */
@@ -129,8 +130,7 @@ final class InProcessExecutionControl extends DirectExecutionControl {
                 definitions[i] = new ClassDefinition(findClass(rewritten[i].name()), rewritten[i].bytecodes());
             }
             inst.redefineClasses(definitions);
-        } catch (ClassNotFoundException | UnmodifiableClassException | UnsupportedOperationException
-                 | LinkageError e) {
+        } catch (ClassNotFoundException | UnmodifiableClassException | UnsupportedOperationException | LinkageError e) {
             // A changed shape (new field, new signature) cannot be redefined; JShell then loads new classes.
             throw new ClassInstallException("cannot redefine: " + e, new boolean[classes.length]);
         }
@@ -181,13 +181,15 @@ final class InProcessExecutionControl extends DirectExecutionControl {
         private volatile StackTraceElement[] stoppedAt;
 
         CellRun(Method doit) {
-            worker = new Thread(() -> {
-                try {
-                    outcome.complete(doit.invoke(null));
-                } catch (Throwable t) {
-                    outcome.completeExceptionally(t);
-                }
-            }, "t2j-cell");
+            worker = new Thread(
+                    () -> {
+                        try {
+                            outcome.complete(doit.invoke(null));
+                        } catch (Throwable t) {
+                            outcome.completeExceptionally(t);
+                        }
+                    },
+                    "t2j-cell");
             worker.setDaemon(true);
             // Libraries that look up services through the context loader must see %classpath jars too.
             worker.setContextClassLoader(doit.getDeclaringClass().getClassLoader());
@@ -210,7 +212,8 @@ final class InProcessExecutionControl extends DirectExecutionControl {
                 if (stopReason != null) {
                     Throwable where = cause instanceof InvocationTargetException ? cause.getCause() : cause;
                     String name = stopReason.startsWith("Cell timed out")
-                            ? TimeoutException.class.getName() : InterruptedException.class.getName();
+                            ? TimeoutException.class.getName()
+                            : InterruptedException.class.getName();
                     String left = where instanceof AbandonedException ? " (it did not stop and still runs)" : "";
                     StackTraceElement[] frames = stoppedAt != null ? stoppedAt : where.getStackTrace();
                     throw new UserException(stopReason + left, name, frames);
@@ -229,20 +232,22 @@ final class InProcessExecutionControl extends DirectExecutionControl {
             }
             stopReason = reason;
             worker.interrupt();
-            Thread enforcer = new Thread(() -> {
-                if (waitDone(stopGraceMs)) {
-                    return;
-                }
-                stoppedAt = worker.getStackTrace();
-                try {
-                    worker.stop(); // a busy loop ignores interrupts; JDK 17 still honours Thread.stop
-                } catch (UnsupportedOperationException ignored) {
-                    // JDK 20+: nothing more can be done than leaving the thread behind
-                }
-                if (!waitDone(ABANDON_AFTER_MS)) {
-                    outcome.completeExceptionally(new AbandonedException());
-                }
-            }, "t2j-cell-stopper");
+            Thread enforcer = new Thread(
+                    () -> {
+                        if (waitDone(stopGraceMs)) {
+                            return;
+                        }
+                        stoppedAt = worker.getStackTrace();
+                        try {
+                            worker.stop(); // a busy loop ignores interrupts; JDK 17 still honours Thread.stop
+                        } catch (UnsupportedOperationException ignored) {
+                            // JDK 20+: nothing more can be done than leaving the thread behind
+                        }
+                        if (!waitDone(ABANDON_AFTER_MS)) {
+                            outcome.completeExceptionally(new AbandonedException());
+                        }
+                    },
+                    "t2j-cell-stopper");
             enforcer.setDaemon(true);
             enforcer.start();
         }

@@ -19,9 +19,7 @@ record KernelConfig(String classpath, long timeoutMs, long stopGraceMs) {
 
     static KernelConfig fromEnv(Map<String, String> env) {
         return new KernelConfig(
-                env.getOrDefault(CLASSPATH, "").strip(),
-                millis(env, TIMEOUT, 0),
-                millis(env, INTERRUPT_GRACE, 1));
+                env.getOrDefault(CLASSPATH, "").strip(), millis(env, TIMEOUT, 0), millis(env, INTERRUPT_GRACE, 1));
     }
 
     private static long millis(Map<String, String> env, String name, double defaultSeconds) {

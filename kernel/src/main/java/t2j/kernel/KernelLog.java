@@ -1,7 +1,7 @@
 package t2j.kernel;
 
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
@@ -13,8 +13,7 @@ final class KernelLog {
     private static final PrintStream STDERR =
             new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
 
-    private KernelLog() {
-    }
+    private KernelLog() {}
 
     static void info(String message) {
         STDERR.println("[t2j kernel] " + message);

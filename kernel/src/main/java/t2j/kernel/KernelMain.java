@@ -9,8 +9,7 @@ import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
  * Entry point Jupyter launches (see kernel.json): {@code java ... t2j.kernel.KernelMain CONNECTION_FILE}.
  */
 public final class KernelMain {
-    private KernelMain() {
-    }
+    private KernelMain() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
@@ -22,12 +21,13 @@ public final class KernelMain {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
-        ParentWatchdog.start(System.getenv("JPY_PARENT_PID"), () -> Runtime.getRuntime().halt(0));
+        ParentWatchdog.start(
+                System.getenv("JPY_PARENT_PID"), () -> Runtime.getRuntime().halt(0));
         KernelConfig config = KernelConfig.fromEnv(System.getenv());
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
 
-        InProcessExecutionControl control =
-                new InProcessExecutionControl(config.timeoutMs(), config.stopGraceMs(), RedefineAgent.instrumentation());
+        InProcessExecutionControl control = new InProcessExecutionControl(
+                config.timeoutMs(), config.stopGraceMs(), RedefineAgent.instrumentation());
         T2jKernel kernel = new T2jKernel.Builder(control, MavenResolver.fromEnv(System.getenv())).build();
         if (!config.classpath().isEmpty()) {
             kernel.addConfiguredClasspath(config.classpath());

@@ -1,5 +1,6 @@
 package t2j.kernel;
 
+import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import com.google.gson.GsonBuilder;
 
 /**
  * Writes the Jupyter kernelspec: {@code PREFIX/share/jupyter/kernels/NAME/kernel.json} and the agent jar
@@ -31,10 +31,10 @@ public final class KernelSpecInstaller {
     static final String DEFAULT_DISPLAY_NAME = "Java (t2j)";
     /** Same heap policy as ./t2j: tensors live off-heap, so a small heap and a large direct-memory cap. */
     static final String DEFAULT_JVM_OPTIONS = "-Xmx2g -XX:MaxDirectMemorySize=64g";
+
     static final String AGENT_JAR = "t2j-agent.jar";
 
-    private KernelSpecInstaller() {
-    }
+    private KernelSpecInstaller() {}
 
     public static void main(String[] args) throws IOException {
         Map<String, String> options = new LinkedHashMap<>();
@@ -50,27 +50,46 @@ public final class KernelSpecInstaller {
                 options.put(args[i].substring(2), args[i + 1]);
             }
         }
-        Path dir = install(Path.of(require(options, "prefix")), require(options, "classpath"),
+        Path dir = install(
+                Path.of(require(options, "prefix")),
+                require(options, "classpath"),
                 options.getOrDefault("name", DEFAULT_NAME),
                 options.getOrDefault("display-name", DEFAULT_DISPLAY_NAME),
-                options.getOrDefault("jvm-options", DEFAULT_JVM_OPTIONS), env);
+                options.getOrDefault("jvm-options", DEFAULT_JVM_OPTIONS),
+                env);
         System.out.println(dir);
     }
 
     /** @return the kernelspec directory written */
-    static Path install(Path prefix, String classpath, String name, String displayName, String jvmOptions,
-                        Map<String, String> extraEnv) throws IOException {
+    static Path install(
+            Path prefix,
+            String classpath,
+            String name,
+            String displayName,
+            String jvmOptions,
+            Map<String, String> extraEnv)
+            throws IOException {
         if (Runtime.version().feature() < MIN_JAVA) {
-            throw new IllegalStateException("the t2j kernel needs Java " + MIN_JAVA + "+, this is " + Runtime.version());
+            throw new IllegalStateException(
+                    "the t2j kernel needs Java " + MIN_JAVA + "+, this is " + Runtime.version());
         }
-        Path dir = prefix.resolve("share/jupyter/kernels").resolve(name).toAbsolutePath().normalize();
+        Path dir = prefix.resolve("share/jupyter/kernels")
+                .resolve(name)
+                .toAbsolutePath()
+                .normalize();
         Files.createDirectories(dir);
         Path agent = dir.resolve(AGENT_JAR);
         writeAgentJar(agent);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath();
 
-        List<String> argv = new ArrayList<>(List.of(java.toString(), "-javaagent:" + agent,
-                "-Djava.awt.headless=true", "-cp", classpath, KernelMain.class.getName(), "{connection_file}"));
+        List<String> argv = new ArrayList<>(List.of(
+                java.toString(),
+                "-javaagent:" + agent,
+                "-Djava.awt.headless=true",
+                "-cp",
+                classpath,
+                KernelMain.class.getName(),
+                "{connection_file}"));
         Map<String, String> env = new LinkedHashMap<>();
         env.put(KernelConfig.CLASSPATH, "");
         env.put(KernelConfig.TIMEOUT, "0");
@@ -85,8 +104,13 @@ public final class KernelSpecInstaller {
         spec.put("interrupt_mode", "message");
         spec.put("env", env);
         spec.put("metadata", Map.of("t2j_java_version", Runtime.version().toString()));
-        Files.writeString(dir.resolve("kernel.json"),
-                new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec) + "\n");
+        Files.writeString(
+                dir.resolve("kernel.json"),
+                new GsonBuilder()
+                                .setPrettyPrinting()
+                                .disableHtmlEscaping()
+                                .create()
+                                .toJson(spec) + "\n");
         return dir;
     }
 
@@ -97,7 +121,8 @@ public final class KernelSpecInstaller {
         attributes.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         attributes.putValue("Premain-Class", RedefineAgent.class.getName());
         attributes.putValue("Can-Redefine-Classes", "true");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
+        try (OutputStream out = Files.newOutputStream(jar);
+                JarOutputStream ignored = new JarOutputStream(out, manifest)) {
             // the manifest is the whole content
         }
     }

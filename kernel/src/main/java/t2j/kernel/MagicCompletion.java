@@ -12,8 +12,7 @@ import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
 final class MagicCompletion {
     private static final Pattern MAGIC_PREFIX = Pattern.compile("(?m)^[ \\t]*(%%?)(\\w*)\\z");
 
-    private MagicCompletion() {
-    }
+    private MagicCompletion() {}
 
     /** The matching magics, or null when the cursor is not on a magic name. */
     static ReplacementOptions complete(String code, int cursor, MagicsRegistry registry) {
@@ -25,7 +24,10 @@ final class MagicCompletion {
         // %time and %%time are the kernel's own (CellTiming), not in jjava's registry.
         Set<String> names = new TreeSet<>(cell ? registry.getCellMagicNames() : registry.getLineMagicNames());
         names.add("time");
-        List<String> matches = names.stream().filter(n -> n.startsWith(m.group(2))).map(n -> m.group(1) + n).toList();
+        List<String> matches = names.stream()
+                .filter(n -> n.startsWith(m.group(2)))
+                .map(n -> m.group(1) + n)
+                .toList();
         return matches.isEmpty() ? null : new ReplacementOptions(matches, m.start(1), cursor);
     }
 }

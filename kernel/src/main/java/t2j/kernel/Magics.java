@@ -21,8 +21,7 @@ import org.dflib.jjava.jupyter.kernel.util.PathsHandler;
  * (the engine's OpenBLAS) on the kernel's launch class path, where they load once.
  */
 final class Magics {
-    private Magics() {
-    }
+    private Magics() {}
 
     static void register(T2jKernel.Builder builder, MavenResolver maven) {
         builder.lineMagic("maven", (kernel, args) -> addFromMaven((T2jKernel) kernel, maven, args));

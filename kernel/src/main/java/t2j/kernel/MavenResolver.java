@@ -70,8 +70,8 @@ final class MavenResolver {
             system = new RepositorySystemSupplier().get();
         }
         DefaultRepositorySystemSession session = MavenRepositorySystemUtils.newSession();
-        session.setLocalRepositoryManager(system.newLocalRepositoryManager(session,
-                new LocalRepository(localRepository.toFile())));
+        session.setLocalRepositoryManager(
+                system.newLocalRepositoryManager(session, new LocalRepository(localRepository.toFile())));
         // A POM that cannot be read must fail the resolution, not silently drop its dependencies.
         session.setArtifactDescriptorPolicy(new SimpleArtifactDescriptorPolicy(false, false));
         session.setSystemProperties(System.getProperties());
@@ -84,11 +84,12 @@ final class MavenResolver {
             collect.addDependency(new Dependency(artifact(coordinate), JavaScopes.RUNTIME));
         }
         collect.addRepository(central);
-        DependencyRequest request = new DependencyRequest(collect,
-                DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
+        DependencyRequest request =
+                new DependencyRequest(collect, DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
         try {
             List<Path> jars = new ArrayList<>();
-            for (ArtifactResult result : system.resolveDependencies(session, request).getArtifactResults()) {
+            for (ArtifactResult result :
+                    system.resolveDependencies(session, request).getArtifactResults()) {
                 jars.add(result.getArtifact().getFile().toPath());
             }
             return jars;
@@ -108,8 +109,10 @@ final class MavenResolver {
 
     private String explain(List<String> coordinates, DependencyResolutionException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof UnknownHostException || t instanceof ConnectException
-                    || t instanceof NoRouteToHostException || t instanceof SocketTimeoutException) {
+            if (t instanceof UnknownHostException
+                    || t instanceof ConnectException
+                    || t instanceof NoRouteToHostException
+                    || t instanceof SocketTimeoutException) {
                 return "%maven: cannot reach " + remoteUrl + " (" + t + ") and " + String.join(" ", coordinates)
                         + " is not all in the local cache " + localRepository
                         + ". Connect once; later sessions reuse the cache offline.";

@@ -9,34 +9,41 @@ import java.util.Optional;
 final class ParentWatchdog {
     private static final long POLL_MS = 500;
 
-    private ParentWatchdog() {
-    }
+    private ParentWatchdog() {}
 
     static void start(String jpyParentPid, Runnable onOrphaned) {
-        Optional<ProcessHandle> parent = parse(jpyParentPid).flatMap(ProcessHandle::of)
+        Optional<ProcessHandle> parent = parse(jpyParentPid)
+                .flatMap(ProcessHandle::of)
                 .or(() -> ProcessHandle.current().parent());
         if (parent.isEmpty()) {
             KernelLog.warn("parent process unknown; the kernel will not exit by itself when it dies");
             return;
         }
         ProcessHandle watched = parent.get();
-        long directParent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-        Thread thread = new Thread(() -> {
-            while (true) {
-                // Reparenting (to init or a subreaper) also means the launcher is gone, and is immune to pid reuse.
-                long now = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-                if (!watched.isAlive() || now != directParent) {
-                    KernelLog.info("parent process " + watched.pid() + " is gone; exiting");
-                    onOrphaned.run();
-                    return;
-                }
-                try {
-                    Thread.sleep(POLL_MS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "t2j-parent-watchdog");
+        long directParent =
+                ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        Thread thread = new Thread(
+                () -> {
+                    while (true) {
+                        // Reparenting (to init or a subreaper) also means the launcher is gone, and is immune to pid
+                        // reuse.
+                        long now = ProcessHandle.current()
+                                .parent()
+                                .map(ProcessHandle::pid)
+                                .orElse(-1L);
+                        if (!watched.isAlive() || now != directParent) {
+                            KernelLog.info("parent process " + watched.pid() + " is gone; exiting");
+                            onOrphaned.run();
+                            return;
+                        }
+                        try {
+                            Thread.sleep(POLL_MS);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "t2j-parent-watchdog");
         thread.setDaemon(true);
         thread.start();
     }

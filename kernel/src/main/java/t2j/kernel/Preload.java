@@ -40,8 +40,7 @@ final class Preload {
             "import java.util.regex.*;",
             "import java.util.stream.*;");
 
-    private Preload() {
-    }
+    private Preload() {}
 
     /** Evaluates the imports; returns those that failed (a moved package), which must not stop the kernel. */
     static List<String> importInto(JShell shell, List<String> imports) {

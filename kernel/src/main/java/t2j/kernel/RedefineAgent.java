@@ -15,8 +15,7 @@ import java.util.Optional;
 public final class RedefineAgent {
     private static volatile Instrumentation instrumentation;
 
-    private RedefineAgent() {
-    }
+    private RedefineAgent() {}
 
     public static void premain(String args, Instrumentation inst) {
         instrumentation = inst;

@@ -15,15 +15,15 @@ import tech.tablesaw.api.Table;
  * one inside a DSL result look the same.
  */
 final class Renderers {
-    private Renderers() {
-    }
+    private Renderers() {}
 
     static void register(Renderer renderer) {
         renderer.createRegistration(Chart.class)
                 .preferring(MIMEType.IMAGE_PNG)
                 .supporting(MIMEType.IMAGE_SVG)
                 .register((chart, ctx) -> {
-                    ctx.renderIfRequested(MIMEType.IMAGE_PNG, () -> Base64.getEncoder().encodeToString(Mime.png(chart)));
+                    ctx.renderIfRequested(
+                            MIMEType.IMAGE_PNG, () -> Base64.getEncoder().encodeToString(Mime.png(chart)));
                     ctx.renderIfRequested(MIMEType.IMAGE_SVG, () -> Mime.svg(chart));
                 });
         renderer.createRegistration(Table.class)

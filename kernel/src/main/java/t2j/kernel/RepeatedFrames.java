@@ -13,8 +13,7 @@ final class RepeatedFrames {
     /** A block shown this often in a row is collapsed; fewer repeats are easier read than counted. */
     private static final int MIN_OCCURRENCES = 3;
 
-    private RepeatedFrames() {
-    }
+    private RepeatedFrames() {}
 
     static List<String> collapse(List<String> frames) {
         List<String> out = new ArrayList<>();

@@ -40,10 +40,28 @@ final class T2jKernel extends BaseKernel {
     private final CodeAssist assist;
     private volatile int currentCell;
 
-    private T2jKernel(JShell shell, InProcessExecutionControl control, KernelIO io, Renderer renderer,
-                      MagicParser magicParser, MagicsRegistry magics, HistoryManager history, StringStyler errorStyler) {
-        super("t2j", VERSION, languageInfo(), List.of(), history, io, new CommManager(), renderer,
-                magicParser, magics, false, errorStyler);
+    private T2jKernel(
+            JShell shell,
+            InProcessExecutionControl control,
+            KernelIO io,
+            Renderer renderer,
+            MagicParser magicParser,
+            MagicsRegistry magics,
+            HistoryManager history,
+            StringStyler errorStyler) {
+        super(
+                "t2j",
+                VERSION,
+                languageInfo(),
+                List.of(),
+                history,
+                io,
+                new CommManager(),
+                renderer,
+                magicParser,
+                magics,
+                false,
+                errorStyler);
         this.shell = shell;
         this.control = control;
         this.kernelIO = io;
@@ -197,6 +215,7 @@ final class T2jKernel extends BaseKernel {
     static final class Builder extends BaseKernelBuilder<Builder, T2jKernel> {
         /** IJava's magic syntax: {@code %name} at a line start or right of {@code =}, {@code %%name} for cells. */
         private static final String LINE_MAGIC_START = "(?<=(?:^|=))\\s*%";
+
         private static final String CELL_MAGIC_START = "%%";
 
         private final InProcessExecutionControl control;
@@ -208,10 +227,18 @@ final class T2jKernel extends BaseKernel {
 
         @Override
         public T2jKernel build() {
-            JShell shell = JShell.builder().executionEngine(control.provider(), Map.of()).build();
-            return new T2jKernel(shell, control, new KernelIO(buildJupyterIOEncoding()), buildRenderer(),
+            JShell shell = JShell.builder()
+                    .executionEngine(control.provider(), Map.of())
+                    .build();
+            return new T2jKernel(
+                    shell,
+                    control,
+                    new KernelIO(buildJupyterIOEncoding()),
+                    buildRenderer(),
                     new MagicParser(LINE_MAGIC_START, CELL_MAGIC_START, buildMagicTranspiler()),
-                    buildMagicsRegistry(), buildHistoryManager(), buildErrorStyler());
+                    buildMagicsRegistry(),
+                    buildHistoryManager(),
+                    buildErrorStyler());
         }
     }
 }

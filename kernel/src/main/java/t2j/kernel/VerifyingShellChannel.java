@@ -35,8 +35,8 @@ final class VerifyingShellChannel extends ShellChannel {
     @Override
     public void bind(KernelConnectionProperties props) {
         String name = isControl ? "t2j-control" : "t2j-shell";
-        super.bind(formatAddress(props.getTransport(), props.getIp(),
-                isControl ? props.getControlPort() : props.getShellPort()));
+        super.bind(formatAddress(
+                props.getTransport(), props.getIp(), isControl ? props.getControlPort() : props.getShellPort()));
         ZMQ.Poller poller = ctx.poller(1);
         poller.register(this, ZMQ.Poller.POLLIN);
         loop = new Loop(name, 0, () -> {
@@ -61,7 +61,8 @@ final class VerifyingShellChannel extends ShellChannel {
         }
         ShellHandler handler = connection.getHandler(message.getHeader().getType());
         if (handler == null) {
-            KernelLog.warn(name + ": no handler for " + message.getHeader().getType().getName());
+            KernelLog.warn(
+                    name + ": no handler for " + message.getHeader().getType().getName());
             return;
         }
         ShellReplyEnvironment env = connection.prepareReplyEnv(this, message);

@@ -29,13 +29,17 @@ class BrowserCheckTest {
     @Test
     void notebookPageRunsACellAndShowsTheChart(@TempDir Path dir) throws Exception {
         JupyterFixture.assumeNotebookServer();
-        assumeTrue(Files.isExecutable(CHROMIUM), "needs Debian's chromium (apt-get install chromium fonts-dejavu-core)");
+        assumeTrue(
+                Files.isExecutable(CHROMIUM), "needs Debian's chromium (apt-get install chromium fonts-dejavu-core)");
         Path notebooks = Files.createDirectories(dir.resolve("notebooks"));
-        Notebooks.write(notebooks.resolve("chart.ipynb"), "t2j",
+        Notebooks.write(
+                notebooks.resolve("chart.ipynb"),
+                "t2j",
                 "var chart = new XYChart(500, 300);\nchart.setTitle(\"browser check\");\n"
                         + "chart.addSeries(\"squares\", new double[]{1, 2, 3, 4}, new double[]{1, 4, 9, 16});\nchart");
         int port = freePort();
-        ProcessBuilder lab = new ProcessBuilder("bash", JupyterFixture.script("lab").toString(), "--no-browser")
+        ProcessBuilder lab = new ProcessBuilder(
+                        "bash", JupyterFixture.script("lab").toString(), "--no-browser")
                 .directory(JupyterFixture.REPO.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("lab.log").toFile());
@@ -46,7 +50,9 @@ class BrowserCheckTest {
         Process server = lab.start();
         try {
             String base = "http://127.0.0.1:" + port;
-            assertTrue(waitForServer(base + "/api/status?token=" + TOKEN, server), () -> "server did not start:\n" + log(dir));
+            assertTrue(
+                    waitForServer(base + "/api/status?token=" + TOKEN, server),
+                    () -> "server did not start:\n" + log(dir));
             assertTrue(log(dir).contains(base + "/tree?token=" + TOKEN), "lab prints the URL");
 
             Path screenshot = dir.resolve("notebook.png");
@@ -69,13 +75,20 @@ class BrowserCheckTest {
 
     private static JsonObject browse(String url, Path screenshot, Path dir) throws Exception {
         Path script = JupyterFixture.resource("cdp_check.py", dir);
-        Process check = new ProcessBuilder(JupyterFixture.PYTHON, script.toString(), url, CHROMIUM.toString(),
-                Integer.toString(freePort()), screenshot.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process check = new ProcessBuilder(
+                        JupyterFixture.PYTHON,
+                        script.toString(),
+                        url,
+                        CHROMIUM.toString(),
+                        Integer.toString(freePort()),
+                        screenshot.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(check.waitFor(300, TimeUnit.SECONDS), "browser check hung");
         assertEquals(0, check.exitValue(), out);
-        JsonElement json = JsonParser.parseString(out.strip().lines().reduce((a, b) -> b).orElse("{}"));
+        JsonElement json =
+                JsonParser.parseString(out.strip().lines().reduce((a, b) -> b).orElse("{}"));
         return json.getAsJsonObject();
     }
 

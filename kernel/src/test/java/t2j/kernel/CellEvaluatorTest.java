@@ -35,7 +35,8 @@ class CellEvaluatorTest {
     @Test
     void returnsTheLastExpressionsObjectNotItsString() {
         start(0);
-        CellEvaluator.Outcome outcome = evaluator.eval("var list = new java.util.ArrayList<Integer>();\nlist.add(4);\nlist", 1);
+        CellEvaluator.Outcome outcome =
+                evaluator.eval("var list = new java.util.ArrayList<Integer>();\nlist.add(4);\nlist", 1);
         assertTrue(outcome.hasValue());
         assertEquals(java.util.List.of(4), outcome.value());
         assertFalse(evaluator.eval("list.size();", 2).hasValue(), "a trailing semicolon hides the value");
@@ -47,7 +48,9 @@ class CellEvaluatorTest {
     @Test
     void runtimeErrorReportsUserTypeAndCellLines() {
         start(0);
-        evaluator.eval("\n\nint half(int n) {\n  if (n < 0) throw new IllegalArgumentException(\"negative\");\n  return n / 2;\n}", 7);
+        evaluator.eval(
+                "\n\nint half(int n) {\n  if (n < 0) throw new IllegalArgumentException(\"negative\");\n  return n / 2;\n}",
+                7);
         CellError error = assertThrows(CellError.class, () -> evaluator.eval("int a = 1;\n\n// why\nhalf(-a);", 8));
         assertEquals("java.lang.IllegalArgumentException", error.name());
         assertEquals("negative", error.getMessage());
@@ -60,11 +63,15 @@ class CellEvaluatorTest {
     @Test
     void compileErrorPointsAtTheCellLineAndColumn() {
         start(0);
-        CellError error = assertThrows(CellError.class, () -> evaluator.eval("int fine = 1;\n\nint broken = undefinedThing + 1;", 3));
+        CellError error = assertThrows(
+                CellError.class, () -> evaluator.eval("int fine = 1;\n\nint broken = undefinedThing + 1;", 3));
         assertEquals("CompileError", error.name());
         assertTrue(error.getMessage().startsWith("cannot find symbol (cell [3], line 3)"), error.getMessage());
-        assertTrue(error.traceback().contains("    int broken = undefinedThing + 1;"), error.traceback().toString());
-        assertTrue(error.traceback().stream().anyMatch(l -> l.startsWith("                 \u001b[0;31m^^^^^^^^^^^^^^")),
+        assertTrue(
+                error.traceback().contains("    int broken = undefinedThing + 1;"),
+                error.traceback().toString());
+        assertTrue(
+                error.traceback().stream().anyMatch(l -> l.startsWith("                 \u001b[0;31m^^^^^^^^^^^^^^")),
                 error.traceback().toString());
         assertFalse(String.join("\n", error.traceback()).contains("location: class"), "wrapper class is not shown");
     }
@@ -90,9 +97,12 @@ class CellEvaluatorTest {
     void timeoutStopsABusyLoop() {
         start(500);
         long started = System.nanoTime();
-        CellError error = assertThrows(CellError.class, () -> evaluator.eval("int spins = 0;\nwhile (true) { spins++; }", 1));
+        CellError error =
+                assertThrows(CellError.class, () -> evaluator.eval("int spins = 0;\nwhile (true) { spins++; }", 1));
         assertEquals("java.util.concurrent.TimeoutException", error.name());
-        assertTrue(String.join("\n", error.traceback()).contains("cell [1], line 2"), "where it was stopped: " + error.traceback());
+        assertTrue(
+                String.join("\n", error.traceback()).contains("cell [1], line 2"),
+                "where it was stopped: " + error.traceback());
         assertTrue(error.getMessage().contains("T2J_TIMEOUT"), error.getMessage());
         assertTrue((System.nanoTime() - started) / 1e9 < 5, "stopped within the grace period");
         assertEquals(2, evaluator.eval("1 + 1", 2).value());

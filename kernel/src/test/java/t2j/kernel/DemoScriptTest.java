@@ -33,16 +33,25 @@ class DemoScriptTest {
 
     @Test
     void runsEveryNotebookReportsTheFailingCellAndExitsNonZero() throws Exception {
-        Path ok = Notebooks.write(dir.resolve("ok.ipynb"), "t2j",
-                "System.out.println(\"quick=\" + System.getenv(\"T2J_QUICK\"));", CHART);
-        Path bad = Notebooks.write(dir.resolve("bad.ipynb"), "t2j",
-                "int loaded = 1;", "throw new IllegalStateException(\"weights missing\");", "int after = 3;");
+        Path ok = Notebooks.write(
+                dir.resolve("ok.ipynb"),
+                "t2j",
+                "System.out.println(\"quick=\" + System.getenv(\"T2J_QUICK\"));",
+                CHART);
+        Path bad = Notebooks.write(
+                dir.resolve("bad.ipynb"),
+                "t2j",
+                "int loaded = 1;",
+                "throw new IllegalStateException(\"weights missing\");",
+                "int after = 3;");
         Path out = dir.resolve("out");
         Result result = demo(Map.of(), "--quick", "--out", out.toString(), bad.toString(), ok.toString());
 
         assertEquals(1, result.exitCode, result.stderr);
-        assertTrue(result.stderr.contains("[1/2] " + bad + " failed at cell 3 (In [2]): "
-                + "java.lang.IllegalStateException: weights missing"), result.stderr);
+        assertTrue(
+                result.stderr.contains("[1/2] " + bad + " failed at cell 3 (In [2]): "
+                        + "java.lang.IllegalStateException: weights missing"),
+                result.stderr);
         assertTrue(result.stderr.contains("[2/2] " + ok + " ok ("), "ran on after the failure:\n" + result.stderr);
 
         List<Map<String, Object>> okCells = cells(out.resolve("ok.ipynb"));
@@ -54,11 +63,13 @@ class DemoScriptTest {
         assertTrue(index.contains("1 of 2 notebooks ran without errors (quick mode"), index);
         assertTrue(index.contains("<a href=\"ok.html\">test notebook</a>"), index);
         assertTrue(index.contains("class=\"ok\">ok</td>"), index);
-        assertTrue(index.contains("failed at cell 3 (In [2]): java.lang.IllegalStateException: weights missing"), index);
+        assertTrue(
+                index.contains("failed at cell 3 (In [2]): java.lang.IllegalStateException: weights missing"), index);
         for (String report : List.of("ok.html", "bad.html")) {
             String html = Files.readString(out.resolve(report));
             assertTrue(html.contains("data:image/png;base64,") || report.startsWith("bad"), report);
-            assertFalse(html.contains("file:///usr/share"), report + " must not depend on Debian's JavaScript packages");
+            assertFalse(
+                    html.contains("file:///usr/share"), report + " must not depend on Debian's JavaScript packages");
         }
     }
 
@@ -81,13 +92,17 @@ class DemoScriptTest {
     @Test
     void anEmptyNotebookFolderIsAnError() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        Result result = demo(Map.of("T2J_NOTEBOOK_DIR", empty.toString()), "--out", dir.resolve("out").toString());
+        Result result = demo(
+                Map.of("T2J_NOTEBOOK_DIR", empty.toString()),
+                "--out",
+                dir.resolve("out").toString());
         assertNotEquals(0, result.exitCode);
         assertTrue(result.stderr.contains("no notebooks in " + empty), result.stderr);
     }
 
     private static List<Map<String, Object>> cells(Path notebook) throws Exception {
-        return list(Json.parseObject(Files.readString(notebook), notebook.toString()).get("cells"));
+        return list(Json.parseObject(Files.readString(notebook), notebook.toString())
+                .get("cells"));
     }
 
     private static Map<String, Object> output(Map<String, Object> cell) {
@@ -99,7 +114,9 @@ class DemoScriptTest {
     /** A stream output's text, which nbformat writes as one string or as a list of lines. */
     private static String text(Map<String, Object> output) {
         Object text = output.get("text");
-        return text instanceof List<?> lines ? String.join("", lines.stream().map(String::valueOf).toList()) : (String) text;
+        return text instanceof List<?> lines
+                ? String.join("", lines.stream().map(String::valueOf).toList())
+                : (String) text;
     }
 
     @SuppressWarnings("unchecked")
@@ -112,18 +129,20 @@ class DemoScriptTest {
         return (List<Map<String, Object>>) value;
     }
 
-    private record Result(int exitCode, String stderr) {
-    }
+    private record Result(int exitCode, String stderr) {}
 
     private Result demo(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", JupyterFixture.REPO.resolve("t2j").toString(), "demo"));
+        List<String> command = new ArrayList<>(
+                List.of("bash", JupyterFixture.REPO.resolve("t2j").toString(), "demo"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(JupyterFixture.REPO.toFile());
         builder.environment().putAll(JupyterFixture.scriptEnv(dir.resolve("jupyter")));
         builder.environment().remove("T2J_QUICK");
         builder.environment().putAll(env);
         Path stderr = dir.resolve("stderr.txt");
-        Process process = builder.redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(stderr.toFile()).start();
+        Process process = builder.redirectOutput(dir.resolve("stdout.txt").toFile())
+                .redirectError(stderr.toFile())
+                .start();
         assertTrue(process.waitFor(240, TimeUnit.SECONDS), "./t2j demo hung");
         return new Result(process.exitValue(), Files.readString(stderr, StandardCharsets.UTF_8));
     }

@@ -20,21 +20,23 @@ import java.util.concurrent.TimeUnit;
 final class JupyterFixture {
     static final String PYTHON = "/usr/bin/python3";
     static final String KERNEL = "t2j-test";
-    static final Path REPO = Path.of(System.getProperty("t2j.repo.root", "..")).toAbsolutePath().normalize();
+    static final Path REPO =
+            Path.of(System.getProperty("t2j.repo.root", "..")).toAbsolutePath().normalize();
 
     private static Path home;
 
-    private JupyterFixture() {
-    }
+    private JupyterFixture() {}
 
     static void assumeJupyterClient() {
-        assumeTrue(pythonCan("import jupyter_client, nbformat, nbclient"),
+        assumeTrue(
+                pythonCan("import jupyter_client, nbformat, nbclient"),
                 "needs Debian's python3-jupyter-client and python3-nbclient (apt-get install jupyter-client python3-nbclient)");
     }
 
     static void assumeNotebookServer() {
         assumeJupyterClient();
-        assumeTrue(pythonCan("import notebook.notebookapp"),
+        assumeTrue(
+                pythonCan("import notebook.notebookapp"),
                 "needs Debian's jupyter-notebook (apt-get install jupyter-notebook)");
     }
 
@@ -43,8 +45,8 @@ final class JupyterFixture {
         if (home == null) {
             try {
                 Path dir = Files.createTempDirectory("t2j-jupyter");
-                KernelSpecInstaller.install(dir, System.getProperty("java.class.path"), KERNEL, "Java (t2j test)",
-                        "-Xmx512m", Map.of());
+                KernelSpecInstaller.install(
+                        dir, System.getProperty("java.class.path"), KERNEL, "Java (t2j test)", "-Xmx512m", Map.of());
                 home = dir;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -104,7 +106,9 @@ final class JupyterFixture {
             return false;
         }
         try {
-            Process p = new ProcessBuilder(PYTHON, "-c", statement).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(PYTHON, "-c", statement)
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {

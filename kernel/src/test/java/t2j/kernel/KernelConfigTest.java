@@ -15,15 +15,15 @@ class KernelConfigTest {
 
     @Test
     void readsSecondsAndClasspath() {
-        KernelConfig config = KernelConfig.fromEnv(Map.of("T2J_TIMEOUT", "1.5", "T2J_INTERRUPT_GRACE", "0",
-                "T2J_CLASSPATH", " lib/*.jar "));
+        KernelConfig config = KernelConfig.fromEnv(
+                Map.of("T2J_TIMEOUT", "1.5", "T2J_INTERRUPT_GRACE", "0", "T2J_CLASSPATH", " lib/*.jar "));
         assertEquals(new KernelConfig("lib/*.jar", 1500, 0), config);
     }
 
     @Test
     void rejectsNonsenseNamingTheVariable() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> KernelConfig.fromEnv(Map.of("T2J_TIMEOUT", "30 SECONDS")));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> KernelConfig.fromEnv(Map.of("T2J_TIMEOUT", "30 SECONDS")));
         assertTrue(e.getMessage().contains("T2J_TIMEOUT"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> KernelConfig.fromEnv(Map.of("T2J_INTERRUPT_GRACE", "-1")));
     }

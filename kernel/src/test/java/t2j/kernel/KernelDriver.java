@@ -48,18 +48,23 @@ final class KernelDriver implements AutoCloseable {
         builder.environment().putAll(env);
         process = builder.start();
         requests = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    replies.add(line);
-                }
-            } catch (IOException ignored) {
-                // the driver died; call() reports the timeout
-            }
-        }, "kernel-driver-reader");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader in = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = in.readLine()) != null; ) {
+                            replies.add(line);
+                        }
+                    } catch (IOException ignored) {
+                        // the driver died; call() reports the timeout
+                    }
+                },
+                "kernel-driver-reader");
         reader.setDaemon(true);
         reader.start();
-        kernelPid = call(Map.of("op", "start", "kernel", JupyterFixture.KERNEL)).get("pid").getAsLong();
+        kernelPid = call(Map.of("op", "start", "kernel", JupyterFixture.KERNEL))
+                .get("pid")
+                .getAsLong();
     }
 
     long kernelPid() {
@@ -85,11 +90,13 @@ final class KernelDriver implements AutoCloseable {
             requests.flush();
             String line = replies.poll(REPLY_TIMEOUT_S, TimeUnit.SECONDS);
             if (line == null) {
-                throw new AssertionError("no answer from the kernel driver within " + REPLY_TIMEOUT_S + " s to " + request);
+                throw new AssertionError(
+                        "no answer from the kernel driver within " + REPLY_TIMEOUT_S + " s to " + request);
             }
             JsonObject answer = JsonParser.parseString(line).getAsJsonObject();
             if (answer.has("driver_error")) {
-                throw new AssertionError("driver: " + answer.get("driver_error").getAsString() + "\n" + answer.get("trace").getAsString());
+                throw new AssertionError("driver: " + answer.get("driver_error").getAsString() + "\n"
+                        + answer.get("trace").getAsString());
             }
             return answer;
         } catch (IOException e) {

@@ -32,7 +32,9 @@ class KernelLifecycleTest {
     void shutdownRequestEndsTheProcessPromptly() throws Exception {
         try (KernelDriver driver = new KernelDriver()) {
             ProcessHandle kernel = ProcessHandle.of(driver.kernelPid()).orElseThrow();
-            double seconds = driver.call(Map.of("op", "shutdown", "now", false)).get("seconds").getAsDouble();
+            double seconds = driver.call(Map.of("op", "shutdown", "now", false))
+                    .get("seconds")
+                    .getAsDouble();
             // jupyter_client waits 5 s before it kills a kernel that ignores the request.
             assertTrue(seconds < 4.5, "shutdown took " + seconds + " s");
             assertFalse(kernel.isAlive());

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 class KernelMagicsTest {
     /** Small, and with one dependency (commons-lang3), so the transitive resolution is visible. */
     private static final String COMMONS_TEXT = "org.apache.commons:commons-text:1.12.0";
+
     private static final Pattern WALL = Pattern.compile("Wall time: ([0-9.]+) (s|ms|\u00b5s|ns)");
 
     private Path cache;
@@ -53,17 +54,21 @@ class KernelMagicsTest {
         JsonObject added = ok(kernel.execute("%maven " + COMMONS_TEXT));
         String said = stream(added, "stdout");
         assertTrue(said.contains("commons-text-1.12.0.jar") && said.contains("commons-lang3-"), said);
-        assertEquals("Hello Maven", text(ok(kernel.execute(
-                "org.apache.commons.text.WordUtils.capitalize(\"hello maven\")"))));
-        assertEquals("cba", text(ok(kernel.execute("org.apache.commons.lang3.StringUtils.reverse(\"abc\")"))),
+        assertEquals(
+                "Hello Maven",
+                text(ok(kernel.execute("org.apache.commons.text.WordUtils.capitalize(\"hello maven\")"))));
+        assertEquals(
+                "cba",
+                text(ok(kernel.execute("org.apache.commons.lang3.StringUtils.reverse(\"abc\")"))),
                 "the dependency is on the class path too");
 
         // Port 9 (discard) refuses connections: the network is gone, the cache must do.
-        try (KernelDriver offline = new KernelDriver(Map.of("T2J_MAVEN_REPO", cache.toString(),
-                "T2J_MAVEN_REMOTE", "http://127.0.0.1:9/maven2/"))) {
+        try (KernelDriver offline = new KernelDriver(
+                Map.of("T2J_MAVEN_REPO", cache.toString(), "T2J_MAVEN_REMOTE", "http://127.0.0.1:9/maven2/"))) {
             ok(offline.execute("%maven " + COMMONS_TEXT));
-            assertEquals("Hello Cache", text(ok(offline.execute(
-                    "org.apache.commons.text.WordUtils.capitalize(\"hello cache\")"))));
+            assertEquals(
+                    "Hello Cache",
+                    text(ok(offline.execute("org.apache.commons.text.WordUtils.capitalize(\"hello cache\")"))));
             JsonObject notCached = offline.execute("%maven org.apache.commons:commons-text:1.11.0");
             assertEquals("error", notCached.get("status").getAsString(), notCached::toString);
             String why = notCached.get("evalue").getAsString();
@@ -78,11 +83,13 @@ class KernelMagicsTest {
         JsonObject answer = kernel.execute("%maven org.t2j.nonexistent:nothing-here:1.0");
         assertEquals("error", answer.get("status").getAsString(), answer::toString);
         String why = answer.get("evalue").getAsString();
-        assertTrue(why.contains("org.t2j.nonexistent:nothing-here") && why.contains("does not exist on "
-                + MavenResolver.CENTRAL), why);
+        assertTrue(
+                why.contains("org.t2j.nonexistent:nothing-here")
+                        && why.contains("does not exist on " + MavenResolver.CENTRAL),
+                why);
         JsonObject malformed = kernel.execute("%maven commons-text");
-        assertTrue(malformed.get("evalue").getAsString().contains("is not group:artifact:version"),
-                malformed::toString);
+        assertTrue(
+                malformed.get("evalue").getAsString().contains("is not group:artifact:version"), malformed::toString);
     }
 
     @Test
@@ -105,7 +112,8 @@ class KernelMagicsTest {
     @Test
     void magicNamesComplete() {
         assertEquals(List.of("%maven"), matches("int x = 1;\n%mav"));
-        assertTrue(matches("%").containsAll(List.of("%classpath", "%jars", "%load", "%maven", "%time")),
+        assertTrue(
+                matches("%").containsAll(List.of("%classpath", "%jars", "%load", "%maven", "%time")),
                 matches("%").toString());
         assertEquals(List.of("%%time"), matches("%%ti"));
     }

@@ -42,7 +42,8 @@ class KernelProtocolTest {
 
     @Test
     void executesAndStreamsStdoutAndStderrToTheCell() {
-        JsonObject answer = ok(kernel.execute("System.out.println(\"to stdout\");\nSystem.err.println(\"to stderr\");"));
+        JsonObject answer =
+                ok(kernel.execute("System.out.println(\"to stdout\");\nSystem.err.println(\"to stderr\");"));
         assertEquals("to stdout\n", stream(answer, "stdout"));
         assertEquals("to stderr\n", stream(answer, "stderr"));
         assertTrue(outputs(answer, "execute_result").isEmpty());
@@ -50,10 +51,11 @@ class KernelProtocolTest {
 
     @Test
     void printfArrivesAsOneStreamMessagePerLineAndAnUnfinishedLineAtTheEnd() {
-        // (JShell itself flushes after each statement, so a line printed piecewise over several statements still arrives
+        // (JShell itself flushes after each statement, so a line printed piecewise over several statements still
+        // arrives
         // in pieces.)
-        JsonObject answer = ok(kernel.execute("System.out.printf(\"%d of %s%n\", 3, \"seven\");\n"
-                + "System.out.print(\"é\\u2192\\nno newline\");"));
+        JsonObject answer = ok(kernel.execute(
+                "System.out.printf(\"%d of %s%n\", 3, \"seven\");\n" + "System.out.print(\"é\\u2192\\nno newline\");"));
         List<String> texts = new ArrayList<>();
         for (JsonObject o : outputs(answer, "stream")) texts.add(o.get("text").getAsString());
         assertEquals(List.of("3 of seven\n", "é→\n", "no newline"), texts);
@@ -63,7 +65,8 @@ class KernelProtocolTest {
     void lastExpressionIsTheResultUnlessTheCellEndsWithASemicolon() {
         kernel.execute("int answerBase = 6;");
         assertEquals("42", text(single(ok(kernel.execute("answerBase * 7")), "execute_result")));
-        assertTrue(outputs(ok(kernel.execute("answerBase * 7;")), "execute_result").isEmpty());
+        assertTrue(
+                outputs(ok(kernel.execute("answerBase * 7;")), "execute_result").isEmpty());
     }
 
     @Test
@@ -80,25 +83,33 @@ class KernelProtocolTest {
 
     @Test
     void tablesawTableIsShownAsEscapedHtml() {
-        JsonObject table = data(single(ok(kernel.execute(
-                "Table.create(\"t\", StringColumn.create(\"name\", \"a\", \"b<c\"), IntColumn.create(\"n\", 1, 2))")),
+        JsonObject table = data(single(
+                ok(
+                        kernel.execute(
+                                "Table.create(\"t\", StringColumn.create(\"name\", \"a\", \"b<c\"), IntColumn.create(\"n\", 1, 2))")),
                 "execute_result"));
         String html = table.get("text/html").getAsString();
-        assertTrue(html.contains("<th>name</th>") && html.contains("<td>b&lt;c</td>") && html.contains("<td>2</td>"), html);
+        assertTrue(
+                html.contains("<th>name</th>") && html.contains("<td>b&lt;c</td>") && html.contains("<td>2</td>"),
+                html);
     }
 
     @Test
     void renderedImageIsShownAsPng() {
-        JsonObject image = data(single(ok(kernel.execute(
-                "var img = new java.awt.image.BufferedImage(60, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);\n"
-                        + "display(img);")), "display_data"));
+        JsonObject image = data(single(
+                ok(kernel.execute(
+                        "var img = new java.awt.image.BufferedImage(60, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);\n"
+                                + "display(img);")),
+                "display_data"));
         assertEquals(60, pngWidth(image.get("image/png").getAsString()));
     }
 
     @Test
     void dslRenderableShowsItsOwnMimeBundle() {
-        JsonObject shown = data(single(ok(kernel.execute(
-                "Renderable r = () -> Map.of(\"text/html\", \"<b>adapted</b>\", \"text/plain\", \"adapted\");\nr")),
+        JsonObject shown = data(single(
+                ok(
+                        kernel.execute(
+                                "Renderable r = () -> Map.of(\"text/html\", \"<b>adapted</b>\", \"text/plain\", \"adapted\");\nr")),
                 "execute_result"));
         assertEquals("<b>adapted</b>", shown.get("text/html").getAsString());
         assertEquals("adapted", shown.get("text/plain").getAsString());
@@ -123,7 +134,9 @@ class KernelProtocolTest {
         String traceback = traceback(answer);
         assertTrue(traceback.contains("explode (") && traceback.contains("line 2"), traceback);
         assertTrue(traceback.contains("line 3"), traceback);
-        assertFalse(traceback.contains("t2j.kernel") || traceback.contains("jdk.jshell") || traceback.contains("reflect"), traceback);
+        assertFalse(
+                traceback.contains("t2j.kernel") || traceback.contains("jdk.jshell") || traceback.contains("reflect"),
+                traceback);
         assertEquals(single(answer, "error").get("ename").getAsString(), "java.lang.IllegalStateException");
     }
 
@@ -140,7 +153,9 @@ class KernelProtocolTest {
         JsonObject answer = kernel.execute("int fine = 1;\nint broken = undefinedThing + 1;");
         assertEquals("error", answer.get("status").getAsString());
         assertEquals("CompileError", answer.get("ename").getAsString());
-        assertTrue(answer.get("evalue").getAsString().contains("line 2"), answer.get("evalue").getAsString());
+        assertTrue(
+                answer.get("evalue").getAsString().contains("line 2"),
+                answer.get("evalue").getAsString());
         String traceback = traceback(answer);
         assertTrue(traceback.contains("int broken = undefinedThing + 1;") && traceback.contains("^"), traceback);
     }
@@ -159,7 +174,8 @@ class KernelProtocolTest {
     void inspectionShowsTheSignature() {
         JsonObject answer = kernel.call(Map.of("op", "inspect", "code", "Math.max(", "cursor", 9));
         assertTrue(answer.get("found").getAsBoolean());
-        assertTrue(answer.getAsJsonObject("data").get("text/plain").getAsString().contains("max("));
+        assertTrue(
+                answer.getAsJsonObject("data").get("text/plain").getAsString().contains("max("));
     }
 
     @Test
@@ -218,11 +234,18 @@ class KernelProtocolTest {
     @Test
     void classpathJarsAndLoadMagics(@TempDir Path dir) throws Exception {
         Path src = Files.createDirectories(dir.resolve("src/extra"));
-        Files.writeString(src.resolve("Greeter.java"),
+        Files.writeString(
+                src.resolve("Greeter.java"),
                 "package extra; public class Greeter { public static String hi() { return \"hi from extra\"; } }");
         Path classes = Files.createDirectories(dir.resolve("classes"));
-        int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
-                src.resolve("Greeter.java").toString());
+        int rc = ToolProvider.getSystemJavaCompiler()
+                .run(
+                        null,
+                        null,
+                        null,
+                        "-d",
+                        classes.toString(),
+                        src.resolve("Greeter.java").toString());
         assertEquals(0, rc);
         ok(kernel.execute("List<String> added = %classpath " + classes));
         assertEquals("[" + classes + "]", text(single(ok(kernel.execute("added")), "execute_result")));
@@ -248,7 +271,9 @@ class KernelProtocolTest {
     }
 
     private String isComplete(String code) {
-        return kernel.call(Map.of("op", "is_complete", "code", code)).get("status").getAsString();
+        return kernel.call(Map.of("op", "is_complete", "code", code))
+                .get("status")
+                .getAsString();
     }
 
     private static JsonObject ok(JsonObject answer) {
@@ -272,7 +297,8 @@ class KernelProtocolTest {
 
     private static String traceback(JsonObject answer) {
         StringBuilder text = new StringBuilder();
-        answer.getAsJsonArray("traceback").forEach(line -> text.append(line.getAsString()).append('\n'));
+        answer.getAsJsonArray("traceback")
+                .forEach(line -> text.append(line.getAsString()).append('\n'));
         return text.toString();
     }
 

@@ -15,10 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelSpecInstallerTest {
     @Test
     void writesKernelJsonNamingThisJdkAndTheAgent(@TempDir Path prefix) throws Exception {
-        Path dir = KernelSpecInstaller.install(prefix, "/a.jar:/b.jar", "t2j", "Java (t2j)", "-Xmx1g",
-                Map.of("T2J_TIMEOUT", "30"));
+        Path dir = KernelSpecInstaller.install(
+                prefix, "/a.jar:/b.jar", "t2j", "Java (t2j)", "-Xmx1g", Map.of("T2J_TIMEOUT", "30"));
         assertEquals(prefix.resolve("share/jupyter/kernels/t2j").toAbsolutePath(), dir);
-        JsonObject spec = JsonParser.parseString(Files.readString(dir.resolve("kernel.json"))).getAsJsonObject();
+        JsonObject spec = JsonParser.parseString(Files.readString(dir.resolve("kernel.json")))
+                .getAsJsonObject();
 
         Path java = Path.of(spec.getAsJsonArray("argv").get(0).getAsString());
         assertTrue(java.isAbsolute() && Files.isExecutable(java), "absolute java: " + java);
@@ -35,7 +36,9 @@ class KernelSpecInstallerTest {
         String agentArg = spec.getAsJsonArray("argv").get(1).getAsString();
         assertTrue(agentArg.startsWith("-javaagent:"), agentArg);
         try (JarFile agent = new JarFile(agentArg.substring("-javaagent:".length()))) {
-            assertEquals(RedefineAgent.class.getName(), agent.getManifest().getMainAttributes().getValue("Premain-Class"));
+            assertEquals(
+                    RedefineAgent.class.getName(),
+                    agent.getManifest().getMainAttributes().getValue("Premain-Class"));
             assertEquals("true", agent.getManifest().getMainAttributes().getValue("Can-Redefine-Classes"));
         }
     }

@@ -57,7 +57,9 @@ class KernelSurvivesItsUserTest {
         String traceback = traceback(answer);
         List<String> lines = traceback.lines().toList();
         assertTrue(lines.size() < 10, "collapsed, not a thousand lines: " + lines.size() + "\n" + traceback);
-        String repeated = lines.stream().filter(l -> l.contains("the previous frame repeated")).findFirst()
+        String repeated = lines.stream()
+                .filter(l -> l.contains("the previous frame repeated"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no collapsed run in\n" + traceback));
         int times = Integer.parseInt(repeated.replaceAll(".*repeated (\\d+) times.*", "$1"));
         assertTrue(times > 500, "the recursion's depth as recorded by the JVM: " + repeated);
@@ -95,7 +97,8 @@ class KernelSurvivesItsUserTest {
 
     private static String traceback(JsonObject answer) {
         StringBuilder text = new StringBuilder();
-        answer.getAsJsonArray("traceback").forEach(line -> text.append(line.getAsString()).append('\n'));
+        answer.getAsJsonArray("traceback")
+                .forEach(line -> text.append(line.getAsString()).append('\n'));
         return text.toString();
     }
 }

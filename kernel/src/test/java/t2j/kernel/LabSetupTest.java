@@ -33,8 +33,10 @@ class LabSetupTest {
         assertTrue(first.contains("t2j: [1/4] Java: "), first);
         assertTrue(first.contains("t2j: [2/4] kernel: ready"), first);
         assertTrue(first.contains("t2j: [3/4] Jupyter: creating the project's Python environment " + venv), first);
-        assertTrue(first.contains("t2j: [3/4] Jupyter: no project environment (pip could not install JupyterLab from "
-                + NO_INDEX + "); using /usr/bin/jupyter"), first);
+        assertTrue(
+                first.contains("t2j: [3/4] Jupyter: no project environment (pip could not install JupyterLab from "
+                        + NO_INDEX + "); using /usr/bin/jupyter"),
+                first);
         assertTrue(first.contains("t2j: [4/4] kernelspec \"t2j\" installed in " + dir.resolve("jupyter")), first);
         assertTrue(Files.isRegularFile(dir.resolve("jupyter/share/jupyter/kernels/t2j/kernel.json")), first);
         assertFalse(Files.exists(venv), "a failed install is removed, or the next run would take it for ready");
@@ -48,8 +50,9 @@ class LabSetupTest {
     @Test
     void whereJupyterLabCanBeInstalledTheFirstRunMakesTheEnvironmentAndTheSecondReusesIt() throws Exception {
         JupyterFixture.assumeNotebookServer();
-        assumeTrue(JupyterFixture.pythonCan("import subprocess, sys; subprocess.run([sys.executable, '-m', 'pip', 'index',"
-                + " 'versions', 'jupyterlab'], check=True, capture_output=True, timeout=60)"),
+        assumeTrue(
+                JupyterFixture.pythonCan("import subprocess, sys; subprocess.run([sys.executable, '-m', 'pip', 'index',"
+                        + " 'versions', 'jupyterlab'], check=True, capture_output=True, timeout=60)"),
                 "pip finds no JupyterLab here (no package index or mirror reachable)");
         Path venv = dir.resolve("venv");
         String first = run(venv, null, 900).stderr;
@@ -63,13 +66,13 @@ class LabSetupTest {
 
     private static boolean pythonIn(Path venv, String statement) throws Exception {
         Process p = new ProcessBuilder(venv.resolve("bin/python").toString(), "-c", statement)
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 
-    private record Result(int exitCode, String stderr) {
-    }
+    private record Result(int exitCode, String stderr) {}
 
     private Result setup(Path venv, String index) throws Exception {
         return run(venv, index, 300);
@@ -77,7 +80,8 @@ class LabSetupTest {
 
     /** Runs the set-up; {@code index} null leaves pip its own configuration (index, mirrors). */
     private Result run(Path venv, String index, int seconds) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("bash", JupyterFixture.script("lab").toString(), "--setup-only");
+        ProcessBuilder builder =
+                new ProcessBuilder("bash", JupyterFixture.script("lab").toString(), "--setup-only");
         builder.directory(JupyterFixture.REPO.toFile());
         Map<String, String> env = builder.environment();
         env.putAll(JupyterFixture.scriptEnv(dir.resolve("jupyter")));

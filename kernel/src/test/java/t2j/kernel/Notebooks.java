@@ -11,8 +11,7 @@ import java.util.Map;
 
 /** Minimal nbformat-4 notebooks for the script and browser tests. */
 final class Notebooks {
-    private Notebooks() {
-    }
+    private Notebooks() {}
 
     static Path write(Path file, String kernelName, String... codeCells) throws IOException {
         List<Map<String, Object>> cells = new ArrayList<>();
@@ -28,8 +27,9 @@ final class Notebooks {
         }
         Map<String, Object> notebook = new LinkedHashMap<>();
         notebook.put("cells", cells);
-        notebook.put("metadata", Map.of("kernelspec",
-                Map.of("name", kernelName, "display_name", "Java (t2j)", "language", "java")));
+        notebook.put(
+                "metadata",
+                Map.of("kernelspec", Map.of("name", kernelName, "display_name", "Java (t2j)", "language", "java")));
         notebook.put("nbformat", 4);
         notebook.put("nbformat_minor", 4);
         Files.writeString(file, new GsonBuilder().serializeNulls().create().toJson(notebook));

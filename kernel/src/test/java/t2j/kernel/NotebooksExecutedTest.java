@@ -46,9 +46,11 @@ class NotebooksExecutedTest {
         }
         assumeJupyterWithNbconvert();
         deleteTree(OUT);
-        List<String> command = List.of("bash", JupyterFixture.REPO.resolve("t2j").toString(), "demo", "--quick",
-                "--out", OUT.toString());
-        ProcessBuilder builder = new ProcessBuilder(command).directory(JupyterFixture.REPO.toFile()).redirectErrorStream(true);
+        List<String> command = List.of(
+                "bash", JupyterFixture.REPO.resolve("t2j").toString(), "demo", "--quick", "--out", OUT.toString());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(JupyterFixture.REPO.toFile())
+                .redirectErrorStream(true);
         builder.environment().putAll(JupyterFixture.scriptEnv(OUT.resolveSibling("notebooks-jupyter")));
         builder.environment().remove("T2J_NOTEBOOK_DIR");
         Process process = builder.start();
@@ -76,8 +78,11 @@ class NotebooksExecutedTest {
             }
             assertEquals(0, exitCode, "./t2j demo --quick failed:\n" + log);
         }));
-        return Stream.concat(notebooks().stream().map(notebook ->
-                DynamicTest.dynamicTest(notebook.getFileName().toString(), () -> check(notebook))), index);
+        return Stream.concat(
+                notebooks().stream()
+                        .map(notebook ->
+                                DynamicTest.dynamicTest(notebook.getFileName().toString(), () -> check(notebook))),
+                index);
     }
 
     private static void check(Path notebook) throws IOException {
@@ -124,7 +129,9 @@ class NotebooksExecutedTest {
     static void assumeJupyterWithNbconvert() {
         try {
             JupyterFixture.assumeJupyterClient();
-            assumeTrue(JupyterFixture.pythonCan("import nbconvert"), "needs Debian's jupyter-nbconvert (apt-get install jupyter-nbconvert)");
+            assumeTrue(
+                    JupyterFixture.pythonCan("import nbconvert"),
+                    "needs Debian's jupyter-nbconvert (apt-get install jupyter-nbconvert)");
         } catch (TestAbortedException missing) {
             if (System.getenv("CI") != null) {
                 fail("CI must execute the notebooks, but " + missing.getMessage());
@@ -139,7 +146,8 @@ class NotebooksExecutedTest {
         }
         try (Stream<Path> files = Files.list(NOTEBOOKS)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".ipynb") && Files.isRegularFile(f))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -157,7 +165,8 @@ class NotebooksExecutedTest {
 
     /** Copies the demo's progress to this test's stderr (the Maven log) as it comes, and keeps it. */
     private static void echo(Process process, StringBuilder output) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 System.err.println(line);
                 synchronized (output) {

@@ -30,12 +30,15 @@ class PreloadTest {
     @Test
     void everyPreloadedImportResolvesAndTheDslNeedsNoQualifier() {
         assertEquals(List.of(), Preload.importInto(shell, Preload.IMPORTS));
-        assertEquals(Snippet.Status.VALID, shell.eval("Renderable nothing = null;").get(0).status());
+        assertEquals(
+                Snippet.Status.VALID,
+                shell.eval("Renderable nothing = null;").get(0).status());
     }
 
     @Test
     void aMissingPackageIsReported() {
-        assertEquals(List.of("import no.such.pkg.*;"),
+        assertEquals(
+                List.of("import no.such.pkg.*;"),
                 Preload.importInto(shell, List.of("import java.util.*;", "import no.such.pkg.*;")));
     }
 }

@@ -15,7 +15,14 @@ class RepeatedFramesTest {
             frames.add("at odd");
         }
         frames.add("at cell");
-        assertEquals(List.of("at top", "at top", "at even", "at odd",
-                "    \u2026 the previous 2 frames repeated 49 times", "at cell"), RepeatedFrames.collapse(frames));
+        assertEquals(
+                List.of(
+                        "at top",
+                        "at top",
+                        "at even",
+                        "at odd",
+                        "    \u2026 the previous 2 frames repeated 49 times",
+                        "at cell"),
+                RepeatedFrames.collapse(frames));
     }
 }

@@ -14,7 +14,8 @@ class RunScriptHelpTest {
     @Test
     void helpAnywhereOnTheLineShowsOnlyUserOptionsWithDefaults() throws Exception {
         for (List<String> args : List.of(List.of("--help"), List.of("notebooks/00-tour.ipynb", "-h"))) {
-            ProcessBuilder builder = new ProcessBuilder("bash", JupyterFixture.script("run").toString());
+            ProcessBuilder builder =
+                    new ProcessBuilder("bash", JupyterFixture.script("run").toString());
             builder.command().addAll(args);
             // No Jupyter on the path: help must not need it.
             builder.environment().put("PATH", "/usr/bin:/bin");

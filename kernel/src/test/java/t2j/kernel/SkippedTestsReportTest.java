@@ -27,15 +27,18 @@ class SkippedTestsReportTest {
                   </testcase>
                 </testsuite>
                 """);
-        assertEquals("t2j: 1 test was skipped:\n"
-                + "  kernel: ExampleTest.needsJupyter \u2014 "
-                + "Assumption failed: needs Debian's python3-jupyter-client\n", summary("src", "kernel"));
+        assertEquals(
+                "t2j: 1 test was skipped:\n"
+                        + "  kernel: ExampleTest.needsJupyter \u2014 "
+                        + "Assumption failed: needs Debian's python3-jupyter-client\n",
+                summary("src", "kernel"));
         Files.delete(reports.resolve("TEST-t2j.kernel.ExampleTest.xml"));
         assertEquals("t2j: no test was skipped.\n", summary("kernel"));
     }
 
     private String summary(String... modules) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 JupyterFixture.script("SkippedTests.java").toString());
         builder.command().addAll(java.util.List.of(modules));
         Process p = builder.directory(dir.toFile()).redirectErrorStream(true).start();

@@ -84,8 +84,8 @@ public final class AdaptationLog {
             try {
                 out.add(LogEntry.fromJson(Json.parseObject(lines[i], where + ":" + (i + 1))));
             } catch (JsonException | ClassCastException | NullPointerException e) {
-                throw new IllegalArgumentException(where + ": line " + (i + 1) + " is not a log entry ("
-                        + e.getMessage() + ")", e);
+                throw new IllegalArgumentException(
+                        where + ": line " + (i + 1) + " is not a log entry (" + e.getMessage() + ")", e);
             }
         }
         return out;
@@ -102,11 +102,12 @@ public final class AdaptationLog {
 
     /** Numbers the entry, writes it (one forced line when there is a file) and keeps it. */
     public synchronized LogEntry append(LogEntry e) {
-        LogEntry numbered = e.withSeq(entries.isEmpty() ? 1 : entries.get(entries.size() - 1).seq() + 1);
+        LogEntry numbered = e.withSeq(
+                entries.isEmpty() ? 1 : entries.get(entries.size() - 1).seq() + 1);
         if (file != null) {
             byte[] line = (Json.write(numbered.toJson()) + "\n").getBytes(StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
+            try (FileChannel ch = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 ByteBuffer b = ByteBuffer.wrap(line);
                 while (b.hasRemaining()) ch.write(b);
                 ch.force(false);
@@ -143,11 +144,21 @@ public final class AdaptationLog {
                 + "| compose ms | pass 2 ms |\n");
         b.append("|---:|---|---|---|---:|---|---:|---|---:|---:|\n");
         for (LogEntry e : entries) {
-            List<String> labels = e.answers().stream().map(LogEntry.Answer::label).distinct().toList();
-            b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %d | %s | %d | %s | %.1f | %.1f |%n", e.seq(),
-                    e.time(), e.purpose(),
-                    e.mixture(), e.matrices().size(), controlsText(e), e.answers().size(), String.join(", ", labels),
-                    1e3 * e.composeSeconds(), 1e3 * e.pass2Seconds()));
+            List<String> labels =
+                    e.answers().stream().map(LogEntry.Answer::label).distinct().toList();
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %s | %s | %s | %d | %s | %d | %s | %.1f | %.1f |%n",
+                    e.seq(),
+                    e.time(),
+                    e.purpose(),
+                    e.mixture(),
+                    e.matrices().size(),
+                    controlsText(e),
+                    e.answers().size(),
+                    String.join(", ", labels),
+                    1e3 * e.composeSeconds(),
+                    1e3 * e.pass2Seconds()));
         }
         return b.toString();
     }
@@ -155,7 +166,9 @@ public final class AdaptationLog {
     /** The entry's controls in words: {@code none}, or e.g. {@code forbid [code]; strength 0.5}. */
     public static String controlsText(LogEntry e) {
         if (e.controls() == null) return "none";
-        Object pin = e.controls().get("pin"), forbid = e.controls().get("forbid"), s = e.controls().get("strength");
+        Object pin = e.controls().get("pin"),
+                forbid = e.controls().get("forbid"),
+                s = e.controls().get("strength");
         List<String> p = new ArrayList<>();
         if (pin != null) p.add("pin " + pin);
         if (forbid instanceof List<?> l && !l.isEmpty()) p.add("forbid " + l);

@@ -25,16 +25,32 @@ import java.util.Map;
  * @param answers         the requests answered with these weights
  * @param note            what happened besides composing (an expert update kept or rolled back and why), or null
  */
-public record LogEntry(long seq, String time, String session, String purpose, Map<String, List<Double>> alpha,
-                       Map<String, String> experts, List<String> matrices, String baseFingerprint, Map<String,
-                               Object> controls,
-                       double composeSeconds, double pass1Seconds, double pass2Seconds, int maxNewTokens,
-                               List<Answer> answers,
-                       String note) {
+public record LogEntry(
+        long seq,
+        String time,
+        String session,
+        String purpose,
+        Map<String, List<Double>> alpha,
+        Map<String, String> experts,
+        List<String> matrices,
+        String baseFingerprint,
+        Map<String, Object> controls,
+        double composeSeconds,
+        double pass1Seconds,
+        double pass2Seconds,
+        int maxNewTokens,
+        List<Answer> answers,
+        String note) {
 
     /** One request answered with the entry's weights, and what pass 1 had decided for it. */
-    public record Answer(String id, String system, String prompt, String completion, String label, String reason,
-                         double confidence) {}
+    public record Answer(
+            String id,
+            String system,
+            String prompt,
+            String completion,
+            String label,
+            String reason,
+            double confidence) {}
 
     public LogEntry {
         alpha = Collections.unmodifiableMap(new LinkedHashMap<>(alpha));
@@ -45,30 +61,79 @@ public record LogEntry(long seq, String time, String session, String purpose, Ma
     }
 
     /** An entry without a note. */
-    public LogEntry(long seq, String time, String session, String purpose, Map<String, List<Double>> alpha,
-                    Map<String, String> experts, List<String> matrices, String baseFingerprint, Map<String,
-                            Object> controls,
-                    double composeSeconds, double pass1Seconds, double pass2Seconds, int maxNewTokens,
-                            List<Answer> answers) {
-        this(seq, time, session, purpose, alpha, experts, matrices, baseFingerprint, controls, composeSeconds,
-                pass1Seconds, pass2Seconds,
-                maxNewTokens, answers, null);
+    public LogEntry(
+            long seq,
+            String time,
+            String session,
+            String purpose,
+            Map<String, List<Double>> alpha,
+            Map<String, String> experts,
+            List<String> matrices,
+            String baseFingerprint,
+            Map<String, Object> controls,
+            double composeSeconds,
+            double pass1Seconds,
+            double pass2Seconds,
+            int maxNewTokens,
+            List<Answer> answers) {
+        this(
+                seq,
+                time,
+                session,
+                purpose,
+                alpha,
+                experts,
+                matrices,
+                baseFingerprint,
+                controls,
+                composeSeconds,
+                pass1Seconds,
+                pass2Seconds,
+                maxNewTokens,
+                answers,
+                null);
     }
 
     /** This entry numbered {@code n} in its log. */
     public LogEntry withSeq(long n) {
-        return new LogEntry(n, time, session, purpose, alpha, experts, matrices, baseFingerprint, controls,
-                composeSeconds, pass1Seconds,
-                pass2Seconds, maxNewTokens, answers, note);
+        return new LogEntry(
+                n,
+                time,
+                session,
+                purpose,
+                alpha,
+                experts,
+                matrices,
+                baseFingerprint,
+                controls,
+                composeSeconds,
+                pass1Seconds,
+                pass2Seconds,
+                maxNewTokens,
+                answers,
+                note);
     }
 
     /** This entry with answers and pass timings attached (the two-pass runner adds them after generating). */
     public LogEntry withAnswers(List<Answer> more, double pass1, double pass2, int maxNew) {
         List<Answer> all = new ArrayList<>(answers);
         all.addAll(more);
-        return new LogEntry(seq, time, session, purpose, alpha, experts, matrices, baseFingerprint, controls,
+        return new LogEntry(
+                seq,
+                time,
+                session,
+                purpose,
+                alpha,
+                experts,
+                matrices,
+                baseFingerprint,
+                controls,
                 composeSeconds,
-                pass1Seconds + pass1, pass2Seconds + pass2, maxNew, all, note);
+                pass1Seconds + pass1,
+                pass2Seconds + pass2,
+                maxNew,
+                all,
+                note);
     }
 
     /** Whether the entry composed the base weights (no expert, no hand-made masks or z-vectors). */
@@ -84,9 +149,13 @@ public record LogEntry(long seq, String time, String session, String purpose, Ma
     public String mixture() {
         if (alpha.isEmpty()) return matrices.isEmpty() ? "base" : purpose.equals("z") ? "z-vectors" : "masks";
         StringBuilder b = new StringBuilder();
-        alpha.forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append('=')
-                .append(String.format(java.util.Locale.ROOT, "%.2f", v.stream().mapToDouble(Double::doubleValue)
-                        .average().orElse(0))));
+        alpha.forEach((k, v) -> b.append(b.length() == 0 ? "" : " ")
+                .append(k)
+                .append('=')
+                .append(String.format(
+                        java.util.Locale.ROOT,
+                        "%.2f",
+                        v.stream().mapToDouble(Double::doubleValue).average().orElse(0))));
         return b.toString();
     }
 
@@ -139,16 +208,30 @@ public record LogEntry(long seq, String time, String session, String purpose, Ma
         for (Object o : (List<?>) m.get("answers")) {
             Map<String, Object> x = (Map<String, Object>) o;
             Object c = x.get("confidence");
-            answers.add(new Answer((String) x.get("id"), (String) x.get("system"), (String) x.get("prompt"),
+            answers.add(new Answer(
+                    (String) x.get("id"),
+                    (String) x.get("system"),
+                    (String) x.get("prompt"),
                     (String) x.get("completion"),
-                    (String) x.get("label"), (String) x.get("reason"), c == null ? Double.NaN : ((Number) c)
-                            .doubleValue()));
+                    (String) x.get("label"),
+                    (String) x.get("reason"),
+                    c == null ? Double.NaN : ((Number) c).doubleValue()));
         }
-        return new LogEntry(((Number) m.get("seq")).longValue(), (String) m.get("time"), (String) m.get("session"),
+        return new LogEntry(
+                ((Number) m.get("seq")).longValue(),
+                (String) m.get("time"),
+                (String) m.get("session"),
                 (String) m.get("purpose"),
-                alpha, experts, matrices, (String) m.get("base_fingerprint"), (Map<String, Object>) m.get("controls"),
-                num(m, "compose_s"), num(m, "pass1_s"), num(m, "pass2_s"), ((Number) m.get("max_new_tokens"))
-                        .intValue(), answers,
+                alpha,
+                experts,
+                matrices,
+                (String) m.get("base_fingerprint"),
+                (Map<String, Object>) m.get("controls"),
+                num(m, "compose_s"),
+                num(m, "pass1_s"),
+                num(m, "pass2_s"),
+                ((Number) m.get("max_new_tokens")).intValue(),
+                answers,
                 (String) m.get("note"));
     }
 

@@ -10,8 +10,8 @@ public record Feedback(String expert, String id, String system, String prompt, S
             throw new IllegalArgumentException("feedback needs the expert the answer was routed to");
         if (prompt == null) throw new IllegalArgumentException("feedback on '" + id + "' has no prompt");
         if (completion == null) throw new IllegalArgumentException("feedback on '" + id + "' has no answer");
-        if (!Double.isFinite(reward)) throw new IllegalArgumentException("feedback on '" + id
-                + "' has a reward that is not finite: " + reward);
+        if (!Double.isFinite(reward))
+            throw new IllegalArgumentException("feedback on '" + id + "' has a reward that is not finite: " + reward);
     }
 
     public boolean liked() {

@@ -69,21 +69,29 @@ public final class FeedbackLearner {
     }
 
     /** One version file of an expert. */
-    public record Version(String expert, int version, Path file, int parent, int feedbackCount, String status,
-            String fingerprint) {}
+    public record Version(
+            String expert, int version, Path file, int parent, int feedbackCount, String status, String fingerprint) {}
 
     /**
      * What an update did: the version it started from, the one it wrote (kept or not), the held-out accuracy of both
      * on the same examples with their paired difference, and the reason in words.
      */
-    public record Update(String expert, int from, int to, boolean kept, int feedbacks, Evaluator.Evaluation before,
-                         Evaluator.Evaluation after, PairedDifference difference, String reason) {}
+    public record Update(
+            String expert,
+            int from,
+            int to,
+            boolean kept,
+            int feedbacks,
+            Evaluator.Evaluation before,
+            Evaluator.Evaluation after,
+            PairedDifference difference,
+            String reason) {}
 
     /** Per-matrix change of the masks between two versions: mean and largest |Δmask|. */
     public record Diff(String expert, int a, int b, Map<String, double[]> perMatrix) {
         public String markdown() {
-            StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                    "| %s v%d → v%d | mean abs Δmask | max abs Δmask |%n|---|---:|---:|%n", expert, a, b));
+            StringBuilder s = new StringBuilder(String.format(
+                    Locale.ROOT, "| %s v%d → v%d | mean abs Δmask | max abs Δmask |%n|---|---:|---:|%n", expert, a, b));
             perMatrix.forEach((k, v) -> s.append(String.format(Locale.ROOT, "| %s | %.2e | %.2e |%n", k, v[0], v[1])));
             return s.toString();
         }
@@ -92,10 +100,12 @@ public final class FeedbackLearner {
     /** Records a verdict on an answer of the two-pass runner; it must have been routed to exactly one expert. */
     public void feedback(TwoPass.Answer answer, double reward) {
         Decision d = answer.decision();
-        if (d.mixture().alpha().size() != 1 || !ctx.pool().has(d.mixture().alpha().keySet().iterator().next()))
-            throw new IllegalArgumentException("the answer to " + answer.example().id() + " was composed from "
-                    + d.mixture()
-                    + ", not one expert: there is no expert to update from this feedback");
+        if (d.mixture().alpha().size() != 1
+                || !ctx.pool().has(d.mixture().alpha().keySet().iterator().next()))
+            throw new IllegalArgumentException(
+                    "the answer to " + answer.example().id() + " was composed from "
+                            + d.mixture()
+                            + ", not one expert: there is no expert to update from this feedback");
         String expert = d.mixture().alpha().keySet().iterator().next();
         Example e = answer.example();
         feedback(new Feedback(expert, e.id(), e.system(), e.prompt(), answer.completion(), reward));
@@ -139,8 +149,8 @@ public final class FeedbackLearner {
     /** {@link #update(String, Task, List)} with other REINFORCE settings for this update only. */
     public synchronized Update update(String expert, Task task, List<Example> heldOut, TrainingConfig cfg) {
         List<Feedback> items = pending(expert);
-        if (items.isEmpty()) throw new IllegalStateException("no feedback collected for expert '" + expert
-                + "' since its last update");
+        if (items.isEmpty())
+            throw new IllegalStateException("no feedback collected for expert '" + expert + "' since its last update");
         if (heldOut.isEmpty()) throw new IllegalArgumentException("the held-out check needs examples");
         ExpertPool pool = ctx.pool();
         int from = current(expert);
@@ -155,7 +165,8 @@ public final class FeedbackLearner {
             hold.composeZ(old.z());
             try {
                 z = new Trainer(ctx.model(), svf, new FeedbackTask(expert, items), ctx.prompter(), cfg)
-                        .train(new Trainer.Listener() {}).best();
+                        .train(new Trainer.Listener() {})
+                        .best();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -186,16 +197,24 @@ public final class FeedbackLearner {
         info.put("parent_held_out_accuracy", Double.toString(before.accuracy()));
         Path file = file(expert, to);
         try {
-            if (Files.exists(file)) throw new IllegalStateException(file
-                    + " exists already; versions are never overwritten");
+            if (Files.exists(file))
+                throw new IllegalStateException(file + " exists already; versions are never overwritten");
             new Expert(z, info).save(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write expert version " + file, e);
         }
-        String numbers = String.format(Locale.ROOT,
+        String numbers = String.format(
+                Locale.ROOT,
                 "held-out %s %.3f vs v%d %.3f (n=%d, paired Δ %+.3f [%+.3f, %+.3f], McNemar p=%.3g)",
-                "v" + to, after.accuracy(), from, before.accuracy(), heldOut.size(), diff.delta(), diff.lo(), diff.hi(),
-                        diff.p());
+                "v" + to,
+                after.accuracy(),
+                from,
+                before.accuracy(),
+                heldOut.size(),
+                diff.delta(),
+                diff.lo(),
+                diff.hi(),
+                diff.p());
         String reason;
         if (keep) {
             pool.replace(expert, load(file));
@@ -214,7 +233,8 @@ public final class FeedbackLearner {
 
     private static boolean[] correct(Evaluator.Evaluation e) {
         boolean[] ok = new boolean[e.outcomes().size()];
-        for (int i = 0; i < ok.length; i++) ok[i] = e.outcomes().get(i).verdict().correct();
+        for (int i = 0; i < ok.length; i++)
+            ok[i] = e.outcomes().get(i).verdict().correct();
         return ok;
     }
 
@@ -260,8 +280,9 @@ public final class FeedbackLearner {
     public synchronized void revert(String expert, int version) {
         current(expert);
         Path f = file(expert, version);
-        if (!Files.exists(f)) throw new IllegalArgumentException("expert '" + expert + "' has no version " + version
-                + " (" + f + " not found)");
+        if (!Files.exists(f))
+            throw new IllegalArgumentException(
+                    "expert '" + expert + "' has no version " + version + " (" + f + " not found)");
         ctx.pool().replace(expert, load(f));
         int was = active.put(expert, version);
         record("revert", expert, "reverted by hand from v" + was + " to v" + version);
@@ -272,8 +293,8 @@ public final class FeedbackLearner {
         Expert ea = load(file(expert, a)), eb = load(file(expert, b));
         Map<String, double[]> per = new LinkedHashMap<>();
         for (String m : ctx.pool().matrices()) {
-            float[] ma = ctx.pool().parametrization().masks(ea.z().get(m)), mb = ctx.pool().parametrization()
-                    .masks(eb.z().get(m));
+            float[] ma = ctx.pool().parametrization().masks(ea.z().get(m)),
+                    mb = ctx.pool().parametrization().masks(eb.z().get(m));
             double sum = 0, max = 0;
             for (int i = 0; i < ma.length; i++) {
                 double d = Math.abs(ma[i] - mb[i]);
@@ -307,9 +328,14 @@ public final class FeedbackLearner {
     private Version version(String expert, int v) {
         Path f = file(expert, v);
         Expert e = load(f);
-        return new Version(expert, v, f, Integer.parseInt(e.info().getOrDefault("parent_version", "0")),
-                Integer.parseInt(e.info().getOrDefault("feedback_count", "0")), e.info().getOrDefault("status", "kept"),
-                        ExpertPool.fingerprintOf(e));
+        return new Version(
+                expert,
+                v,
+                f,
+                Integer.parseInt(e.info().getOrDefault("parent_version", "0")),
+                Integer.parseInt(e.info().getOrDefault("feedback_count", "0")),
+                e.info().getOrDefault("status", "kept"),
+                ExpertPool.fingerprintOf(e));
     }
 
     private static Expert load(Path f) {
@@ -323,9 +349,21 @@ public final class FeedbackLearner {
     private void record(String purpose, String expert, String note) {
         AdaptationLog log = ctx.pool().log();
         if (log == null) return;
-        log.append(new LogEntry(0, Instant.now().toString(), log.session(), purpose, Map.of(expert, List.of(1.0)),
-                Map.of(expert, ctx.pool().fingerprint(expert)), ctx.pool().matrices(), ctx.pool().decomposition()
-                        .fingerprint(),
-                Controls.NONE.toJson(), 0, 0, 0, 0, List.of(), note));
+        log.append(new LogEntry(
+                0,
+                Instant.now().toString(),
+                log.session(),
+                purpose,
+                Map.of(expert, List.of(1.0)),
+                Map.of(expert, ctx.pool().fingerprint(expert)),
+                ctx.pool().matrices(),
+                ctx.pool().decomposition().fingerprint(),
+                Controls.NONE.toJson(),
+                0,
+                0,
+                0,
+                0,
+                List.of(),
+                note));
     }
 }

@@ -49,9 +49,16 @@ final class FeedbackTask implements Task {
         Feedback f = byExample.get(example);
         if (f == null) throw new IllegalArgumentException("no feedback for request " + example.id());
         boolean same = f.completion().strip().equals(completion.strip());
-        if (same) return new Verdict(f.liked(), f.reward(), completion, f.liked() ? "the answer the user liked"
-                : "the answer the user rejected");
-        return new Verdict(!f.liked(), 0, completion, f.liked() ? "not the answer the user liked"
-                : "another answer than the rejected one");
+        if (same)
+            return new Verdict(
+                    f.liked(),
+                    f.reward(),
+                    completion,
+                    f.liked() ? "the answer the user liked" : "the answer the user rejected");
+        return new Verdict(
+                !f.liked(),
+                0,
+                completion,
+                f.liked() ? "not the answer the user liked" : "another answer than the rejected one");
     }
 }

@@ -24,6 +24,7 @@ import t2j.task.Verdict;
 public final class ArcTask extends DatasetTask {
     /** Asks for the answer format the verifier reads first. */
     public static final String SYSTEM = "Think step by step, then end with: Answer: <letter>";
+
     private static final String LETTERS = "ABCDE";
 
     private ArcTask(String name, Map<Split, Path> files, LoadOptions options) {
@@ -58,7 +59,8 @@ public final class ArcTask extends DatasetTask {
 
     private static String letter(String label) {
         String l = label.trim();
-        if (l.length() == 1 && l.charAt(0) >= '1' && l.charAt(0) <= '5') return String.valueOf((char) ('A' + l.charAt(0) - '1'));
+        if (l.length() == 1 && l.charAt(0) >= '1' && l.charAt(0) <= '5')
+            return String.valueOf((char) ('A' + l.charAt(0) - '1'));
         if (l.length() == 1 && LETTERS.indexOf(l.charAt(0)) >= 0) return l;
         throw new IllegalArgumentException("unexpected choice label '" + label + "'");
     }

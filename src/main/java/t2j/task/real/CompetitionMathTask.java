@@ -39,7 +39,8 @@ public final class CompetitionMathTask extends DatasetTask {
         if (gold == null) throw new IllegalArgumentException("solution has no \\boxed{} answer");
         String level = row.optionalString("level"), type = row.optionalString("type");
         String uid = row.optionalString("unique_id");
-        String fullId = (uid != null ? uid : id) + "|" + (level == null ? "" : level) + "|" + (type == null ? "" : type);
+        String fullId =
+                (uid != null ? uid : id) + "|" + (level == null ? "" : level) + "|" + (type == null ? "" : type);
         return new Example(fullId, SYSTEM, row.string("problem"), gold, solution);
     }
 

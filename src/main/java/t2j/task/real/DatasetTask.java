@@ -62,8 +62,8 @@ public abstract class DatasetTask implements Task {
     private void carveTransfer(LoadOptions options) {
         List<Example> test = splits.get(Split.TEST);
         if (test.size() < options.transferShots())
-            throw new IllegalArgumentException(name + ": " + options.transferShots() + " transfer shots requested but the test split has "
-                    + test.size() + " examples");
+            throw new IllegalArgumentException(name + ": " + options.transferShots()
+                    + " transfer shots requested but the test split has " + test.size() + " examples");
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < test.size(); i++) order.add(i);
         Collections.shuffle(order, new Random(options.transferSeed()));
@@ -105,14 +105,18 @@ public abstract class DatasetTask implements Task {
             if (Files.isDirectory(path)) {
                 List<RawRecord> out = new ArrayList<>();
                 try (Stream<Path> walk = Files.walk(path)) {
-                    for (Path p : walk.filter(Files::isRegularFile).filter(DatasetTask::isData).sorted().toList())
-                        out.addAll(records(p));
+                    for (Path p : walk.filter(Files::isRegularFile)
+                            .filter(DatasetTask::isData)
+                            .sorted()
+                            .toList()) out.addAll(records(p));
                 }
                 return out;
             }
             String fileName = path.getFileName().toString();
             String text;
-            try (InputStream in = fileName.endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(path)) : Files.newInputStream(path)) {
+            try (InputStream in = fileName.endsWith(".gz")
+                    ? new GZIPInputStream(Files.newInputStream(path))
+                    : Files.newInputStream(path)) {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             List<RawRecord> out = new ArrayList<>();
@@ -121,11 +125,12 @@ public abstract class DatasetTask implements Task {
                 try {
                     v = Json.parse(text, path.toString());
                 } catch (JsonException e) {
-                    out.add(new RawRecord(path.toString(), text, null));  // reported (or skipped) like a bad line
+                    out.add(new RawRecord(path.toString(), text, null)); // reported (or skipped) like a bad line
                     return out;
                 }
                 if (v instanceof List<?> list) {
-                    for (int i = 0; i < list.size(); i++) out.add(new RawRecord(path + ": element " + i, null, list.get(i)));
+                    for (int i = 0; i < list.size(); i++)
+                        out.add(new RawRecord(path + ": element " + i, null, list.get(i)));
                 } else {
                     out.add(new RawRecord(path.toString(), null, v));
                 }
@@ -147,15 +152,28 @@ public abstract class DatasetTask implements Task {
         return n.endsWith(".json") || n.endsWith(".jsonl") || n.endsWith(".jsonl.gz");
     }
 
-    @Override public String name() { return name; }
+    @Override
+    public String name() {
+        return name;
+    }
 
-    @Override public String category() { return category; }
+    @Override
+    public String category() {
+        return category;
+    }
 
-    @Override public List<Example> examples(Split split) { return splits.get(split); }
+    @Override
+    public List<Example> examples(Split split) {
+        return splits.get(split);
+    }
 
     /** How many malformed records were skipped (always 0 unless {@link LoadOptions#skipMalformed()}). */
-    public int skipped() { return skipped; }
+    public int skipped() {
+        return skipped;
+    }
 
     /** The first few skipped records' problems, each starting with {@code file:line}. */
-    public List<String> problems() { return List.copyOf(problems); }
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
 }

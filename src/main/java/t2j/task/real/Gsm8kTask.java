@@ -46,7 +46,11 @@ public final class Gsm8kTask extends DatasetTask {
     public Verdict verify(Example example, String completion) {
         String got = Answers.finalNumber(completion);
         if (got == null) return Verdict.wrong(null, "no number in the completion");
-        return Verdict.of(Answers.sameNumber(got, example.answer()), got,
-                Answers.sameNumber(got, example.answer()) ? "matches " + example.answer() : "expected " + example.answer());
+        return Verdict.of(
+                Answers.sameNumber(got, example.answer()),
+                got,
+                Answers.sameNumber(got, example.answer())
+                        ? "matches " + example.answer()
+                        : "expected " + example.answer());
     }
 }

@@ -49,7 +49,8 @@ public final class HumanEvalTask extends DatasetTask {
         String id = row.text("task_id");
         String stub = row.string("prompt");
         String entry = row.string("entry_point");
-        if (!entry.matches("[A-Za-z_][A-Za-z0-9_]*")) throw new IllegalArgumentException("entry_point is not an identifier");
+        if (!entry.matches("[A-Za-z_][A-Za-z0-9_]*"))
+            throw new IllegalArgumentException("entry_point is not an identifier");
         if (problems.putIfAbsent(id, new Problem(stub, row.string("test"), entry)) != null)
             throw new IllegalArgumentException("duplicate task_id " + id);
         String solution = stub + row.string("canonical_solution");
@@ -60,7 +61,8 @@ public final class HumanEvalTask extends DatasetTask {
     @Override
     public Verdict verify(Example example, String completion) {
         Problem p = problems.get(example.id());
-        if (p == null) throw new IllegalArgumentException("example " + example.id() + " is not from this HumanEval task");
+        if (p == null)
+            throw new IllegalArgumentException("example " + example.id() + " is not from this HumanEval task");
         String code = PythonCode.extract(completion);
         if (code.isBlank()) return Verdict.wrong(null, "no code in the completion");
         if (!code.matches("(?s).*\\bdef\\s+" + p.entryPoint() + "\\s*\\(.*")) code = p.prompt() + code;

@@ -58,7 +58,8 @@ public final class MbppTask extends DatasetTask {
         List<String> program = new ArrayList<>();
         if (setup != null && !setup.isBlank()) program.add(setup);
         program.addAll(asserts);
-        if (tests.putIfAbsent(id, List.copyOf(program)) != null) throw new IllegalArgumentException("duplicate task_id " + id);
+        if (tests.putIfAbsent(id, List.copyOf(program)) != null)
+            throw new IllegalArgumentException("duplicate task_id " + id);
         String prompt = row.string("text") + "\nYour code should pass these tests:\n" + String.join("\n", asserts);
         String code = row.string("code").replace("\r\n", "\n");
         return new Example(id, null, prompt, code, PythonCode.fenced(code));

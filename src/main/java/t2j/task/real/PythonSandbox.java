@@ -56,15 +56,17 @@ public final class PythonSandbox {
      * included; {@code tempDirBytes} bounds everything written to its working directory and {@code /tmp},
      * {@code maxFileBytes} any one file; {@code outputBytes} stdout and stderr together.
      */
-    public record Limits(Duration timeout, long memoryBytes, long maxFileBytes, long tempDirBytes, long outputBytes, int processes) {
+    public record Limits(
+            Duration timeout, long memoryBytes, long maxFileBytes, long tempDirBytes, long outputBytes, int processes) {
         /** 10 s, 1 GiB of address space, 16 MiB per file, 64 MiB of temp dir, 1 MiB of output, 8 processes and threads. */
         public static final Limits DEFAULT = new Limits(Duration.ofSeconds(10), 1L << 30, 16L << 20);
 
         public Limits {
-            if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive: " + timeout);
+            if (timeout.isNegative() || timeout.isZero())
+                throw new IllegalArgumentException("timeout must be positive: " + timeout);
             if (memoryBytes <= 0 || maxFileBytes <= 0 || tempDirBytes <= 0 || outputBytes <= 0)
-                throw new IllegalArgumentException("byte limits must be positive: " + memoryBytes + ", " + maxFileBytes + ", "
-                        + tempDirBytes + ", " + outputBytes);
+                throw new IllegalArgumentException("byte limits must be positive: " + memoryBytes + ", " + maxFileBytes
+                        + ", " + tempDirBytes + ", " + outputBytes);
             if (processes < 1) throw new IllegalArgumentException("processes must be >= 1: " + processes);
         }
 
@@ -93,13 +95,16 @@ public final class PythonSandbox {
             if (timedOut) return "timed out";
             String[] lines = output.strip().split("\n");
             String last = lines.length == 0 ? "" : lines[lines.length - 1];
-            return "failed (exit " + exitCode + ")" + (last.isEmpty() ? "" : ": " + (last.length() > 200 ? last.substring(0, 200) : last));
+            return "failed (exit " + exitCode + ")"
+                    + (last.isEmpty() ? "" : ": " + (last.length() > 200 ? last.substring(0, 200) : last));
         }
     }
 
     /** No Python interpreter to run code with, or no way to isolate it (and no opt-in to run it unisolated). */
     public static final class SandboxUnavailableException extends IllegalStateException {
-        public SandboxUnavailableException(String message) { super(message); }
+        public SandboxUnavailableException(String message) {
+            super(message);
+        }
     }
 
     private static final String STARTED = "T2J-SANDBOX-STARTED\n";
@@ -111,7 +116,8 @@ public final class PythonSandbox {
     // Passed with -c, so no file of ours needs to exist where the program runs. The marker arrives on stdin and lives
     // in a function's locals, not module globals, so the program cannot simply look it up. The program's stdin is
     // then at end of file, and input() fails instead of waiting. The guards are for unisolated runs only.
-    private static final String WRAPPER = String.join("\n",
+    private static final String WRAPPER = String.join(
+            "\n",
             "# t2j-sandbox wrapper: limits, then the program (see t2j.task.real.PythonSandbox)",
             "import os, sys, resource",
             "os.write(1, b'" + STARTED.strip() + "\\n')",
@@ -168,7 +174,7 @@ public final class PythonSandbox {
     private final SandboxIsolation.Tools tools;
     private final List<Path> readOnlyPaths;
     private final Consumer<String> log;
-    private SandboxIsolation.Probe probe;   // found on the first run, under this object's lock
+    private SandboxIsolation.Probe probe; // found on the first run, under this object's lock
     private boolean warned;
 
     /** A sandbox using {@code interpreter} (may be {@code null}: every run then throws) that requires isolation. */
@@ -185,7 +191,12 @@ public final class PythonSandbox {
      * For tests: other tool locations, host paths shown read-only at the same place inside (a canary tree), and
      * where the unisolated warning goes.
      */
-    PythonSandbox(Path interpreter, Limits limits, Isolation isolation, SandboxIsolation.Tools tools, List<Path> readOnlyPaths,
+    PythonSandbox(
+            Path interpreter,
+            Limits limits,
+            Isolation isolation,
+            SandboxIsolation.Tools tools,
+            List<Path> readOnlyPaths,
             Consumer<String> log) {
         this.interpreter = interpreter;
         this.limits = limits;
@@ -202,7 +213,10 @@ public final class PythonSandbox {
     public static PythonSandbox detect() {
         String optIn = System.getenv(UNISOLATED_ENV);
         boolean unisolated = optIn != null && (optIn.equals("1") || optIn.equalsIgnoreCase("true"));
-        return new PythonSandbox(findPython().orElse(null), Limits.DEFAULT, unisolated ? Isolation.ALLOW_UNISOLATED : Isolation.REQUIRED);
+        return new PythonSandbox(
+                findPython().orElse(null),
+                Limits.DEFAULT,
+                unisolated ? Isolation.ALLOW_UNISOLATED : Isolation.REQUIRED);
     }
 
     /** {@code /usr/bin/python3} when executable (a system build without pyenv shims), else {@code python3} on PATH. */
@@ -249,16 +263,20 @@ public final class PythonSandbox {
     private synchronized SandboxIsolation isolationOrNull() {
         if (interpreter == null || !Files.isExecutable(interpreter))
             throw new SandboxUnavailableException("cannot verify Python code: no python3 interpreter found"
-                    + (interpreter == null ? " (looked for /usr/bin/python3 and python3 on PATH)" : " at " + interpreter));
+                    + (interpreter == null
+                            ? " (looked for /usr/bin/python3 and python3 on PATH)"
+                            : " at " + interpreter));
         if (probe == null) probe = trial(SandboxIsolation.probe(interpreter, tools));
         if (probe.isolation() != null) return probe.isolation();
         if (isolation == Isolation.REQUIRED)
-            throw new SandboxUnavailableException("refusing to run model-written Python without isolation: " + probe.problem()
+            throw new SandboxUnavailableException("refusing to run model-written Python without isolation: "
+                    + probe.problem()
                     + ". To run it unisolated anyway (trusted code or a disposable machine only), set " + UNISOLATED_ENV
                     + "=1 or use PythonSandbox.Isolation.ALLOW_UNISOLATED");
         if (!warned) {
             warned = true;
-            log.accept("t2j sandbox: WARNING: model-written Python runs WITHOUT isolation (" + optInName() + "): " + probe.problem());
+            log.accept("t2j sandbox: WARNING: model-written Python runs WITHOUT isolation (" + optInName() + "): "
+                    + probe.problem());
         }
         return null;
     }
@@ -278,7 +296,9 @@ public final class PythonSandbox {
             if (r.passed()) return p;
             return SandboxIsolation.Probe.failed("the sandbox started but did not isolate as expected: " + r.summary());
         } catch (SandboxUnavailableException e) {
-            String said = e.getMessage().startsWith(DID_NOT_START) ? e.getMessage().substring(DID_NOT_START.length()) : e.getMessage();
+            String said = e.getMessage().startsWith(DID_NOT_START)
+                    ? e.getMessage().substring(DID_NOT_START.length())
+                    : e.getMessage();
             return SandboxIsolation.Probe.failed(p.isolation().setupFailed(said));
         }
     }
@@ -288,10 +308,20 @@ public final class PythonSandbox {
         try {
             long cpuSeconds = Math.max(1, limits.timeout().toSeconds() + 1);
             // Isolated, the cap counts the program's own processes and threads (in its user namespace); unisolated, it
-            // would count every process of this user (and does not bind root), so it only stops new ones, as the guards do.
+            // would count every process of this user (and does not bind root), so it only stops new ones, as the guards
+            // do.
             long nproc = iso != null ? limits.processes() : 0;
-            List<String> args = List.of("-I", "-B", "-c", WRAPPER, Long.toString(limits.memoryBytes()), Long.toString(cpuSeconds),
-                    Long.toString(limits.maxFileBytes()), Long.toString(nproc), Integer.toString(OPEN_FILES), iso != null ? "none" : "guards");
+            List<String> args = List.of(
+                    "-I",
+                    "-B",
+                    "-c",
+                    WRAPPER,
+                    Long.toString(limits.memoryBytes()),
+                    Long.toString(cpuSeconds),
+                    Long.toString(limits.maxFileBytes()),
+                    Long.toString(nproc),
+                    Integer.toString(OPEN_FILES),
+                    iso != null ? "none" : "guards");
             ProcessBuilder pb;
             if (iso != null) {
                 pb = new ProcessBuilder(iso.command(limits, readOnlyPaths, args));
@@ -306,14 +336,15 @@ public final class PythonSandbox {
             String marker = "T2J-SANDBOX-DONE-" + HexFormat.of().formatHex(randomBytes());
             Process p = pb.start();
             boolean isolated = iso != null;
-            SandboxOutput out = SandboxOutput.start(p.getInputStream(), limits.outputBytes(), TAIL_BYTES, () -> stop(p, isolated));
+            SandboxOutput out =
+                    SandboxOutput.start(p.getInputStream(), limits.outputBytes(), TAIL_BYTES, () -> stop(p, isolated));
             try (OutputStream stdin = p.getOutputStream()) {
                 stdin.write((marker + "\n" + program).getBytes(StandardCharsets.UTF_8));
             } catch (IOException ignored) {
                 // the program may already have died; its exit status tells
             }
             boolean finished = p.waitFor(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (!finished || !isolated) stop(p, isolated);   // unisolated, background children are ours to stop too
+            if (!finished || !isolated) stop(p, isolated); // unisolated, background children are ours to stop too
             p.waitFor(5, TimeUnit.SECONDS);
             out.await(5_000);
             boolean overOutput = out.exceeded();
@@ -322,7 +353,9 @@ public final class PythonSandbox {
                 throw new SandboxUnavailableException(DID_NOT_START + out.tail().strip());
             String output = out.tail();
             if (output.startsWith(STARTED)) output = output.substring(STARTED.length());
-            if (overOutput) output += "\n[sandbox] the program printed more than " + limits.outputBytes() + " bytes; it was stopped";
+            if (overOutput)
+                output +=
+                        "\n[sandbox] the program printed more than " + limits.outputBytes() + " bytes; it was stopped";
             int code = finished && !overOutput ? p.exitValue() : -1;
             boolean passed = finished && !overOutput && code == 0 && output.contains(marker);
             return new Result(passed, timedOut, code, output.replace(marker, "").strip());

@@ -17,7 +17,8 @@ public record Row(Map<String, Object> fields, String where, int index) {
     public String string(String key) {
         Object v = fields.get(key);
         if (v instanceof String s) return s;
-        throw new IllegalArgumentException(v == null ? "missing field '" + key + "'" : "field '" + key + "' is not a string");
+        throw new IllegalArgumentException(
+                v == null ? "missing field '" + key + "'" : "field '" + key + "' is not a string");
     }
 
     /** An optional string field, or {@code null}. */
@@ -30,7 +31,8 @@ public record Row(Map<String, Object> fields, String where, int index) {
     public List<?> list(String key) {
         Object v = fields.get(key);
         if (v instanceof List<?> l) return l;
-        throw new IllegalArgumentException(v == null ? "missing field '" + key + "'" : "field '" + key + "' is not a list");
+        throw new IllegalArgumentException(
+                v == null ? "missing field '" + key + "'" : "field '" + key + "' is not a list");
     }
 
     /** A required object field. */
@@ -38,7 +40,8 @@ public record Row(Map<String, Object> fields, String where, int index) {
     public Map<String, Object> object(String key) {
         Object v = fields.get(key);
         if (v instanceof Map<?, ?> m) return (Map<String, Object>) m;
-        throw new IllegalArgumentException(v == null ? "missing field '" + key + "'" : "field '" + key + "' is not an object");
+        throw new IllegalArgumentException(
+                v == null ? "missing field '" + key + "'" : "field '" + key + "' is not an object");
     }
 
     /** A required field rendered as text (ids may be numbers or strings). */

@@ -78,13 +78,17 @@ final class SandboxIsolation {
         }
     }
 
-    private final List<String> launch;         // setpriv (as root), bwrap and the flags that do not depend on the run
+    private final List<String> launch; // setpriv (as root), bwrap and the flags that do not depend on the run
     private final List<String> interpreterBinds;
-    private final String interpreter;          // sys.executable, as the sandbox sees it
+    private final String interpreter; // sys.executable, as the sandbox sees it
     private final String description;
     private final boolean rootOutside;
 
-    private SandboxIsolation(List<String> launch, List<String> interpreterBinds, String interpreter, String description,
+    private SandboxIsolation(
+            List<String> launch,
+            List<String> interpreterBinds,
+            String interpreter,
+            String description,
             boolean rootOutside) {
         this.launch = List.copyOf(launch);
         this.interpreterBinds = List.copyOf(interpreterBinds);
@@ -99,38 +103,62 @@ final class SandboxIsolation {
      */
     static Probe probe(Path python, Tools tools) {
         if (tools.bwrap() == null)
-            return Probe.failed("bubblewrap is not installed (no bwrap in /usr/bin, /bin, /usr/local/bin or on PATH); " + INSTALL_BWRAP);
+            return Probe.failed("bubblewrap is not installed (no bwrap in /usr/bin, /bin, /usr/local/bin or on PATH); "
+                    + INSTALL_BWRAP);
         Output version = exec(List.of(tools.bwrap().toString(), "--version"));
         Output help = exec(List.of(tools.bwrap().toString(), "--help"));
         if (!version.ok() || !help.ok())
-            return Probe.failed(tools.bwrap() + " does not run: " + (version.ok() ? help : version).text().strip());
+            return Probe.failed(tools.bwrap() + " does not run: "
+                    + (version.ok() ? help : version).text().strip());
         String bwrapVersion = version.text().strip();
         // --size (bubblewrap 0.7.0) is what bounds the temp dir; without it a program could fill memory through /tmp.
         if (!help.text().contains("--size"))
-            return Probe.failed(bwrapVersion + " at " + tools.bwrap() + " is too old: it has no --size to bound the "
-                    + "sandbox's temp dir; bubblewrap 0.7.0 or newer is needed (Debian 12, Ubuntu 24.04, Fedora 37 have it)");
+            return Probe.failed(
+                    bwrapVersion + " at " + tools.bwrap() + " is too old: it has no --size to bound the "
+                            + "sandbox's temp dir; bubblewrap 0.7.0 or newer is needed (Debian 12, Ubuntu 24.04, Fedora 37 have it)");
         boolean root = effectiveUid() == 0;
         if (root && tools.setpriv() == null)
-            return Probe.failed("the JVM runs as root, so the sandbox drops to uid " + SANDBOX_UID + " with setpriv before "
-                    + "bwrap (root is exempt from the process limit), but setpriv is not installed; install util-linux "
-                    + "(apt-get install util-linux)");
+            return Probe.failed(
+                    "the JVM runs as root, so the sandbox drops to uid " + SANDBOX_UID + " with setpriv before "
+                            + "bwrap (root is exempt from the process limit), but setpriv is not installed; install util-linux "
+                            + "(apt-get install util-linux)");
 
-        Output where = exec(List.of(python.toString(), "-I", "-c",
-                "import os, sys; print(sys.executable); print(os.path.realpath(sys.executable)); print(sys.base_prefix); print(sys.prefix)"));
+        Output where = exec(
+                List.of(
+                        python.toString(),
+                        "-I",
+                        "-c",
+                        "import os, sys; print(sys.executable); print(os.path.realpath(sys.executable)); print(sys.base_prefix); print(sys.prefix)"));
         List<String> lines = where.text().lines().toList();
         if (!where.ok() || lines.size() < 4 || lines.get(0).isBlank())
-            return Probe.failed("the interpreter " + python + " did not report where it lives: " + where.text().strip());
+            return Probe.failed("the interpreter " + python + " did not report where it lives: "
+                    + where.text().strip());
         String executable = lines.get(0);
         List<String> binds = new ArrayList<>();
         for (String dir : List.of(Path.of(lines.get(1)).getParent().toString(), lines.get(2), lines.get(3)))
             addBind(binds, dir);
 
         List<String> launch = new ArrayList<>();
-        if (root) launch.addAll(List.of(tools.setpriv().toString(), "--reuid=" + SANDBOX_UID, "--regid=" + SANDBOX_UID,
-                "--clear-groups", "--"));
-        launch.addAll(List.of(tools.bwrap().toString(),
-                "--unshare-all", "--unshare-user", "--uid", Integer.toString(SANDBOX_UID), "--gid", Integer.toString(SANDBOX_UID),
-                "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--as-pid-1"));
+        if (root)
+            launch.addAll(List.of(
+                    tools.setpriv().toString(),
+                    "--reuid=" + SANDBOX_UID,
+                    "--regid=" + SANDBOX_UID,
+                    "--clear-groups",
+                    "--"));
+        launch.addAll(List.of(
+                tools.bwrap().toString(),
+                "--unshare-all",
+                "--unshare-user",
+                "--uid",
+                Integer.toString(SANDBOX_UID),
+                "--gid",
+                Integer.toString(SANDBOX_UID),
+                "--cap-drop",
+                "ALL",
+                "--die-with-parent",
+                "--new-session",
+                "--as-pid-1"));
         boolean noNestedUserns = help.text().contains("--disable-userns");
         if (noNestedUserns) launch.add("--disable-userns");
         launch.addAll(List.of("--ro-bind", "/usr", "/usr"));
@@ -148,8 +176,9 @@ final class SandboxIsolation {
             }
         }
         launch.addAll(List.of("--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"));
-        String description = "isolated by " + bwrapVersion + ": uid " + SANDBOX_UID + (root ? " (inside and out, through setpriv)" : "")
-                + ", read-only /usr, no network, own PID namespace" + (noNestedUserns ? ", no nested user namespaces" : "");
+        String description = "isolated by " + bwrapVersion + ": uid " + SANDBOX_UID
+                + (root ? " (inside and out, through setpriv)" : "") + ", read-only /usr, no network, own PID namespace"
+                + (noNestedUserns ? ", no nested user namespaces" : "");
         return new Probe(new SandboxIsolation(launch, binds, executable, description, root), null);
     }
 
@@ -157,17 +186,28 @@ final class SandboxIsolation {
     private static void addBind(List<String> binds, String dir) {
         Path p = Path.of(dir).normalize();
         if (!p.isAbsolute() || !Files.isDirectory(p) || p.startsWith("/usr") || p.getNameCount() == 0) return;
-        for (int i = 1; i < binds.size(); i += 3)
-            if (p.startsWith(binds.get(i))) return;
+        for (int i = 1; i < binds.size(); i += 3) if (p.startsWith(binds.get(i))) return;
         binds.addAll(List.of("--ro-bind", p.toString(), p.toString()));
     }
 
     /** The full command line of one run: the sandbox, then {@code interpreter args...} inside it. */
     List<String> command(PythonSandbox.Limits limits, List<Path> readOnlyPaths, List<String> pythonArgs) {
         List<String> cmd = new ArrayList<>(launch);
-        cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev",
-                "--size", Long.toString(SHM_BYTES), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
-                "--size", Long.toString(limits.tempDirBytes()), "--tmpfs", "/tmp"));
+        cmd.addAll(List.of(
+                "--proc",
+                "/proc",
+                "--dev",
+                "/dev",
+                "--size",
+                Long.toString(SHM_BYTES),
+                "--tmpfs",
+                "/dev/shm",
+                "--remount-ro",
+                "/dev",
+                "--size",
+                Long.toString(limits.tempDirBytes()),
+                "--tmpfs",
+                "/tmp"));
         // After the tmpfs, so that an interpreter (or a test's canary) under /tmp is not hidden by it.
         cmd.addAll(interpreterBinds);
         for (Path p : readOnlyPaths) cmd.addAll(List.of("--ro-bind", p.toString(), p.toString()));
@@ -190,8 +230,10 @@ final class SandboxIsolation {
         if (said.contains("namespace") || said.contains("uid map") || said.contains("Operation not permitted"))
             sb.append("; ").append(USERNS_HINT);
         if (said.contains("Permission denied") && rootOutside)
-            sb.append("; the sandbox runs as uid ").append(SANDBOX_UID)
-                    .append(", so the interpreter and its libraries must be readable by that user (/usr/bin/python3 is)");
+            sb.append("; the sandbox runs as uid ")
+                    .append(SANDBOX_UID)
+                    .append(
+                            ", so the interpreter and its libraries must be readable by that user (/usr/bin/python3 is)");
         return sb.toString();
     }
 

@@ -16,15 +16,77 @@ import java.util.Set;
  */
 final class JinjaFilters {
     /** Filters this interpreter knows; the parser rejects the rest up front. */
-    static final Set<String> FILTERS = Set.of("trim", "length", "count", "list", "string", "first", "last", "join",
-            "upper", "lower", "capitalize", "title", "replace", "default", "d", "tojson", "selectattr", "rejectattr",
-            "select", "reject", "map", "items", "int", "float", "abs", "reverse", "safe", "sort", "unique", "sum",
-            "min", "max", "indent", "wordcount");
+    static final Set<String> FILTERS = Set.of(
+            "trim",
+            "length",
+            "count",
+            "list",
+            "string",
+            "first",
+            "last",
+            "join",
+            "upper",
+            "lower",
+            "capitalize",
+            "title",
+            "replace",
+            "default",
+            "d",
+            "tojson",
+            "selectattr",
+            "rejectattr",
+            "select",
+            "reject",
+            "map",
+            "items",
+            "int",
+            "float",
+            "abs",
+            "reverse",
+            "safe",
+            "sort",
+            "unique",
+            "sum",
+            "min",
+            "max",
+            "indent",
+            "wordcount");
 
     /** Tests this interpreter knows ({@code x is defined} ...). */
-    static final Set<String> TESTS = Set.of("defined", "undefined", "none", "string", "number", "integer", "float",
-            "boolean", "true", "false", "mapping", "iterable", "sequence", "callable", "equalto", "eq", "==", "ne",
-            "!=", "lt", "<", "le", "<=", "gt", ">", "ge", ">=", "in", "even", "odd", "divisibleby", "lower", "upper");
+    static final Set<String> TESTS = Set.of(
+            "defined",
+            "undefined",
+            "none",
+            "string",
+            "number",
+            "integer",
+            "float",
+            "boolean",
+            "true",
+            "false",
+            "mapping",
+            "iterable",
+            "sequence",
+            "callable",
+            "equalto",
+            "eq",
+            "==",
+            "ne",
+            "!=",
+            "lt",
+            "<",
+            "le",
+            "<=",
+            "gt",
+            ">",
+            "ge",
+            ">=",
+            "in",
+            "even",
+            "odd",
+            "divisibleby",
+            "lower",
+            "upper");
 
     /** What a filter needs from the interpreter that runs it. */
     interface Interpreter {
@@ -42,7 +104,8 @@ final class JinjaFilters {
     /** Applies filter {@code name} (one of {@link #FILTERS}) to {@code v} with its evaluated arguments. */
     static Object filter(String name, Object v, List<Object> a, Map<String, Object> kw, Interpreter in) {
         switch (name) {
-            case "trim": return strip(str(v), a.isEmpty() ? null : str(a.get(0)), true, true);
+            case "trim":
+                return strip(str(v), a.isEmpty() ? null : str(a.get(0)), true, true);
             case "length":
             case "count":
                 if (v instanceof String) return (long) ((String) v).codePointCount(0, ((String) v).length());
@@ -50,8 +113,10 @@ final class JinjaFilters {
                 if (v instanceof Map) return (long) ((Map<?, ?>) v).size();
                 if (v instanceof Undefined) return 0L;
                 throw new IllegalArgumentException("object of type '" + typeName(v) + "' has no len()");
-            case "list": return iterate(v);
-            case "string": return str(v);
+            case "list":
+                return iterate(v);
+            case "string":
+                return str(v);
             case "first": {
                 List<Object> l = iterate(v);
                 return l.isEmpty() ? new Undefined("first") : l.get(0);
@@ -67,11 +132,16 @@ final class JinjaFilters {
                 for (Object o : iterate(v)) parts.add(str(attr == null ? o : path(in, o, str(attr))));
                 return String.join(sep, parts);
             }
-            case "upper": return str(v).toUpperCase(Locale.ROOT);
-            case "lower": return str(v).toLowerCase(Locale.ROOT);
-            case "capitalize": return PyMethods.capitalize(str(v));
-            case "title": return PyMethods.title(str(v));
-            case "replace": return PyMethods.replace(str(v), str(a.get(0)), str(a.get(1)), a.size() > 2 ? asLong(a.get(2)) : -1);
+            case "upper":
+                return str(v).toUpperCase(Locale.ROOT);
+            case "lower":
+                return str(v).toLowerCase(Locale.ROOT);
+            case "capitalize":
+                return PyMethods.capitalize(str(v));
+            case "title":
+                return PyMethods.title(str(v));
+            case "replace":
+                return PyMethods.replace(str(v), str(a.get(0)), str(a.get(1)), a.size() > 2 ? asLong(a.get(2)) : -1);
             case "default":
             case "d": {
                 Object dflt = a.isEmpty() ? kw.getOrDefault("default_value", "") : a.get(0);
@@ -108,13 +178,15 @@ final class JinjaFilters {
                 }
                 if (a.isEmpty()) throw new IllegalArgumentException("map filter needs attribute= or a filter name");
                 String each = str(a.get(0));
-                if (!FILTERS.contains(each) || each.equals("map")) throw in.unsupported("filter '" + each + "' in map()");
+                if (!FILTERS.contains(each) || each.equals("map"))
+                    throw in.unsupported("filter '" + each + "' in map()");
                 for (Object o : iterate(v)) r.add(filter(each, o, a.subList(1, a.size()), Map.of(), in));
                 return r;
             }
             case "items":
                 if (v instanceof Undefined) return new ArrayList<>();
-                if (!(v instanceof Map)) throw new IllegalArgumentException("items filter needs a mapping, not " + typeName(v));
+                if (!(v instanceof Map))
+                    throw new IllegalArgumentException("items filter needs a mapping, not " + typeName(v));
                 return PyMethods.items((Map<?, ?>) v);
             case "int":
                 try {
@@ -131,19 +203,23 @@ final class JinjaFilters {
                     return a.isEmpty() ? 0.0 : a.get(0);
                 }
             case "abs":
-                if (!isNumber(v)) throw new IllegalArgumentException("bad operand type for abs(): '" + typeName(v) + "'");
+                if (!isNumber(v))
+                    throw new IllegalArgumentException("bad operand type for abs(): '" + typeName(v) + "'");
                 return isIntegral(v) ? (Object) Math.abs(asLong(v)) : (Object) Math.abs(asDouble(v));
             case "reverse": {
-                if (v instanceof String) return new StringBuilder((String) v).reverse().toString();
+                if (v instanceof String)
+                    return new StringBuilder((String) v).reverse().toString();
                 List<Object> l = iterate(v);
                 Collections.reverse(l);
                 return l;
             }
-            case "safe": return v;
+            case "safe":
+                return v;
             case "sort": {
                 List<Object> l = iterate(v);
                 Object attr = kw.get("attribute");
-                l.sort((x, y) -> PyValues.compare(attr == null ? x : path(in, x, str(attr)), attr == null ? y : path(in, y, str(attr)), "<"));
+                l.sort((x, y) -> PyValues.compare(
+                        attr == null ? x : path(in, x, str(attr)), attr == null ? y : path(in, y, str(attr)), "<"));
                 if (truthy(kw.getOrDefault("reverse", a.isEmpty() ? false : a.get(0)))) Collections.reverse(l);
                 return l;
             }
@@ -175,8 +251,10 @@ final class JinjaFilters {
                 String s = str(v).replace("\n", "\n" + pad).replaceAll("\n" + pad + "(?=\n|$)", "\n");
                 return first ? pad + s : s;
             }
-            case "wordcount": return (long) PyMethods.split(str(v), null, -1).size();
-            default: throw new AssertionError(name);
+            case "wordcount":
+                return (long) PyMethods.split(str(v), null, -1).size();
+            default:
+                throw new AssertionError(name);
         }
     }
 
@@ -192,38 +270,73 @@ final class JinjaFilters {
     /** Jinja test {@code name} (one of {@link #TESTS}): {@code v is name(a...)}. */
     static boolean test(String name, Object v, List<Object> a) {
         switch (name) {
-            case "defined": return !(v instanceof Undefined);
-            case "undefined": return v instanceof Undefined;
-            case "none": return v == null;
-            case "string": return v instanceof String;
-            case "number": return v instanceof Long || v instanceof Double;
-            case "integer": return v instanceof Long;
-            case "float": return v instanceof Double;
-            case "boolean": return v instanceof Boolean;
-            case "true": return Boolean.TRUE.equals(v);
-            case "false": return Boolean.FALSE.equals(v);
-            case "mapping": return v instanceof Map;
-            case "iterable": return v instanceof List || v instanceof Map || v instanceof String;
-            case "sequence": return v instanceof List || v instanceof Map || v instanceof String;
-            case "callable": return v instanceof TemplateInterpreter.Function;
-            case "even": return isIntegral(v) && asLong(v) % 2 == 0;
-            case "odd": return isIntegral(v) && asLong(v) % 2 != 0;
-            case "divisibleby": return asLong(v) % asLong(a.get(0)) == 0;
-            case "lower": return str(v).equals(str(v).toLowerCase(Locale.ROOT));
-            case "upper": return str(v).equals(str(v).toUpperCase(Locale.ROOT));
-            default: break;
+            case "defined":
+                return !(v instanceof Undefined);
+            case "undefined":
+                return v instanceof Undefined;
+            case "none":
+                return v == null;
+            case "string":
+                return v instanceof String;
+            case "number":
+                return v instanceof Long || v instanceof Double;
+            case "integer":
+                return v instanceof Long;
+            case "float":
+                return v instanceof Double;
+            case "boolean":
+                return v instanceof Boolean;
+            case "true":
+                return Boolean.TRUE.equals(v);
+            case "false":
+                return Boolean.FALSE.equals(v);
+            case "mapping":
+                return v instanceof Map;
+            case "iterable":
+                return v instanceof List || v instanceof Map || v instanceof String;
+            case "sequence":
+                return v instanceof List || v instanceof Map || v instanceof String;
+            case "callable":
+                return v instanceof TemplateInterpreter.Function;
+            case "even":
+                return isIntegral(v) && asLong(v) % 2 == 0;
+            case "odd":
+                return isIntegral(v) && asLong(v) % 2 != 0;
+            case "divisibleby":
+                return asLong(v) % asLong(a.get(0)) == 0;
+            case "lower":
+                return str(v).equals(str(v).toLowerCase(Locale.ROOT));
+            case "upper":
+                return str(v).equals(str(v).toUpperCase(Locale.ROOT));
+            default:
+                break;
         }
         if (a.isEmpty()) throw new IllegalArgumentException("test '" + name + "' needs an argument");
         Object b = a.get(0);
         switch (name) {
-            case "equalto": case "eq": case "==": return equal(v, b);
-            case "ne": case "!=": return !equal(v, b);
-            case "lt": case "<": return PyValues.compare(v, b, "<") < 0;
-            case "le": case "<=": return PyValues.compare(v, b, "<=") <= 0;
-            case "gt": case ">": return PyValues.compare(v, b, ">") > 0;
-            case "ge": case ">=": return PyValues.compare(v, b, ">=") >= 0;
-            case "in": return contains(b, v);
-            default: throw new AssertionError(name);
+            case "equalto":
+            case "eq":
+            case "==":
+                return equal(v, b);
+            case "ne":
+            case "!=":
+                return !equal(v, b);
+            case "lt":
+            case "<":
+                return PyValues.compare(v, b, "<") < 0;
+            case "le":
+            case "<=":
+                return PyValues.compare(v, b, "<=") <= 0;
+            case "gt":
+            case ">":
+                return PyValues.compare(v, b, ">") > 0;
+            case "ge":
+            case ">=":
+                return PyValues.compare(v, b, ">=") >= 0;
+            case "in":
+                return contains(b, v);
+            default:
+                throw new AssertionError(name);
         }
     }
 }

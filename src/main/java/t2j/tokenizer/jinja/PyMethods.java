@@ -2,6 +2,7 @@ package t2j.tokenizer.jinja;
 
 import static t2j.tokenizer.jinja.PyValues.*;
 import static t2j.tokenizer.jinja.TemplateAst.*;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,35 +19,58 @@ final class PyMethods {
         if (target instanceof String) {
             String s = (String) target;
             switch (name) {
-                case "strip": return (a, k) -> strip(s, charsArg(a), true, true);
-                case "lstrip": return (a, k) -> strip(s, charsArg(a), true, false);
-                case "rstrip": return (a, k) -> strip(s, charsArg(a), false, true);
-                case "upper": return (a, k) -> s.toUpperCase(Locale.ROOT);
-                case "lower": return (a, k) -> s.toLowerCase(Locale.ROOT);
-                case "title": return (a, k) -> title(s);
-                case "capitalize": return (a, k) -> capitalize(s);
-                case "startswith": return (a, k) -> affix(s, a.get(0), true);
-                case "endswith": return (a, k) -> affix(s, a.get(0), false);
-                case "replace": return (a, k) -> replace(s, str(a.get(0)), str(a.get(1)), a.size() > 2 ? asLong(a.get(2)) : -1);
-                case "split": return (a, k) -> split(s, a.isEmpty() || a.get(0) == null ? null : str(a.get(0)), a.size() > 1 ? asLong(a.get(1)) : -1);
-                case "join": return (a, k) -> {
-                    List<String> parts = new ArrayList<>();
-                    for (Object o : iterate(a.get(0))) parts.add(str(o));
-                    return String.join(s, parts);
-                };
-                case "find": return (a, k) -> (long) s.indexOf(str(a.get(0)));
-                case "count": return (a, k) -> (long) split(s, str(a.get(0)), -1).size() - 1;
-                default: return null;
+                case "strip":
+                    return (a, k) -> strip(s, charsArg(a), true, true);
+                case "lstrip":
+                    return (a, k) -> strip(s, charsArg(a), true, false);
+                case "rstrip":
+                    return (a, k) -> strip(s, charsArg(a), false, true);
+                case "upper":
+                    return (a, k) -> s.toUpperCase(Locale.ROOT);
+                case "lower":
+                    return (a, k) -> s.toLowerCase(Locale.ROOT);
+                case "title":
+                    return (a, k) -> title(s);
+                case "capitalize":
+                    return (a, k) -> capitalize(s);
+                case "startswith":
+                    return (a, k) -> affix(s, a.get(0), true);
+                case "endswith":
+                    return (a, k) -> affix(s, a.get(0), false);
+                case "replace":
+                    return (a, k) -> replace(s, str(a.get(0)), str(a.get(1)), a.size() > 2 ? asLong(a.get(2)) : -1);
+                case "split":
+                    return (a, k) -> split(
+                            s,
+                            a.isEmpty() || a.get(0) == null ? null : str(a.get(0)),
+                            a.size() > 1 ? asLong(a.get(1)) : -1);
+                case "join":
+                    return (a, k) -> {
+                        List<String> parts = new ArrayList<>();
+                        for (Object o : iterate(a.get(0))) parts.add(str(o));
+                        return String.join(s, parts);
+                    };
+                case "find":
+                    return (a, k) -> (long) s.indexOf(str(a.get(0)));
+                case "count":
+                    return (a, k) -> (long) split(s, str(a.get(0)), -1).size() - 1;
+                default:
+                    return null;
             }
         }
         if (target instanceof Map) {
             Map<?, ?> m = (Map<?, ?>) target;
             switch (name) {
-                case "items": return (a, k) -> items(m);
-                case "keys": return (a, k) -> new ArrayList<>(m.keySet());
-                case "values": return (a, k) -> new ArrayList<>(m.values());
-                case "get": return (a, k) -> m.containsKey(a.get(0)) ? m.get(a.get(0)) : a.size() > 1 ? a.get(1) : null;
-                default: return null;
+                case "items":
+                    return (a, k) -> items(m);
+                case "keys":
+                    return (a, k) -> new ArrayList<>(m.keySet());
+                case "values":
+                    return (a, k) -> new ArrayList<>(m.values());
+                case "get":
+                    return (a, k) -> m.containsKey(a.get(0)) ? m.get(a.get(0)) : a.size() > 1 ? a.get(1) : null;
+                default:
+                    return null;
             }
         }
         return null;
@@ -118,7 +142,9 @@ final class PyMethods {
     }
 
     static String capitalize(String s) {
-        return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1).toLowerCase(Locale.ROOT);
+        return s.isEmpty()
+                ? s
+                : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1).toLowerCase(Locale.ROOT);
     }
 
     static String title(String s) {

@@ -73,7 +73,10 @@ public final class PyValues {
         if (v instanceof Map) {
             StringBuilder b = new StringBuilder("{");
             for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-                b.append(b.length() > 1 ? ", " : "").append(repr(e.getKey())).append(": ").append(repr(e.getValue()));
+                b.append(b.length() > 1 ? ", " : "")
+                        .append(repr(e.getKey()))
+                        .append(": ")
+                        .append(repr(e.getValue()));
             }
             return b.append('}').toString();
         }
@@ -152,7 +155,9 @@ public final class PyValues {
     /** Python ordering for numbers, strings and lists; anything else is a TypeError, as in Python. */
     static int compare(Object a, Object b, String op) {
         if (isNumber(a) && isNumber(b)) {
-            return isIntegral(a) && isIntegral(b) ? Long.compare(asLong(a), asLong(b)) : Double.compare(asDouble(a), asDouble(b));
+            return isIntegral(a) && isIntegral(b)
+                    ? Long.compare(asLong(a), asLong(b))
+                    : Double.compare(asDouble(a), asDouble(b));
         }
         if (a instanceof String && b instanceof String) return ((String) a).compareTo((String) b);
         if (a instanceof List && b instanceof List) {
@@ -163,13 +168,16 @@ public final class PyValues {
             }
             return Boolean.compare(x.hasNext(), y.hasNext());
         }
-        throw new IllegalArgumentException("'" + op + "' not supported between instances of '" + typeName(a) + "' and '" + typeName(b) + "'");
+        throw new IllegalArgumentException(
+                "'" + op + "' not supported between instances of '" + typeName(a) + "' and '" + typeName(b) + "'");
     }
 
     /** Python's {@code in}: substring, list element or dict key. */
     static boolean contains(Object container, Object item) {
         if (container instanceof String) {
-            if (!(item instanceof String)) throw new IllegalArgumentException("'in <string>' requires string as left operand, not " + typeName(item));
+            if (!(item instanceof String))
+                throw new IllegalArgumentException(
+                        "'in <string>' requires string as left operand, not " + typeName(item));
             return ((String) container).contains((String) item);
         }
         if (container instanceof List) {
@@ -220,7 +228,8 @@ public final class PyValues {
         else if (v instanceof Long) b.append(v);
         else if (v instanceof Double) {
             double d = (Double) v;
-            b.append(Double.isNaN(d) ? "NaN" : Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity") : floatRepr(d));
+            b.append(
+                    Double.isNaN(d) ? "NaN" : Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity") : floatRepr(d));
         } else if (v instanceof String) jsonString((String) v, b);
         else if (v instanceof List || v instanceof Map) {
             boolean isMap = v instanceof Map;
@@ -234,7 +243,8 @@ public final class PyValues {
                 if (indent != null) b.append('\n').append(" ".repeat(indent * (depth + 1)));
                 if (isMap) {
                     Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
-                    if (!(e.getKey() instanceof String)) throw new IllegalArgumentException("tojson: keys must be str, not " + typeName(e.getKey()));
+                    if (!(e.getKey() instanceof String))
+                        throw new IllegalArgumentException("tojson: keys must be str, not " + typeName(e.getKey()));
                     jsonString((String) e.getKey(), b);
                     b.append(": ");
                     json(e.getValue(), indent, depth + 1, b);

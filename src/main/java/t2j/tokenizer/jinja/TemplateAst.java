@@ -16,7 +16,8 @@ final class TemplateAst {
     /** if / elif ... / else: {@code conditions[i]} guards {@code bodies[i]}; {@code orElse} may be empty. */
     record If(List<Expr> conditions, List<List<Node>> bodies, List<Node> orElse) implements Node {}
 
-    record For(List<String> targets, Expr iterable, Expr filter, List<Node> body, List<Node> orElse, int line) implements Node {}
+    record For(List<String> targets, Expr iterable, Expr filter, List<Node> body, List<Node> orElse, int line)
+            implements Node {}
 
     /** {@code set name = value}, or {@code set name.attr = value} on a namespace when {@code attr} is not null. */
     record Set(String name, String attr, Expr value, int line) implements Node {}

@@ -7,7 +7,12 @@ package t2j.tokenizer.jinja;
  */
 public class TemplateException extends RuntimeException {
     /** What went wrong. */
-    public enum Kind { SYNTAX, UNSUPPORTED, RUNTIME, RAISED }
+    public enum Kind {
+        SYNTAX,
+        UNSUPPORTED,
+        RUNTIME,
+        RAISED
+    }
 
     private final Kind kind;
 

@@ -75,7 +75,8 @@ final class TemplateInterpreter {
 
     private void defineGlobals(Map<String, Object> g) {
         g.put("raise_exception", (Function) (args, kw) -> {
-            throw new TemplateException(TemplateException.Kind.RAISED, "chat template raised: " + (args.isEmpty() ? "" : str(args.get(0))));
+            throw new TemplateException(
+                    TemplateException.Kind.RAISED, "chat template raised: " + (args.isEmpty() ? "" : str(args.get(0))));
         });
         g.put("namespace", (Function) (args, kw) -> {
             Namespace ns = new Namespace();
@@ -131,7 +132,9 @@ final class TemplateInterpreter {
                 scope.vars.put(s.name(), v);
             } else {
                 Object target = scope.lookup(s.name());
-                if (!(target instanceof Namespace)) throw error("cannot set attribute '" + s.attr() + "' of " + typeName(target) + " '" + s.name() + "' (only a namespace() can be changed)");
+                if (!(target instanceof Namespace))
+                    throw error("cannot set attribute '" + s.attr() + "' of " + typeName(target) + " '" + s.name()
+                            + "' (only a namespace() can be changed)");
                 ((Namespace) target).attrs.put(s.attr(), v);
             }
         } else if (n instanceof SetBlock) {
@@ -187,7 +190,8 @@ final class TemplateInterpreter {
         }
         List<Object> parts = iterate(item);
         if (parts.size() != f.targets().size())
-            throw error("cannot unpack " + parts.size() + " values into " + f.targets().size() + " loop variables");
+            throw error("cannot unpack " + parts.size() + " values into "
+                    + f.targets().size() + " loop variables");
         for (int k = 0; k < parts.size(); k++) scope.vars.put(f.targets().get(k), parts.get(k));
         return scope;
     }
@@ -211,7 +215,8 @@ final class TemplateInterpreter {
             Unary u = (Unary) e;
             Object v = eval(u.operand(), scope);
             if (u.op().equals("not")) return !truthy(v);
-            if (!isNumber(v)) throw new IllegalArgumentException("bad operand type for unary " + u.op() + ": '" + typeName(v) + "'");
+            if (!isNumber(v))
+                throw new IllegalArgumentException("bad operand type for unary " + u.op() + ": '" + typeName(v) + "'");
             if (u.op().equals("+")) return v;
             return isIntegral(v) ? (Object) (-asLong(v)) : (Object) (-asDouble(v));
         }
@@ -235,7 +240,8 @@ final class TemplateInterpreter {
         if (e instanceof DictLiteral) {
             DictLiteral d = (DictLiteral) e;
             Map<String, Object> m = new LinkedHashMap<>();
-            for (int i = 0; i < d.keys().size(); i++) m.put(str(eval(d.keys().get(i), scope)), eval(d.values().get(i), scope));
+            for (int i = 0; i < d.keys().size(); i++)
+                m.put(str(eval(d.keys().get(i), scope)), eval(d.values().get(i), scope));
             return m;
         }
         throw new AssertionError(e);
@@ -255,25 +261,38 @@ final class TemplateInterpreter {
 
     private static boolean compare(String op, Object a, Object b) {
         switch (op) {
-            case "==": return equal(a, b);
-            case "!=": return !equal(a, b);
-            case "in": return contains(b, a);
-            case "not in": return !contains(b, a);
-            case "<": return PyValues.compare(a, b, op) < 0;
-            case ">": return PyValues.compare(a, b, op) > 0;
-            case "<=": return PyValues.compare(a, b, op) <= 0;
-            case ">=": return PyValues.compare(a, b, op) >= 0;
-            default: throw new AssertionError(op);
+            case "==":
+                return equal(a, b);
+            case "!=":
+                return !equal(a, b);
+            case "in":
+                return contains(b, a);
+            case "not in":
+                return !contains(b, a);
+            case "<":
+                return PyValues.compare(a, b, op) < 0;
+            case ">":
+                return PyValues.compare(a, b, op) > 0;
+            case "<=":
+                return PyValues.compare(a, b, op) <= 0;
+            case ">=":
+                return PyValues.compare(a, b, op) >= 0;
+            default:
+                throw new AssertionError(op);
         }
     }
 
     private Object binary(Binary b, Scope scope) {
         Object l = eval(b.left(), scope);
         switch (b.op()) {
-            case "and": return truthy(l) ? eval(b.right(), scope) : l;
-            case "or": return truthy(l) ? l : eval(b.right(), scope);
-            case "~": return str(l) + str(eval(b.right(), scope));
-            default: break;
+            case "and":
+                return truthy(l) ? eval(b.right(), scope) : l;
+            case "or":
+                return truthy(l) ? l : eval(b.right(), scope);
+            case "~":
+                return str(l) + str(eval(b.right(), scope));
+            default:
+                break;
         }
         Object r = eval(b.right(), scope);
         String op = b.op();
@@ -285,23 +304,36 @@ final class TemplateInterpreter {
                 return c;
             }
         }
-        if (op.equals("*") && l instanceof String && isIntegral(r)) return ((String) l).repeat((int) Math.max(0, asLong(r)));
+        if (op.equals("*") && l instanceof String && isIntegral(r))
+            return ((String) l).repeat((int) Math.max(0, asLong(r)));
         if (!isNumber(l) || !isNumber(r)) {
-            throw new IllegalArgumentException("unsupported operand type(s) for " + op + ": '" + typeName(l) + "' and '" + typeName(r) + "'");
+            throw new IllegalArgumentException(
+                    "unsupported operand type(s) for " + op + ": '" + typeName(l) + "' and '" + typeName(r) + "'");
         }
         boolean ints = isIntegral(l) && isIntegral(r);
         switch (op) {
-            case "+": return ints ? (Object) (asLong(l) + asLong(r)) : (Object) (asDouble(l) + asDouble(r));
-            case "-": return ints ? (Object) (asLong(l) - asLong(r)) : (Object) (asDouble(l) - asDouble(r));
-            case "*": return ints ? (Object) (asLong(l) * asLong(r)) : (Object) (asDouble(l) * asDouble(r));
-            case "/": return asDouble(l) / nonZero(asDouble(r));
-            case "//": return ints ? (Object) Math.floorDiv(asLong(l), (long) nonZero(asLong(r))) : (Object) Math.floor(asDouble(l) / nonZero(asDouble(r)));
+            case "+":
+                return ints ? (Object) (asLong(l) + asLong(r)) : (Object) (asDouble(l) + asDouble(r));
+            case "-":
+                return ints ? (Object) (asLong(l) - asLong(r)) : (Object) (asDouble(l) - asDouble(r));
+            case "*":
+                return ints ? (Object) (asLong(l) * asLong(r)) : (Object) (asDouble(l) * asDouble(r));
+            case "/":
+                return asDouble(l) / nonZero(asDouble(r));
+            case "//":
+                return ints
+                        ? (Object) Math.floorDiv(asLong(l), (long) nonZero(asLong(r)))
+                        : (Object) Math.floor(asDouble(l) / nonZero(asDouble(r)));
             case "%":
                 if (ints) return Math.floorMod(asLong(l), (long) nonZero(asLong(r)));
                 double m = asDouble(l) % nonZero(asDouble(r));
                 return m != 0 && (m < 0) != (asDouble(r) < 0) ? m + asDouble(r) : m;
-            case "**": return ints && asLong(r) >= 0 ? (Object) (long) Math.pow(asLong(l), asLong(r)) : (Object) Math.pow(asDouble(l), asDouble(r));
-            default: throw new AssertionError(op);
+            case "**":
+                return ints && asLong(r) >= 0
+                        ? (Object) (long) Math.pow(asLong(l), asLong(r))
+                        : (Object) Math.pow(asDouble(l), asDouble(r));
+            default:
+                throw new AssertionError(op);
         }
     }
 
@@ -311,7 +343,8 @@ final class TemplateInterpreter {
     }
 
     private Object attribute(Object target, String name) {
-        if (target instanceof Undefined) throw error("'" + ((Undefined) target).name + "' is undefined (reading ." + name + ")");
+        if (target instanceof Undefined)
+            throw error("'" + ((Undefined) target).name + "' is undefined (reading ." + name + ")");
         if (target instanceof Map) {
             Map<?, ?> m = (Map<?, ?>) target;
             if (m.containsKey(name)) return m.get(name);
@@ -325,10 +358,13 @@ final class TemplateInterpreter {
     }
 
     private Object item(Object target, Object key) {
-        if (target instanceof Undefined) throw error("'" + ((Undefined) target).name + "' is undefined (reading [" + repr(key) + "])");
+        if (target instanceof Undefined)
+            throw error("'" + ((Undefined) target).name + "' is undefined (reading [" + repr(key) + "])");
         if (target instanceof Map) {
             Map<?, ?> m = (Map<?, ?>) target;
-            return m.containsKey(key) ? m.get(key) : key instanceof String ? attribute(target, (String) key) : new Undefined(str(key));
+            return m.containsKey(key)
+                    ? m.get(key)
+                    : key instanceof String ? attribute(target, (String) key) : new Undefined(str(key));
         }
         if ((target instanceof List || target instanceof String) && isIntegral(key)) {
             List<?> items = target instanceof List ? (List<?>) target : iterate(target);
@@ -368,7 +404,9 @@ final class TemplateInterpreter {
     private Object call(Call c, Scope scope) {
         Object callee = eval(c.callee(), scope);
         if (!(callee instanceof Function)) {
-            String what = c.callee() instanceof Name ? ((Name) c.callee()).name() : c.callee() instanceof Attr ? "." + ((Attr) c.callee()).name() : "value";
+            String what = c.callee() instanceof Name
+                    ? ((Name) c.callee()).name()
+                    : c.callee() instanceof Attr ? "." + ((Attr) c.callee()).name() : "value";
             if (callee instanceof Undefined) throw error("unsupported or undefined function '" + what + "'");
             throw error("'" + typeName(callee) + "' object (" + what + ") is not callable");
         }
@@ -377,15 +415,27 @@ final class TemplateInterpreter {
 
     /** What the filters need from the interpreter: subscripting, Python's {@code +}, and an error with the line. */
     private final JinjaFilters.Interpreter hooks = new JinjaFilters.Interpreter() {
-        @Override public Object item(Object target, Object key) { return TemplateInterpreter.this.item(target, key); }
-        @Override public Object add(Object a, Object b) { return binary(new Binary("+", new Const(a), new Const(b)), null); }
-        @Override public TemplateException unsupported(String what) {
-            return new TemplateException(TemplateException.Kind.UNSUPPORTED, "chat template line " + line + ": unsupported Jinja construct: " + what);
+        @Override
+        public Object item(Object target, Object key) {
+            return TemplateInterpreter.this.item(target, key);
+        }
+
+        @Override
+        public Object add(Object a, Object b) {
+            return binary(new Binary("+", new Const(a), new Const(b)), null);
+        }
+
+        @Override
+        public TemplateException unsupported(String what) {
+            return new TemplateException(
+                    TemplateException.Kind.UNSUPPORTED,
+                    "chat template line " + line + ": unsupported Jinja construct: " + what);
         }
     };
 
     private Object filter(Filter f, Scope scope) {
-        return JinjaFilters.filter(f.name(), eval(f.value(), scope), evalAll(f.args(), scope), evalKw(f.kwargs(), scope), hooks);
+        return JinjaFilters.filter(
+                f.name(), eval(f.value(), scope), evalAll(f.args(), scope), evalKw(f.kwargs(), scope), hooks);
     }
 
     // ---- strftime_now ------------------------------------------------------------------------------------------
@@ -404,24 +454,57 @@ final class TemplateInterpreter {
             if (noPad) d = fmt.charAt(++i);
             String pattern;
             switch (d) {
-                case 'd': pattern = noPad ? "d" : "dd"; break;
-                case 'm': pattern = noPad ? "M" : "MM"; break;
-                case 'Y': pattern = "yyyy"; break;
-                case 'y': pattern = "yy"; break;
-                case 'b': pattern = "MMM"; break;
-                case 'B': pattern = "MMMM"; break;
-                case 'a': pattern = "EEE"; break;
-                case 'A': pattern = "EEEE"; break;
-                case 'H': pattern = noPad ? "H" : "HH"; break;
-                case 'I': pattern = noPad ? "h" : "hh"; break;
-                case 'M': pattern = noPad ? "m" : "mm"; break;
-                case 'S': pattern = noPad ? "s" : "ss"; break;
-                case 'p': pattern = "a"; break;
-                case 'j': pattern = "DDD"; break;
-                case '%': b.append('%'); continue;
-                default: throw new TemplateException(TemplateException.Kind.UNSUPPORTED, "chat template: unsupported strftime directive %" + d);
+                case 'd':
+                    pattern = noPad ? "d" : "dd";
+                    break;
+                case 'm':
+                    pattern = noPad ? "M" : "MM";
+                    break;
+                case 'Y':
+                    pattern = "yyyy";
+                    break;
+                case 'y':
+                    pattern = "yy";
+                    break;
+                case 'b':
+                    pattern = "MMM";
+                    break;
+                case 'B':
+                    pattern = "MMMM";
+                    break;
+                case 'a':
+                    pattern = "EEE";
+                    break;
+                case 'A':
+                    pattern = "EEEE";
+                    break;
+                case 'H':
+                    pattern = noPad ? "H" : "HH";
+                    break;
+                case 'I':
+                    pattern = noPad ? "h" : "hh";
+                    break;
+                case 'M':
+                    pattern = noPad ? "m" : "mm";
+                    break;
+                case 'S':
+                    pattern = noPad ? "s" : "ss";
+                    break;
+                case 'p':
+                    pattern = "a";
+                    break;
+                case 'j':
+                    pattern = "DDD";
+                    break;
+                case '%':
+                    b.append('%');
+                    continue;
+                default:
+                    throw new TemplateException(
+                            TemplateException.Kind.UNSUPPORTED, "chat template: unsupported strftime directive %" + d);
             }
-            b.append(java.time.format.DateTimeFormatter.ofPattern(pattern, Locale.ENGLISH).format(t));
+            b.append(java.time.format.DateTimeFormatter.ofPattern(pattern, Locale.ENGLISH)
+                    .format(t));
         }
         return b.toString();
     }

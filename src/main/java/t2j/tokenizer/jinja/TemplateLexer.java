@@ -10,7 +10,11 @@ import java.util.List;
  * expression tokens.
  */
 final class TemplateLexer {
-    enum ChunkKind { TEXT, OUTPUT, STATEMENT }
+    enum ChunkKind {
+        TEXT,
+        OUTPUT,
+        STATEMENT
+    }
 
     /** A piece of template; for tags, {@code tokens} holds the contents and {@code line} where it starts. */
     static final class Chunk {
@@ -27,7 +31,14 @@ final class TemplateLexer {
         }
     }
 
-    enum TokenKind { NAME, STRING, INT, FLOAT, OP, END }
+    enum TokenKind {
+        NAME,
+        STRING,
+        INT,
+        FLOAT,
+        OP,
+        END
+    }
 
     static final class Token {
         final TokenKind kind;
@@ -51,7 +62,8 @@ final class TemplateLexer {
     }
 
     private static final String[] OPERATORS = {
-        "**", "//", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "~", "<", ">", "|", ".", ",", ":", "(", ")", "[", "]", "{", "}", "=",
+        "**", "//", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "~", "<", ">", "|", ".", ",", ":", "(", ")", "[",
+        "]", "{", "}", "=",
     };
 
     private TemplateLexer() {}
@@ -65,7 +77,8 @@ final class TemplateLexer {
             int start = nextTag(src, pos);
             String text = src.substring(pos, start < 0 ? src.length() : start);
             if (stripNext) text = text.stripLeading();
-            else if (trimNewline) text = text.startsWith("\r\n") ? text.substring(2) : text.startsWith("\n") ? text.substring(1) : text;
+            else if (trimNewline)
+                text = text.startsWith("\r\n") ? text.substring(2) : text.startsWith("\n") ? text.substring(1) : text;
             if (start < 0) {
                 out.add(new Chunk(ChunkKind.TEXT, text, null, 0));
                 break;
@@ -79,16 +92,22 @@ final class TemplateLexer {
             } else if (block && marker != '+') {
                 // lstrip_blocks: a block tag alone on its line takes the line's indentation with it.
                 int nl = text.lastIndexOf('\n');
-                if ((nl >= 0 || lineStart) && text.substring(nl + 1).chars().allMatch(c -> c == ' ' || c == '\t')) text = text.substring(0, nl + 1);
+                if ((nl >= 0 || lineStart) && text.substring(nl + 1).chars().allMatch(c -> c == ' ' || c == '\t'))
+                    text = text.substring(0, nl + 1);
             }
             out.add(new Chunk(ChunkKind.TEXT, text, null, line));
             int bodyStart = start + 2 + (marker == '-' || marker == '+' ? 1 : 0);
             String close = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
             int end = kind == '#' ? src.indexOf(close, bodyStart) : findClose(src, bodyStart, close);
-            if (end < 0) throw new TemplateException(TemplateException.Kind.SYNTAX, "chat template line " + line + ": unclosed '" + src.substring(start, start + 2) + "'");
+            if (end < 0)
+                throw new TemplateException(
+                        TemplateException.Kind.SYNTAX,
+                        "chat template line " + line + ": unclosed '" + src.substring(start, start + 2) + "'");
             boolean minusBeforeClose = end > bodyStart && src.charAt(end - 1) == '-';
             String body = src.substring(bodyStart, minusBeforeClose ? end - 1 : end);
-            if (kind != '#') out.add(new Chunk(kind == '{' ? ChunkKind.OUTPUT : ChunkKind.STATEMENT, body, tokens(body, line), line));
+            if (kind != '#')
+                out.add(new Chunk(
+                        kind == '{' ? ChunkKind.OUTPUT : ChunkKind.STATEMENT, body, tokens(body, line), line));
             stripNext = minusBeforeClose;
             trimNewline = block;
             pos = end + 2;
@@ -159,13 +178,19 @@ final class TemplateLexer {
                     }
                 }
                 String num = s.substring(i, j).replace("_", "");
-                out.add(isFloat ? new Token(TokenKind.FLOAT, num, Double.parseDouble(num)) : new Token(TokenKind.INT, num, Long.parseLong(num)));
+                out.add(
+                        isFloat
+                                ? new Token(TokenKind.FLOAT, num, Double.parseDouble(num))
+                                : new Token(TokenKind.INT, num, Long.parseLong(num)));
                 i = j;
             } else if (c == '\'' || c == '"') {
                 StringBuilder b = new StringBuilder();
                 int j = i + 1;
                 while (true) {
-                    if (j >= s.length()) throw new TemplateException(TemplateException.Kind.SYNTAX, "chat template line " + line + ": unterminated string literal");
+                    if (j >= s.length())
+                        throw new TemplateException(
+                                TemplateException.Kind.SYNTAX,
+                                "chat template line " + line + ": unterminated string literal");
                     char d = s.charAt(j);
                     if (d == c) break;
                     if (d == '\\' && j + 1 < s.length()) {
@@ -185,7 +210,9 @@ final class TemplateLexer {
                         continue outer;
                     }
                 }
-                throw new TemplateException(TemplateException.Kind.SYNTAX, "chat template line " + line + ": unexpected character '" + c + "'");
+                throw new TemplateException(
+                        TemplateException.Kind.SYNTAX,
+                        "chat template line " + line + ": unexpected character '" + c + "'");
             }
         }
         out.add(new Token(TokenKind.END, "", null));
@@ -196,12 +223,26 @@ final class TemplateLexer {
     private static int escape(String s, int i, StringBuilder b) {
         char e = s.charAt(i);
         switch (e) {
-            case 'n': b.append('\n'); return i + 1;
-            case 't': b.append('\t'); return i + 1;
-            case 'r': b.append('\r'); return i + 1;
-            case '0': b.append('\0'); return i + 1;
-            case '\\': case '\'': case '"': b.append(e); return i + 1;
-            case 'x': case 'u': case 'U': {
+            case 'n':
+                b.append('\n');
+                return i + 1;
+            case 't':
+                b.append('\t');
+                return i + 1;
+            case 'r':
+                b.append('\r');
+                return i + 1;
+            case '0':
+                b.append('\0');
+                return i + 1;
+            case '\\':
+            case '\'':
+            case '"':
+                b.append(e);
+                return i + 1;
+            case 'x':
+            case 'u':
+            case 'U': {
                 int n = e == 'x' ? 2 : e == 'u' ? 4 : 8;
                 if (i + 1 + n <= s.length()) {
                     try {

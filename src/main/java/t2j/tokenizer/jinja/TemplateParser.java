@@ -19,8 +19,20 @@ import t2j.tokenizer.jinja.TemplateLexer.TokenKind;
  */
 final class TemplateParser {
     private static final java.util.Set<String> UNSUPPORTED_TAGS = java.util.Set.of(
-            "macro", "call", "filter", "raw", "include", "import", "from", "extends", "block", "with", "autoescape", "do");
-    private static final java.util.Set<String> KEYWORDS = java.util.Set.of("and", "or", "not", "in", "is", "if", "else");
+            "macro",
+            "call",
+            "filter",
+            "raw",
+            "include",
+            "import",
+            "from",
+            "extends",
+            "block",
+            "with",
+            "autoescape",
+            "do");
+    private static final java.util.Set<String> KEYWORDS =
+            java.util.Set.of("and", "or", "not", "in", "is", "if", "else");
 
     private final List<Chunk> chunks;
     private int ci;
@@ -35,7 +47,8 @@ final class TemplateParser {
     static List<Node> parse(String template) {
         TemplateParser p = new TemplateParser(TemplateLexer.chunks(template));
         List<Node> body = p.body();
-        if (p.ci < p.chunks.size()) throw p.syntax("unexpected '" + p.tagName(p.chunks.get(p.ci)) + "' without its opening tag");
+        if (p.ci < p.chunks.size())
+            throw p.syntax("unexpected '" + p.tagName(p.chunks.get(p.ci)) + "' without its opening tag");
         return body;
     }
 
@@ -82,11 +95,18 @@ final class TemplateParser {
 
     private Node statement(String name, Chunk c) {
         switch (name) {
-            case "if": return ifStatement();
-            case "for": return forStatement(c.line);
-            case "set": return setStatement(c.line);
-            case "break": expectEnd(); return new Break();
-            case "continue": expectEnd(); return new Continue();
+            case "if":
+                return ifStatement();
+            case "for":
+                return forStatement(c.line);
+            case "set":
+                return setStatement(c.line);
+            case "break":
+                expectEnd();
+                return new Break();
+            case "continue":
+                expectEnd();
+                return new Continue();
             case "generation": {
                 // transformers' {% generation %} only marks assistant text for masks; its output is the body.
                 expectEnd();
@@ -128,7 +148,8 @@ final class TemplateParser {
 
     private Node forStatement(int forLine) {
         List<String> targets = new ArrayList<>();
-        do targets.add(name()); while (accept(","));
+        do targets.add(name());
+        while (accept(","));
         expect("in");
         Expr iterable = expression(false);
         Expr filter = accept("if") ? expression(false) : null;
@@ -215,8 +236,13 @@ final class TemplateParser {
         while (true) {
             Token t = peek();
             String op;
-            if (t.kind == TokenKind.OP && (t.text.equals("==") || t.text.equals("!=") || t.text.equals("<") || t.text.equals(">")
-                    || t.text.equals("<=") || t.text.equals(">="))) {
+            if (t.kind == TokenKind.OP
+                    && (t.text.equals("==")
+                            || t.text.equals("!=")
+                            || t.text.equals("<")
+                            || t.text.equals(">")
+                            || t.text.equals("<=")
+                            || t.text.equals(">="))) {
                 op = t.text;
                 ti++;
             } else if (t.is("in")) {
@@ -288,10 +314,17 @@ final class TemplateParser {
                 return new Const(t.value);
             case NAME:
                 switch (t.text) {
-                    case "true": case "True": return new Const(Boolean.TRUE);
-                    case "false": case "False": return new Const(Boolean.FALSE);
-                    case "none": case "None": return new Const(null);
-                    default: return new Name(t.text);
+                    case "true":
+                    case "True":
+                        return new Const(Boolean.TRUE);
+                    case "false":
+                    case "False":
+                        return new Const(Boolean.FALSE);
+                    case "none":
+                    case "None":
+                        return new Const(null);
+                    default:
+                        return new Name(t.text);
                 }
             case OP:
                 if (t.text.equals("(")) {
@@ -319,7 +352,7 @@ final class TemplateParser {
                     }
                     return new DictLiteral(keys, values);
                 }
-                // fall through
+            // fall through
             default:
                 throw syntax("unexpected " + t);
         }
@@ -428,10 +461,16 @@ final class TemplateParser {
 
     private static boolean startsOperand(Token t) {
         switch (t.kind) {
-            case STRING: case INT: case FLOAT: return true;
-            case NAME: return !KEYWORDS.contains(t.text);
-            case OP: return t.text.equals("[") || t.text.equals("{");
-            default: return false;
+            case STRING:
+            case INT:
+            case FLOAT:
+                return true;
+            case NAME:
+                return !KEYWORDS.contains(t.text);
+            case OP:
+                return t.text.equals("[") || t.text.equals("{");
+            default:
+                return false;
         }
     }
 
@@ -468,7 +507,8 @@ final class TemplateParser {
     }
 
     private TemplateException unsupported(String what) {
-        return new TemplateException(TemplateException.Kind.UNSUPPORTED,
+        return new TemplateException(
+                TemplateException.Kind.UNSUPPORTED,
                 "chat template line " + line + ": unsupported Jinja construct: " + what);
     }
 }

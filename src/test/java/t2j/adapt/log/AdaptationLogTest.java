@@ -23,11 +23,28 @@ class AdaptationLogTest {
         if (expert != null) a.put(expert, List.of(alpha));
         Map<String, Object> controls = new LinkedHashMap<>();
         controls.put("strength", 0.5);
-        return new LogEntry(0, "2026-12-06T06:00:00Z", "s", "answer", a, expert == null ? Map.of() : Map.of(expert,
-                "abc"),
-                List.of("model.layers.0.mlp.up_proj.weight"), "fp", controls, 0.01, 0.02, 0.03, 16,
-                List.of(new LogEntry.Answer("r1", null, "2+2 \"quoted\"\nline", completion, expert == null ? "base"
-                        : expert, "why", Double.NaN)));
+        return new LogEntry(
+                0,
+                "2026-12-06T06:00:00Z",
+                "s",
+                "answer",
+                a,
+                expert == null ? Map.of() : Map.of(expert, "abc"),
+                List.of("model.layers.0.mlp.up_proj.weight"),
+                "fp",
+                controls,
+                0.01,
+                0.02,
+                0.03,
+                16,
+                List.of(new LogEntry.Answer(
+                        "r1",
+                        null,
+                        "2+2 \"quoted\"\nline",
+                        completion,
+                        expert == null ? "base" : expert,
+                        "why",
+                        Double.NaN)));
     }
 
     @Test
@@ -42,7 +59,9 @@ class AdaptationLogTest {
         assertEquals(2, Files.readAllLines(f).size());
         AdaptationLog again = AdaptationLog.appendingTo(f, "bob");
         assertEquals(3, again.append(entry("code", 1, "x")).seq());
-        assertEquals(List.of(1L, 2L, 3L), AdaptationLog.read(f).stream().map(LogEntry::seq).toList());
+        assertEquals(
+                List.of(1L, 2L, 3L),
+                AdaptationLog.read(f).stream().map(LogEntry::seq).toList());
         assertEquals(1, again.filter(AdaptationLog.composing("code")).size());
         assertEquals(3, again.filter(AdaptationLog.purpose("answer")).size());
         String table = AdaptationLog.table(again.entries());
@@ -75,7 +94,8 @@ class AdaptationLogTest {
         AdaptationLog.appendingTo(f, "s").append(entry("math", 1, "4"));
         Files.writeString(f, "{\"seq\": oops}\n", StandardOpenOption.APPEND);
         Files.writeString(f, Files.readAllLines(f).get(0) + "\n", StandardOpenOption.APPEND);
-        String m = assertThrows(IllegalArgumentException.class, () -> AdaptationLog.read(f)).getMessage();
+        String m = assertThrows(IllegalArgumentException.class, () -> AdaptationLog.read(f))
+                .getMessage();
         assertTrue(m.contains("bad.jsonl") && m.contains("line 2"), m);
     }
 }

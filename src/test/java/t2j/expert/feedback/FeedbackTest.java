@@ -29,17 +29,23 @@ class FeedbackTest {
     private final WorldFixture f = new WorldFixture();
     private final Task hi = f.world.task("hi");
     private final List<Example> heldOut = hi.examples(Split.TEST).subList(0, 60);
-    private final TrainingConfig cfg = TrainingConfig.reinforce().toBuilder().iterations(12).batchSize(16)
+    private final TrainingConfig cfg = TrainingConfig.reinforce().toBuilder()
+            .iterations(12)
+            .batchSize(16)
             .learningRate(5e-2)
-            .maxNewTokens(2).evalEvery(4, 100).seed(3).build();
+            .maxNewTokens(2)
+            .evalEvery(4, 100)
+            .seed(3)
+            .build();
     /** Strong enough to fit the feedback it is given, harmful or not. */
-    private final TrainingConfig strong = cfg.toBuilder().iterations(30).learningRate(0.2).build();
+    private final TrainingConfig strong =
+            cfg.toBuilder().iterations(30).learningRate(0.2).build();
 
     /** Answers the hi requests with the hi expert and gives each answer the verifier's verdict (inverted if asked). */
     private List<TwoPass.Answer> answerAndJudge(FeedbackLearner fl, boolean invert) {
         List<Example> asked = hi.examples(Split.TRAIN).subList(0, 48);
-        TwoPass.Run run = new TwoPass(f.ctx, Dispatcher.fixed("hi", Decision.expert("hi", "test"))).answerAll(asked,
-                Progress.NONE);
+        TwoPass.Run run = new TwoPass(f.ctx, Dispatcher.fixed("hi", Decision.expert("hi", "test")))
+                .answerAll(asked, Progress.NONE);
         for (TwoPass.Answer a : run.answers()) {
             boolean ok = hi.verify(a.example(), a.completion()).correct();
             fl.feedback(a, ok != invert ? 1 : -1);
@@ -48,8 +54,8 @@ class FeedbackTest {
     }
 
     private List<String> answers(List<Example> requests) {
-        TwoPass.Run run = new TwoPass(f.ctx, Dispatcher.fixed("hi", Decision.expert("hi", "test"))).answerAll(requests,
-                Progress.NONE);
+        TwoPass.Run run = new TwoPass(f.ctx, Dispatcher.fixed("hi", Decision.expert("hi", "test")))
+                .answerAll(requests, Progress.NONE);
         return run.answers().stream().map(TwoPass.Answer::completion).toList();
     }
 
@@ -73,7 +79,9 @@ class FeedbackTest {
         assertEquals("1", v2.info().get("parent_version"));
         assertEquals("48", v2.info().get("feedback_count"));
         assertEquals(u.kept() ? "kept" : "rejected", v2.info().get("status"));
-        assertEquals(List.of(1, 2), fl.versions("hi").stream().map(FeedbackLearner.Version::version).toList());
+        assertEquals(
+                List.of(1, 2),
+                fl.versions("hi").stream().map(FeedbackLearner.Version::version).toList());
         assertEquals(u.kept() ? 2 : 1, fl.current("hi"));
         assertEquals(u.kept(), !fp1.equals(f.pool.fingerprint("hi")));
         assertTrue(fl.pending("hi").isEmpty());
@@ -98,7 +106,9 @@ class FeedbackTest {
         assertEquals(1, fl.current("hi"));
         LogEntry last = log.entries().get(log.entries().size() - 1);
         assertEquals("rollback", last.purpose());
-        assertTrue(last.note().startsWith("rolled back: v2 falls below v1") && last.note().contains("held-out"),
+        assertTrue(
+                last.note().startsWith("rolled back: v2 falls below v1")
+                        && last.note().contains("held-out"),
                 last.note());
         assertEquals(before, f.pool.fingerprint("hi"));
         assertEquals(answersBefore, answers(heldOut));
@@ -110,7 +120,8 @@ class FeedbackTest {
         List<String> v1 = answers(heldOut);
         answerAndJudge(fl, true);
         fl.update("hi", hi, heldOut);
-        assertTrue(fl.diff("hi", 1, 2).perMatrix().values().stream().anyMatch(d -> d[1] > 0),
+        assertTrue(
+                fl.diff("hi", 1, 2).perMatrix().values().stream().anyMatch(d -> d[1] > 0),
                 "the update changed the expert");
         fl.revert("hi", 2);
         assertEquals(2, fl.current("hi"));
@@ -120,7 +131,8 @@ class FeedbackTest {
         assertEquals(v1, answers(heldOut));
         fl.revert("hi", 2);
         assertEquals(v2, answers(heldOut));
-        String m = assertThrows(IllegalArgumentException.class, () -> fl.revert("hi", 9)).getMessage();
+        String m = assertThrows(IllegalArgumentException.class, () -> fl.revert("hi", 9))
+                .getMessage();
         assertTrue(m.contains("no version 9"), m);
     }
 }

@@ -65,12 +65,18 @@ final class HostileCanary implements AutoCloseable {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.toList()) {
                 PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                String kind = a.isSymbolicLink() ? "link -> " + Files.readSymbolicLink(p)
-                        : a.isDirectory() ? "dir"
-                        : a.isRegularFile() ? "file " + a.size() + " " + sha256(Files.readAllBytes(p))
-                        : "other";
-                out.put(root.relativize(p).toString(), kind + " " + PosixFilePermissions.toString(a.permissions()) + " "
-                        + a.owner().getName() + ":" + a.group().getName() + " mtime " + a.lastModifiedTime().toMillis());
+                String kind = a.isSymbolicLink()
+                        ? "link -> " + Files.readSymbolicLink(p)
+                        : a.isDirectory()
+                                ? "dir"
+                                : a.isRegularFile()
+                                        ? "file " + a.size() + " " + sha256(Files.readAllBytes(p))
+                                        : "other";
+                out.put(
+                        root.relativize(p).toString(),
+                        kind + " " + PosixFilePermissions.toString(a.permissions()) + " "
+                                + a.owner().getName() + ":" + a.group().getName() + " mtime "
+                                + a.lastModifiedTime().toMillis());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -84,17 +90,30 @@ final class HostileCanary implements AutoCloseable {
         for (var e : before.entrySet()) {
             String now = after.get(e.getKey());
             if (now == null) sb.append("deleted ").append(e.getKey()).append('\n');
-            else if (!now.equals(e.getValue())) sb.append("changed ").append(e.getKey()).append(": ").append(e.getValue())
-                    .append(" -> ").append(now).append('\n');
+            else if (!now.equals(e.getValue()))
+                sb.append("changed ")
+                        .append(e.getKey())
+                        .append(": ")
+                        .append(e.getValue())
+                        .append(" -> ")
+                        .append(now)
+                        .append('\n');
         }
         for (String k : after.keySet())
-            if (!before.containsKey(k)) sb.append("created ").append(k).append(": ").append(after.get(k)).append('\n');
+            if (!before.containsKey(k))
+                sb.append("created ")
+                        .append(k)
+                        .append(": ")
+                        .append(after.get(k))
+                        .append('\n');
         return sb.toString();
     }
 
     private static String sha256(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 16);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))
+                    .substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

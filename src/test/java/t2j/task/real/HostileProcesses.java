@@ -60,7 +60,8 @@ final class HostileProcesses {
         List<String> found = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).forEach(h -> {
-            if (!ours.contains(h.pid()) && seen.add(h.pid())) found.add(h.pid() + " (child of the JVM): " + shorten(commandLine(h.pid())));
+            if (!ours.contains(h.pid()) && seen.add(h.pid()))
+                found.add(h.pid() + " (child of the JVM): " + shorten(commandLine(h.pid())));
         });
         long self = ProcessHandle.current().pid();
         for (long pid : pids()) {
@@ -73,7 +74,8 @@ final class HostileProcesses {
         }
         if (root)
             for (long pid : sandboxUidProcesses())
-                if (!sandboxUidBefore.contains(pid) && seen.add(pid)) found.add(pid + " (uid 65534): " + shorten(commandLine(pid)));
+                if (!sandboxUidBefore.contains(pid) && seen.add(pid))
+                    found.add(pid + " (uid 65534): " + shorten(commandLine(pid)));
         return found;
     }
 
@@ -82,7 +84,8 @@ final class HostileProcesses {
         for (long pid : pids()) {
             try {
                 for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")))
-                    if (line.startsWith("Uid:") && line.split("\\s+")[1].equals(Integer.toString(SandboxIsolation.SANDBOX_UID)))
+                    if (line.startsWith("Uid:")
+                            && line.split("\\s+")[1].equals(Integer.toString(SandboxIsolation.SANDBOX_UID)))
                         out.add(pid);
             } catch (IOException e) {
                 // gone meanwhile
@@ -94,7 +97,9 @@ final class HostileProcesses {
     private static List<Long> pids() {
         List<Long> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of("/proc"))) {
-            s.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit)).forEach(n -> out.add(Long.parseLong(n)));
+            s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.chars().allMatch(Character::isDigit))
+                    .forEach(n -> out.add(Long.parseLong(n)));
         } catch (IOException e) {
             throw new IllegalStateException("cannot list /proc", e);
         }

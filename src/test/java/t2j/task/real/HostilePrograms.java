@@ -40,23 +40,40 @@ final class HostilePrograms {
 
         /** The full program with the targets filled in. */
         String program(Targets t) {
-            return PRELUDE.replace("{C}", t.visible()).replace("{H}", t.hidden()).replace("{TOKEN}", t.token())
-                    .replace("{JVM}", Long.toString(t.jvm())).replace("{SENTINEL}", Long.toString(t.sentinel()))
-                    .replace("{PORT}", Integer.toString(t.tcpPort())).replace("{UDP}", Integer.toString(t.udpPort()))
-                    .replace("{HOSTIP}", t.hostIp()).replace("{CWD}", t.cwd())
+            return PRELUDE.replace("{C}", t.visible())
+                            .replace("{H}", t.hidden())
+                            .replace("{TOKEN}", t.token())
+                            .replace("{JVM}", Long.toString(t.jvm()))
+                            .replace("{SENTINEL}", Long.toString(t.sentinel()))
+                            .replace("{PORT}", Integer.toString(t.tcpPort()))
+                            .replace("{UDP}", Integer.toString(t.udpPort()))
+                            .replace("{HOSTIP}", t.hostIp())
+                            .replace("{CWD}", t.cwd())
                     + source;
         }
 
-        @Override public String toString() { return name; }
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
     /** For programs that only prove their point by finishing: they did start what the host checks then look for. */
     private static void passedInside(PythonSandbox.Result r) {
-        assertTrue(r.passed(), "the program's processes were running when it ended: " + r.summary() + "\n" + r.output());
+        assertTrue(
+                r.passed(), "the program's processes were running when it ended: " + r.summary() + "\n" + r.output());
     }
 
     /** What the programs aim at: the canary's visible and hidden halves, host processes and sockets. */
-    record Targets(String visible, String hidden, String token, long jvm, long sentinel, int tcpPort, int udpPort, String hostIp,
+    record Targets(
+            String visible,
+            String hidden,
+            String token,
+            long jvm,
+            long sentinel,
+            int tcpPort,
+            int udpPort,
+            String hostIp,
             String cwd) {}
 
     // Shared by every program. SLEEPER is a process that carries the token in its command line, so a leftover is found.
@@ -233,7 +250,8 @@ final class HostilePrograms {
                     print('shell exit', r.returncode, r.stderr.strip())
                     assert wait_for_token(2) >= 2, 'sleepers running: %d' % with_token()
                     """, HostilePrograms::passedInside),
-            new Hostile("fork, exec, kill and system through ctypes", Expect.CONTAINED, """
+            new Hostile(
+                    "fork, exec, kill and system through ctypes", Expect.CONTAINED, """
                     argv = (ctypes.c_char_p * 4)(*[a.encode() for a in SLEEPER], None)
                     for i in range(3):
                         pid = check(libc.fork())
@@ -250,13 +268,17 @@ final class HostilePrograms {
                     while True:
                         os.fork()
                     """),
-            new Hostile("fork bomb through ctypes, ignoring failures", Expect.FAILS, """
+            new Hostile(
+                    "fork bomb through ctypes, ignoring failures",
+                    Expect.FAILS,
+                    """
                     refused = 0
                     for _ in range(20000):
                         if libc.fork() == -1:
                             refused += 1
                     assert refused == 0, '%d forks refused' % refused
-                    """, r -> assertTrue(r.output().contains("forks refused"), "the process cap bound: " + r.output())),
+                    """,
+                    r -> assertTrue(r.output().contains("forks refused"), "the process cap bound: " + r.output())),
             new Hostile("thread bomb", Expect.FAILS, """
                     import threading
                     threads = []
@@ -280,9 +302,9 @@ final class HostilePrograms {
                     while True:
                         hog.append(bytearray(64 << 20))
                     """, r -> {
-                        assertTrue(r.output().contains("MemoryError"), "the interpreter's own bomb: " + r.output());
-                        assertTrue(r.output().contains("Cannot allocate memory"), "the children's: " + r.output());
-                    }),
+                assertTrue(r.output().contains("MemoryError"), "the interpreter's own bomb: " + r.output());
+                assertTrue(r.output().contains("Cannot allocate memory"), "the children's: " + r.output());
+            }),
             new Hostile("filling the disk", Expect.FAILS, """
                     chunk = b'x' * (256 << 10)
                     def fill(d):
@@ -299,22 +321,34 @@ final class HostilePrograms {
                     attempt('one huge file', lambda: open('/tmp/huge', 'wb').write(b'x' * (64 << 20)))
                     finish()
                     """, r -> {
-                        assertTrue(r.output().matches("(?s).*FULL /tmp after \\d+ files: \\[Errno 28\\] No space left on device.*"), r.output());
-                        assertTrue(r.output().matches("(?s).*FULL /dev/shm after \\d+ files: \\[Errno 28\\] No space left on device.*"), r.output());
-                    }),
+                assertTrue(
+                        r.output()
+                                .matches("(?s).*FULL /tmp after \\d+ files: \\[Errno 28\\] No space left on device.*"),
+                        r.output());
+                assertTrue(
+                        r.output()
+                                .matches(
+                                        "(?s).*FULL /dev/shm after \\d+ files: \\[Errno 28\\] No space left on device.*"),
+                        r.output());
+            }),
             new Hostile("unbounded output", Expect.FAILS, """
                     while True:
                         sys.stdout.write('x' * 65536)
                     """, r -> {
-                        assertFalse(r.timedOut(), "stopped by the output limit, not the clock");
-                        assertTrue(r.output().contains("printed more than"), r.summary());
-                    }),
-            new Hostile("sleeping past the timeout, deaf to signals", Expect.FAILS, """
+                assertFalse(r.timedOut(), "stopped by the output limit, not the clock");
+                assertTrue(r.output().contains("printed more than"), r.summary());
+            }),
+            new Hostile(
+                    "sleeping past the timeout, deaf to signals",
+                    Expect.FAILS,
+                    """
                     for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGALRM):
                         signal.signal(s, signal.SIG_IGN)
                     time.sleep(600)
-                    """, r -> assertTrue(r.timedOut(), r.summary())),
-            new Hostile("a setsid daemon that outlives the run", Expect.CONTAINED, """
+                    """,
+                    r -> assertTrue(r.timedOut(), r.summary())),
+            new Hostile(
+                    "a setsid daemon that outlives the run", Expect.CONTAINED, """
                     pid = os.fork()
                     if pid == 0:
                         os.setsid()
@@ -357,14 +391,20 @@ final class HostilePrograms {
                     attempt('the host unix socket', lambda: socket.socket(socket.AF_UNIX).connect(H + '/sock'))
                     finish()
                     """),
-            new Hostile("reading environment secrets", Expect.CONTAINED, """
+            new Hostile(
+                    "reading environment secrets",
+                    Expect.CONTAINED,
+                    """
                     print('ENVIRON=' + repr(dict(os.environ)))
                     for path in ['/proc/self/environ', '/proc/1/environ', '/proc/%d/environ' % os.getppid(), '/proc/%d/environ' % JVM]:
                         attempt('read ' + path, lambda: open(path, 'rb').read())
                     for pid in os.listdir('/proc'):
                         if pid.isdigit():
                             attempt('environ of ' + pid, lambda: open('/proc/%s/environ' % pid, 'rb').read())
-                    """, r -> assertTrue(r.output().lines().anyMatch(l -> l.equals("ENVIRON={}")), "empty environment: " + r.output())),
+                    """,
+                    r -> assertTrue(
+                            r.output().lines().anyMatch(l -> l.equals("ENVIRON={}")),
+                            "empty environment: " + r.output())),
             new Hostile("reading files outside", Expect.FAILS, """
                     attempt('list /root', lambda: os.listdir('/root'))
                     attempt('list /home', lambda: os.listdir('/home'))

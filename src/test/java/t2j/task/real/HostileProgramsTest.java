@@ -73,8 +73,16 @@ class HostileProgramsTest {
         uds.bind(UnixDomainSocketAddress.of(canary.hidden.resolve("sock")));
         uds.configureBlocking(false);
         watch = new HostileProcesses(token, Set.of(sentinel.pid()));
-        targets = new Targets(canary.visible.toString(), canary.hidden.toString(), token, ProcessHandle.current().pid(),
-                sentinel.pid(), tcp.getLocalPort(), udp.getLocalPort(), hostAddress(), Path.of("").toAbsolutePath().toString());
+        targets = new Targets(
+                canary.visible.toString(),
+                canary.hidden.toString(),
+                token,
+                ProcessHandle.current().pid(),
+                sentinel.pid(),
+                tcp.getLocalPort(),
+                udp.getLocalPort(),
+                hostAddress(),
+                Path.of("").toAbsolutePath().toString());
         baseline = canary.snapshot();
     }
 
@@ -118,7 +126,9 @@ class HostileProgramsTest {
         assertFalse(r.output().contains(canary.secret), "the hidden secret did not leak: " + report);
         for (var e : System.getenv().entrySet())
             if (!e.getKey().equals("PWD") && e.getValue().length() >= 3)
-                assertFalse(r.output().contains(e.getKey() + "=" + e.getValue()), "the JVM's " + e.getKey() + " leaked: " + report);
+                assertFalse(
+                        r.output().contains(e.getKey() + "=" + e.getValue()),
+                        "the JVM's " + e.getKey() + " leaked: " + report);
         assertFalse(Files.exists(Path.of("/tmp", token + "-escape")), "nothing written to the host /tmp");
         assertFalse(Files.exists(Path.of("/", token + "-escape")), "nothing written to the host /");
     }
@@ -129,11 +139,17 @@ class HostileProgramsTest {
         try (HostileCanary victim = HostileCanary.create("t2j-secret-" + hex(16))) {
             Map<String, String> before = victim.snapshot();
             List<String> warnings = new ArrayList<>();
-            PythonSandbox unisolated = new PythonSandbox(PythonSandbox.findPython().orElseThrow(), LIMITS,
-                    PythonSandbox.Isolation.ALLOW_UNISOLATED, new SandboxIsolation.Tools(null, null), List.of(), warnings::add);
+            PythonSandbox unisolated = new PythonSandbox(
+                    PythonSandbox.findPython().orElseThrow(),
+                    LIMITS,
+                    PythonSandbox.Isolation.ALLOW_UNISOLATED,
+                    new SandboxIsolation.Tools(null, null),
+                    List.of(),
+                    warnings::add);
             String c = victim.visible.toString();
             PythonSandbox.Result r = unisolated.run("import os\nopen('" + c + "/file.txt', 'w').write('pwned')\n"
-                    + "os.remove('" + c + "/sub/nested.txt')\nos.chmod('" + c + "/run.sh', 0o777)\nopen('" + c + "/new.txt', 'w').close()\n");
+                    + "os.remove('" + c + "/sub/nested.txt')\nos.chmod('" + c + "/run.sh', 0o777)\nopen('" + c
+                    + "/new.txt', 'w').close()\n");
             assertTrue(r.passed(), r.output());
             String diff = HostileCanary.diff(before, victim.snapshot());
             assertTrue(diff.contains("changed visible/file.txt"), diff);
@@ -149,8 +165,11 @@ class HostileProgramsTest {
         String mark = "t2j-hostile-" + hex(8);
         HostileProcesses w = new HostileProcesses(mark, Set.of(sentinel.pid()));
         w.beforeRun();
-        Process p = new ProcessBuilder(PythonSandbox.findPython().orElseThrow().toString(), "-c",
-                "import time; time.sleep(60)  # " + mark).start();
+        Process p = new ProcessBuilder(
+                        PythonSandbox.findPython().orElseThrow().toString(),
+                        "-c",
+                        "import time; time.sleep(60)  # " + mark)
+                .start();
         try {
             List<String> found = w.leftovers(0);
             assertEquals(1, found.size(), found.toString());

@@ -48,21 +48,26 @@ class LoadersTest {
     @Test
     void malformedLinesNameFileAndLine() {
         Path bad = fixture("gsm8k-malformed.jsonl");
-        MalformedDataException e = assertThrows(MalformedDataException.class,
-                () -> Gsm8kTask.load(Map.of(Split.TEST, bad), LoadOptions.DEFAULT));
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> Gsm8kTask.load(Map.of(Split.TEST, bad), LoadOptions.DEFAULT));
         assertTrue(e.getMessage().startsWith(bad + ":3"), e.getMessage());
 
         Gsm8kTask skipping = Gsm8kTask.load(Map.of(Split.TEST, bad), LoadOptions.DEFAULT.skippingMalformed());
         assertEquals(2, skipping.examples(Split.TEST).size());
         assertEquals(2, skipping.skipped());
-        assertTrue(skipping.problems().get(0).startsWith(bad + ":3"), skipping.problems().toString());
-        assertTrue(skipping.problems().get(1).startsWith(bad + ":4: missing field 'answer'"), skipping.problems().toString());
+        assertTrue(
+                skipping.problems().get(0).startsWith(bad + ":3"),
+                skipping.problems().toString());
+        assertTrue(
+                skipping.problems().get(1).startsWith(bad + ":4: missing field 'answer'"),
+                skipping.problems().toString());
     }
 
     @Test
     void malformedJsonFileIsNamedWithItsLine() {
         Path bad = fixture("math-malformed.json");
-        MalformedDataException e = assertThrows(MalformedDataException.class,
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class,
                 () -> CompetitionMathTask.load(Map.of(Split.TEST, bad), LoadOptions.DEFAULT));
         assertTrue(e.getMessage().contains(bad.toString()) && e.getMessage().contains("line 4"), e.getMessage());
     }
@@ -76,8 +81,10 @@ class LoadersTest {
         assertEquals(2, a.examples(Split.TEST).size());
         assertFalse(a.examples(Split.TEST).contains(a.examples(Split.TRANSFER).get(0)));
         assertEquals(a.examples(Split.TRANSFER), b.examples(Split.TRANSFER));
-        assertThrows(IllegalArgumentException.class,
-                () -> Gsm8kTask.load(Map.of(Split.TEST, fixture("gsm8k.jsonl")), LoadOptions.DEFAULT.withTransfer(9, 1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Gsm8kTask.load(
+                        Map.of(Split.TEST, fixture("gsm8k.jsonl")), LoadOptions.DEFAULT.withTransfer(9, 1)));
     }
 
     @Test
@@ -87,12 +94,15 @@ class LoadersTest {
         assertEquals(3, xs.size());
         assertEquals("Mercury_7175875", xs.get(0).id());
         assertEquals("C", xs.get(0).answer());
-        assertTrue(xs.get(0).prompt().contains("\nC) Planetary days will become shorter."), xs.get(0).prompt());
+        assertTrue(
+                xs.get(0).prompt().contains("\nC) Planetary days will become shorter."),
+                xs.get(0).prompt());
         assertEquals("C", xs.get(1).answer(), "label 3 becomes C");
         assertTrue(xs.get(1).prompt().contains("\nA) a plastic spoon"));
         assertTrue(xs.get(2).prompt().contains("\nE) newt"));
         for (Example e : xs) assertTrue(t.verify(e, e.reference()).correct());
-        assertTrue(t.verify(xs.get(0), "Faster rotation means shorter days. The answer is (C).").correct());
+        assertTrue(t.verify(xs.get(0), "Faster rotation means shorter days. The answer is (C).")
+                .correct());
         assertFalse(t.verify(xs.get(0), "Answer: B").correct());
         Verdict none = t.verify(xs.get(0), "I am not sure.");
         assertFalse(none.correct());
@@ -113,9 +123,11 @@ class LoadersTest {
         assertFalse(dir.verify(xs.get(0), "\\boxed{\\frac{4}{3}}").correct());
         assertFalse(dir.verify(xs.get(0), "3/4").correct(), "an unboxed answer does not count");
 
-        CompetitionMathTask array = CompetitionMathTask.load(Map.of(Split.TRAIN, fixture("math-array.json")), LoadOptions.DEFAULT);
+        CompetitionMathTask array =
+                CompetitionMathTask.load(Map.of(Split.TRAIN, fixture("math-array.json")), LoadOptions.DEFAULT);
         assertEquals("\\{-1, 1\\}", array.examples(Split.TRAIN).get(0).answer(), "balanced braces, escaped ones kept");
-        assertTrue(array.verify(array.examples(Split.TRAIN).get(0), "\\boxed{\\{-1,1\\}}").correct());
+        assertTrue(array.verify(array.examples(Split.TRAIN).get(0), "\\boxed{\\{-1,1\\}}")
+                .correct());
     }
 
     @Test
@@ -124,7 +136,11 @@ class LoadersTest {
         List<Example> xs = t.examples(Split.TEST);
         assertEquals(2, xs.size());
         assertEquals("mbpp-11", xs.get(0).id());
-        assertTrue(xs.get(0).prompt().startsWith("Write a function to add two numbers.\nYour code should pass these tests:\nassert add(1, 2) == 3"));
+        assertTrue(
+                xs.get(0)
+                        .prompt()
+                        .startsWith(
+                                "Write a function to add two numbers.\nYour code should pass these tests:\nassert add(1, 2) == 3"));
         assertFalse(xs.get(0).answer().contains("\r"));
         assertTrue(xs.get(0).reference().startsWith("```python\n"));
     }
@@ -146,14 +162,17 @@ class LoadersTest {
     @Test
     void missingFieldsAreMalformed(@TempDir Path tmp) throws Exception {
         Path f = tmp.resolve("he.jsonl");
-        Files.writeString(f, "{\"task_id\": \"X/1\", \"prompt\": \"def f():\\n\", \"test\": \"\", \"entry_point\": \"f\"}\n");
-        MalformedDataException e = assertThrows(MalformedDataException.class,
-                () -> HumanEvalTask.load(Map.of(Split.TEST, f), LoadOptions.DEFAULT));
+        Files.writeString(
+                f, "{\"task_id\": \"X/1\", \"prompt\": \"def f():\\n\", \"test\": \"\", \"entry_point\": \"f\"}\n");
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> HumanEvalTask.load(Map.of(Split.TEST, f), LoadOptions.DEFAULT));
         assertEquals(f + ":1: missing field 'canonical_solution'", e.getMessage());
         Path arc = tmp.resolve("arc.jsonl");
-        Files.writeString(arc, "\n{\"question\": {\"stem\": \"?\", \"choices\": [{\"label\": \"A\", \"text\": \"x\"}, {\"label\": \"B\", \"text\": \"y\"}]}, \"answerKey\": \"D\"}\n");
-        MalformedDataException e2 = assertThrows(MalformedDataException.class,
-                () -> ArcTask.load("arc", Map.of(Split.TEST, arc), LoadOptions.DEFAULT));
+        Files.writeString(
+                arc,
+                "\n{\"question\": {\"stem\": \"?\", \"choices\": [{\"label\": \"A\", \"text\": \"x\"}, {\"label\": \"B\", \"text\": \"y\"}]}, \"answerKey\": \"D\"}\n");
+        MalformedDataException e2 = assertThrows(
+                MalformedDataException.class, () -> ArcTask.load("arc", Map.of(Split.TEST, arc), LoadOptions.DEFAULT));
         assertTrue(e2.getMessage().startsWith(arc + ":2: answerKey D"), e2.getMessage());
     }
 }

@@ -23,8 +23,8 @@ final class SandboxTestSupport {
     static PythonSandbox isolated(PythonSandbox.Limits limits, List<Path> readOnly, Consumer<String> log) {
         Path python = PythonSandbox.findPython().orElse(null);
         require(python != null, "no python3 on this machine (apt-get install python3)");
-        PythonSandbox sandbox = new PythonSandbox(python, limits, PythonSandbox.Isolation.REQUIRED,
-                SandboxIsolation.Tools.find(), readOnly, log);
+        PythonSandbox sandbox = new PythonSandbox(
+                python, limits, PythonSandbox.Isolation.REQUIRED, SandboxIsolation.Tools.find(), readOnly, log);
         try {
             sandbox.describe();
         } catch (PythonSandbox.SandboxUnavailableException e) {

@@ -27,21 +27,35 @@ public final class SandboxThroughput {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         Path python = PythonSandbox.findPython().orElseThrow(() -> new IllegalStateException("no python3"));
         PythonSandbox isolated = new PythonSandbox(python, PythonSandbox.Limits.DEFAULT);
-        PythonSandbox unisolated = new PythonSandbox(python, PythonSandbox.Limits.DEFAULT, PythonSandbox.Isolation.ALLOW_UNISOLATED,
-                new SandboxIsolation.Tools(null, null), List.of(), message -> {});
+        PythonSandbox unisolated = new PythonSandbox(
+                python,
+                PythonSandbox.Limits.DEFAULT,
+                PythonSandbox.Isolation.ALLOW_UNISOLATED,
+                new SandboxIsolation.Tools(null, null),
+                List.of(),
+                message -> {});
         System.out.println("isolation: " + isolated.describe());
-        System.out.printf("%d runs of a trivial program, %d cores%n", runs, Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                "%d runs of a trivial program, %d cores%n",
+                runs, Runtime.getRuntime().availableProcessors());
         Callable<Boolean> bare = () -> {
-            Process p = new ProcessBuilder(python.toString(), "-I", "-c", TRIVIAL).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(python.toString(), "-I", "-c", TRIVIAL)
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor() == 0;
         };
-        for (int round = 0; round < 2; round++) {   // the first round warms up the JIT and the page cache
-            for (var e : List.<Map.Entry<String, Callable<Boolean>>>of(Map.entry("isolated", () -> isolated.run(TRIVIAL).passed()),
-                    Map.entry("unisolated", () -> unisolated.run(TRIVIAL).passed()), Map.entry("bare python", bare))) {
+        for (int round = 0; round < 2; round++) { // the first round warms up the JIT and the page cache
+            for (var e : List.<Map.Entry<String, Callable<Boolean>>>of(
+                    Map.entry("isolated", () -> isolated.run(TRIVIAL).passed()),
+                    Map.entry("unisolated", () -> unisolated.run(TRIVIAL).passed()),
+                    Map.entry("bare python", bare))) {
                 double seq = measure(e.getValue(), runs, 1);
                 double par = measure(e.getValue(), runs, threads);
-                if (round == 1) System.out.printf("%-11s %6.1f runs/s sequential, %6.1f runs/s with %d threads%n", e.getKey(), seq, par, threads);
+                if (round == 1)
+                    System.out.printf(
+                            "%-11s %6.1f runs/s sequential, %6.1f runs/s with %d threads%n",
+                            e.getKey(), seq, par, threads);
             }
         }
     }
