@@ -33,7 +33,8 @@ final class BenchCommand {
             "  --prompt N       (svf) prompt tokens per rollout, default 32",
             "  --new-tokens N   (svf) generated tokens per rollout, default 32",
             "  --seq N          (train) tokens per sequence, default 128",
-            "  --repeats N      timed repeats, the median reported: default 5 (forward), 3 (svf, train)",
+            "  --repeats N      timed repeats: default 5 (forward, best of), 3 (svf, best of),",
+            "                   10 (train: the median after 5 warm-up steps, each side)",
             "",
             "Each bench prints both sides' BLAS (library, kernel, threads, environment, measured sgemm) and prints no ratio",
             "when the reference runs on the reference BLAS or its sgemm is under half of t2j's: Debian's torch uses whatever",
@@ -70,7 +71,7 @@ final class BenchCommand {
                 case "train": {
                     Args a = new Args("bench train", rest, Set.of("--batch", "--seq", "--repeats"), Set.of());
                     t2j.bench.TrainBench.run(
-                            a.integer("--batch", 16), a.integer("--seq", 128), a.integer("--repeats", 3), out);
+                            a.integer("--batch", 16), a.integer("--seq", 128), a.integer("--repeats", 10), out);
                     return 0;
                 }
                 case "scale": {

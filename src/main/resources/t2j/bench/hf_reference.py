@@ -11,7 +11,7 @@ rotate-half RoPE with llama3 scaling, repeat_kv GQA, eager attention with a caus
   hf_reference.py blas .                                        which BLAS torch runs on and its sgemm GFLOP/s
   hf_reference.py openblas-info LIBFILE                         an OpenBLAS library's build configuration and core
 """
-import argparse, json, math, os, struct, sys, time
+import argparse, json, math, os, statistics, struct, sys, time
 
 import numpy as np
 import torch
@@ -244,6 +244,7 @@ def main():
     ap.add_argument("--decode", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=1)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     if a.cmd == "openblas-info":
@@ -293,7 +294,7 @@ def main():
         print(json.dumps({"svf_iteration_s": best, "blas": blas_report(a.threads)}))
         return
     if a.cmd == "train-bench":
-        # Plain autograd over the same decoder: every weight a leaf, AdamW as t2j pretrain runs it; best step of repeats.
+        # Plain autograd over the same decoder: every weight a leaf, AdamW as t2j pretrain runs it; median step after the warm-up.
         params = []
         for name in w:
             w[name] = w[name].clone().requires_grad_(True)
@@ -302,12 +303,15 @@ def main():
         opt = torch.optim.AdamW(params, lr=1e-3, betas=(0.9, 0.95), weight_decay=0.01)
         g = torch.Generator().manual_seed(0)
         batch = torch.randint(0, cfg["vocab_size"], (a.batch, a.seq + 1), generator=g)
-        best = float("inf")
-        for _ in range(a.repeats + 1):
+        for _ in range(a.warmup):
+            train_step(tm, params, opt, batch)
+        times = []
+        for _ in range(a.repeats):
             t0 = time.perf_counter()
             train_step(tm, params, opt, batch)
-            best = min(best, time.perf_counter() - t0)
-        print(json.dumps({"train_tok_s": a.batch * a.seq / best, "step_s": best, "blas": blas_report(a.threads)}))
+            times.append(time.perf_counter() - t0)
+        step = statistics.median(times)
+        print(json.dumps({"train_tok_s": a.batch * a.seq / step, "step_s": step, "blas": blas_report(a.threads)}))
         return
     # bench: prefill of a.prefill tokens, then greedy decode of a.decode tokens with a KV cache; best of repeats.
     g = torch.Generator().manual_seed(0)

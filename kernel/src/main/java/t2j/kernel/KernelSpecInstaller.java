@@ -29,8 +29,11 @@ public final class KernelSpecInstaller {
     static final int MIN_JAVA = 17;
     static final String DEFAULT_NAME = "t2j";
     static final String DEFAULT_DISPLAY_NAME = "Java (t2j)";
-    /** Same heap policy as ./t2j: tensors live off-heap, so a small heap and a large direct-memory cap. */
-    static final String DEFAULT_JVM_OPTIONS = "-Xmx2g -XX:MaxDirectMemorySize=64g";
+    /**
+     * Same policy as ./t2j: tensors live off-heap, so a small heap and a large direct-memory cap; and the incubating
+     * Vector API, without which bf16 decode runs at about a third of float32's speed (plain Java) instead of above it.
+     */
+    static final String DEFAULT_JVM_OPTIONS = "-Xmx2g -XX:MaxDirectMemorySize=64g --add-modules jdk.incubator.vector";
 
     static final String AGENT_JAR = "t2j-agent.jar";
 
