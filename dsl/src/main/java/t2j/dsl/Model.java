@@ -138,7 +138,7 @@ public final class Model implements Renderable {
         String text = new Evaluator(transformer, prompter, maxNewTokens)
                 .complete(List.of(e), t2j.util.Progress.NONE)
                 .get(0);
-        return new Reply(prompt, text, null, (System.nanoTime() - t0) / 1e9);
+        return new Reply(e, text, (System.nanoTime() - t0) / 1e9);
     }
 
     /** The SVD of every MLP matrix (the paper's targets), from the user-wide cache when these weights were seen before; computed once per model. */

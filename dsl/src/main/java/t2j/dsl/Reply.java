@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import t2j.adapt.Decision;
 import t2j.adapt.TwoPass;
+import t2j.task.Example;
 
 /**
  * A model's answer to one prompt, with what the first pass decided when it came from a {@link Transformer2}.
@@ -17,11 +18,14 @@ import t2j.adapt.TwoPass;
  *
  * @param decision null for a plain model's answer
  * @param timing   pass 1 / composition / pass 2 seconds, null for a plain model's answer
+ * @param request  the request as the model saw it (system prompt included), so a verdict on the reply can be
+ *                 credited to the expert that answered it ({@link Transformer2#feedback})
  */
-public record Reply(String prompt, String text, Decision decision, TwoPass.Timing timing, double seconds)
+public record Reply(
+        String prompt, String text, Decision decision, TwoPass.Timing timing, double seconds, Example request)
         implements Renderable {
-    Reply(String prompt, String text, Decision decision, double seconds) {
-        this(prompt, text, decision, null, seconds);
+    Reply(Example request, String text, double seconds) {
+        this(request.prompt(), text, null, null, seconds, request);
     }
 
     @Override

@@ -17,6 +17,7 @@ import t2j.adapt.Scope;
 import t2j.adapt.TwoPass;
 import t2j.adapt.log.AdaptationLog;
 import t2j.adapt.log.LogEntry;
+import t2j.expert.feedback.FeedbackLearner;
 import t2j.task.Example;
 import t2j.task.Split;
 import t2j.task.Task;
@@ -183,7 +184,27 @@ public final class Transformer2 {
                 a.completion(),
                 a.decision(),
                 a.timing(),
-                a.timing().totalSeconds());
+                a.timing().totalSeconds(),
+                request);
+    }
+
+    /**
+     * A user's verdict on one of this session's replies (reward +1 correct, −1 incorrect, or in between), credited to
+     * the expert that answered it; {@code learner} trains a new version of that expert from its verdicts when asked
+     * ({@link FeedbackLearner#update}) or every N verdicts ({@link FeedbackLearner#updateEvery}), and keeps it only
+     * if it is not worse on held-out requests.
+     *
+     * <pre>{@code
+     * FeedbackLearner fl = new FeedbackLearner(t2.context(), Path.of("versions"), TrainingConfig.reinforce());
+     * Reply r = t2.answer("Tom has 3 apples ...");
+     * t2.feedback(r, -1, fl);   // wrong
+     * }</pre>
+     */
+    public void feedback(Reply reply, double reward, FeedbackLearner learner) {
+        if (reply.decision() == null)
+            throw new IllegalArgumentException(
+                    "this reply came from the model alone, without pass 1: no expert answered it to learn from it");
+        learner.feedback(new TwoPass.Answer(reply.request(), reply.decision(), reply.text(), reply.timing()), reward);
     }
 
     /** Two-pass accuracy on {@code limit} test requests of a built-in task. */

@@ -4,15 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import t2j.adapt.AdaptationStudy;
 import t2j.adapt.ConfusionMatrix;
 import t2j.adapt.Decision;
 import t2j.adapt.Dispatcher;
 import t2j.adapt.FewShotCem;
 import t2j.adapt.Transfer;
+import t2j.expert.feedback.Feedback;
+import t2j.expert.feedback.FeedbackLearner;
+import t2j.task.Example;
+import t2j.train.TrainingConfig;
 
 class Transformer2Test {
     static Model llama, mistral;
@@ -23,6 +29,25 @@ class Transformer2Test {
         llama = Model.bundled("tiny-llama");
         mistral = Model.bundled("tiny-mistral");
         experts = llama.experts();
+    }
+
+    @Test
+    void aVerdictOnAReplyIsCreditedToTheExpertThatAnsweredIt(@TempDir Path dir) {
+        Transformer2 t2 =
+                Transformer2.of(llama, experts).by("always math", (req, ctx) -> Decision.expert("math", "fixed"));
+        FeedbackLearner fl = new FeedbackLearner(t2.context(), dir, TrainingConfig.reinforce());
+        Example request = Model.request("math-hard", 0);
+        Reply r = t2.answer(request);
+        t2.feedback(r, -1, fl);
+        List<Feedback> pending = fl.pending("math");
+        assertEquals(1, pending.size());
+        Feedback f = pending.get(0);
+        assertEquals(request.id(), f.id());
+        assertEquals(request.system(), f.system());
+        assertEquals(request.prompt(), f.prompt());
+        assertEquals(r.text(), f.completion());
+        assertEquals(-1, f.reward());
+        assertThrows(IllegalArgumentException.class, () -> t2.feedback(llama.ask("2+2?", 4), 1, fl));
     }
 
     @Test
