@@ -85,37 +85,11 @@ public final class ForwardBench {
         int[] ids = new int[prefill];
         SplittableRandom r = new SplittableRandom(0);
         for (int i = 0; i < prefill; i++) ids[i] = r.nextInt(c.vocabSize());
-        double bestPrefill = Double.MAX_VALUE, bestDecode = Double.MAX_VALUE;
-        KVCache cache = model.newCache(1, prefill + decode + 1);
-        for (int rep = 0; rep <= repeats; rep++) { // round 0 warms up the JIT
-            cache.clear();
-            long t0 = System.nanoTime();
-            float[][] logits = model.prefill(cache, new int[][] {ids});
-            long t1 = System.nanoTime();
-            int tok = Sampler.argmax(logits[0]);
-            for (int s = 0; s < decode; s++) tok = Sampler.argmax(model.step(cache, new int[] {tok})[0]);
-            long t2 = System.nanoTime();
-            if (rep > 0) {
-                bestPrefill = Math.min(bestPrefill, (t1 - t0) / 1e9);
-                bestDecode = Math.min(bestDecode, (t2 - t1) / 1e9);
-            }
-        }
-        double javaPrefill = prefill / bestPrefill, javaDecode = decode / bestDecode;
+        double[] best = prefillAndDecode(model, ids, decode, repeats);
+        double javaPrefill = prefill / best[0], javaDecode = decode / best[1];
 
         String[] why = new String[1];
-        Map<String, Object> j = reference(
-                List.of(
-                        "bench",
-                        dir.toString(),
-                        "--prefill",
-                        "" + prefill,
-                        "--decode",
-                        "" + decode,
-                        "--threads",
-                        "2",
-                        "--repeats",
-                        "" + repeats),
-                why);
+        Map<String, Object> j = referencePrefillAndDecode(dir, prefill, decode, repeats, why);
         double gemm = BlasReport.gemmGflops();
         out.println(BlasReport.describe(gemm));
         if (j != null) out.println(BlasReport.describe(blas(j)));
@@ -133,5 +107,46 @@ public final class ForwardBench {
                     ((Number) j.get("prefill_tok_s")).doubleValue(),
                     ((Number) j.get("decode_tok_s")).doubleValue());
         else out.println("ratio = t2j speed / PyTorch speed (CPU, 2 threads, same weights, same run); target >= 1.5");
+    }
+
+    /**
+     * Best-of-repeats seconds for a prefill of {@code ids} and a greedy decode of {@code decode} tokens (round 0
+     * warms up the JIT); {@code t2j bench forward} and {@code t2j bench scale} time the same loop.
+     */
+    static double[] prefillAndDecode(Transformer model, int[] ids, int decode, int repeats) {
+        double prefill = Double.MAX_VALUE, dec = Double.MAX_VALUE;
+        KVCache cache = model.newCache(1, ids.length + decode + 1);
+        for (int rep = 0; rep <= repeats; rep++) {
+            cache.clear();
+            long t0 = System.nanoTime();
+            float[][] logits = model.prefill(cache, new int[][] {ids});
+            long t1 = System.nanoTime();
+            int tok = Sampler.argmax(logits[0]);
+            for (int s = 0; s < decode; s++) tok = Sampler.argmax(model.step(cache, new int[] {tok})[0]);
+            long t2 = System.nanoTime();
+            if (rep > 0) {
+                prefill = Math.min(prefill, (t1 - t0) / 1e9);
+                dec = Math.min(dec, (t2 - t1) / 1e9);
+            }
+        }
+        return new double[] {prefill, dec};
+    }
+
+    /** The same prefill and decode in the PyTorch reference on the checkpoint in {@code dir}; null and why if not. */
+    static Map<String, Object> referencePrefillAndDecode(Path dir, int prefill, int decode, int repeats, String[] why)
+            throws IOException {
+        return reference(
+                List.of(
+                        "bench",
+                        dir.toString(),
+                        "--prefill",
+                        "" + prefill,
+                        "--decode",
+                        "" + decode,
+                        "--threads",
+                        "2",
+                        "--repeats",
+                        "" + repeats),
+                why);
     }
 }

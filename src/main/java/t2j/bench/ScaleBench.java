@@ -10,11 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import t2j.generate.GenerationConfig;
-import t2j.generate.Generator;
-import t2j.generate.Sampler;
-import t2j.model.Backprop;
-import t2j.model.KVCache;
 import t2j.model.MemoryPlan;
 import t2j.model.MemoryPlanException;
 import t2j.model.ModelConfig;
@@ -120,26 +115,6 @@ public final class ScaleBench {
         }
     }
 
-    /** Best-of-repeats seconds for a prefill of {@code ids} and a greedy decode of {@code decode} tokens. */
-    private static double[] forward(Transformer model, int[] ids, int decode, int repeats) {
-        double prefill = Double.MAX_VALUE, dec = Double.MAX_VALUE;
-        KVCache cache = model.newCache(1, ids.length + decode + 1);
-        for (int rep = 0; rep <= repeats; rep++) { // round 0 warms up the JIT
-            cache.clear();
-            long t0 = System.nanoTime();
-            float[][] logits = model.prefill(cache, new int[][] {ids});
-            long t1 = System.nanoTime();
-            int tok = Sampler.argmax(logits[0]);
-            for (int s = 0; s < decode; s++) tok = Sampler.argmax(model.step(cache, new int[] {tok})[0]);
-            long t2 = System.nanoTime();
-            if (rep > 0) {
-                prefill = Math.min(prefill, (t1 - t0) / 1e9);
-                dec = Math.min(dec, (t2 - t1) / 1e9);
-            }
-        }
-        return new double[] {prefill, dec};
-    }
-
     /** Best-of-repeats seconds of the LM head's product alone, for {@code rows} rows. */
     private static double head(Transformer model, int rows, int repeats) {
         ModelConfig c = model.config();
@@ -198,7 +173,7 @@ public final class ScaleBench {
             }
             double load = (System.nanoTime() - l0) / 1e9;
             long rss = rss()[0];
-            double[] s = forward(model, ids, decode, repeats);
+            double[] s = ForwardBench.prefillAndDecode(model, ids, decode, repeats);
             String note = "";
             if (partial) {
                 double hd = head(model, 1, repeats); // prefill and each decode step compute one row of logits
@@ -261,22 +236,12 @@ public final class ScaleBench {
             if (rep > 0) compose = Math.min(compose, (System.nanoTime() - c0) / 1e9);
         }
         int batch = 2, promptLen = 32, newTokens = 16;
-        SplittableRandom rnd = new SplittableRandom(1);
-        int[][] prompts = new int[batch][promptLen];
-        for (int[] p : prompts) for (int i = 0; i < promptLen; i++) p[i] = rnd.nextInt(c.vocabSize());
+        int[][] prompts = SvfBench.randomPrompts(batch, promptLen, c.vocabSize(), 1);
         float[] weights = {0.5f, -0.5f};
         double iteration = Double.MAX_VALUE;
         for (int rep = 0; rep < Math.max(1, repeats); rep++) {
             long i0 = System.nanoTime();
-            svf.apply();
-            List<Generator.Generation> outs =
-                    new Generator(model).generate(List.of(prompts), GenerationConfig.greedy(newTokens), null);
-            int[][] completions = new int[batch][];
-            for (int b = 0; b < batch; b++) completions[b] = outs.get(b).tokens();
-            Map<String, float[]> grads = new LinkedHashMap<>();
-            svf.parameters().forEach((k, v) -> grads.put(k, new float[v.length]));
-            new Backprop(model)
-                    .lossAndGradients(prompts, completions, Backprop.weightedNll(weights), svf.gradientSink(grads));
+            SvfBench.iteration(model, svf, prompts, newTokens, weights);
             svf.restore();
             iteration = Math.min(iteration, (System.nanoTime() - i0) / 1e9);
         }
@@ -321,19 +286,7 @@ public final class ScaleBench {
             return;
         }
         String[] why = new String[1];
-        Map<String, Object> j = ForwardBench.reference(
-                List.of(
-                        "bench",
-                        dir.toString(),
-                        "--prefill",
-                        "" + prefill,
-                        "--decode",
-                        "" + decode,
-                        "--threads",
-                        "2",
-                        "--repeats",
-                        "" + repeats),
-                why);
+        Map<String, Object> j = ForwardBench.referencePrefillAndDecode(dir, prefill, decode, repeats, why);
         if (j == null) {
             out.println("PyTorch reference not measured: " + why[0]);
             return;

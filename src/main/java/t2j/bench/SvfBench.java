@@ -48,25 +48,13 @@ public final class SvfBench {
             svf.apply();
             if (r > 0) compose = Math.min(compose, (System.nanoTime() - t0) / 1e9);
         }
-        SplittableRandom rnd = new SplittableRandom(0);
-        int[][] prompts = new int[batch][promptLen];
-        for (int[] p : prompts)
-            for (int i = 0; i < promptLen; i++)
-                p[i] = rnd.nextInt(model.config().vocabSize());
+        int[][] prompts = randomPrompts(batch, promptLen, model.config().vocabSize(), 0);
         float[] weights = new float[batch];
         for (int b = 0; b < batch; b++) weights[b] = (b % 2 == 0 ? 1f : -1f) / batch;
         double iteration = Double.MAX_VALUE;
         for (int r = 0; r <= repeats; r++) {
             long t0 = System.nanoTime();
-            svf.apply();
-            List<Generator.Generation> outs =
-                    new Generator(model).generate(List.of(prompts), GenerationConfig.greedy(newTokens), null);
-            int[][] completions = new int[batch][];
-            for (int b = 0; b < batch; b++) completions[b] = outs.get(b).tokens();
-            Map<String, float[]> grads = new LinkedHashMap<>();
-            svf.parameters().forEach((k, v) -> grads.put(k, new float[v.length]));
-            new Backprop(model)
-                    .lossAndGradients(prompts, completions, Backprop.weightedNll(weights), svf.gradientSink(grads));
+            iteration(model, svf, prompts, newTokens, weights);
             if (r > 0) iteration = Math.min(iteration, (System.nanoTime() - t0) / 1e9);
         }
 
@@ -119,5 +107,29 @@ public final class SvfBench {
         else
             out.println(
                     "ratio = reference time / t2j time (same weights, same run; PyTorch CPU with 2 threads); targets: SVD >= 1.0, SVF iteration >= 1.5");
+    }
+
+    /** Random token prompts, {@code batch} of {@code length} ids below {@code vocab}. */
+    static int[][] randomPrompts(int batch, int length, int vocab, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int[][] prompts = new int[batch][length];
+        for (int[] p : prompts) for (int i = 0; i < length; i++) p[i] = rnd.nextInt(vocab);
+        return prompts;
+    }
+
+    /**
+     * One SVF REINFORCE iteration as the trainer runs it: compose the adapted weights, greedy rollouts, the
+     * z-gradient of the weighted log-likelihood; the weights stay adapted (the caller restores when it wants).
+     */
+    static void iteration(Transformer model, SvfAdapter svf, int[][] prompts, int newTokens, float[] weights) {
+        svf.apply();
+        List<Generator.Generation> outs =
+                new Generator(model).generate(List.of(prompts), GenerationConfig.greedy(newTokens), null);
+        int[][] completions = new int[prompts.length][];
+        for (int b = 0; b < prompts.length; b++) completions[b] = outs.get(b).tokens();
+        Map<String, float[]> grads = new LinkedHashMap<>();
+        svf.parameters().forEach((k, v) -> grads.put(k, new float[v.length]));
+        new Backprop(model)
+                .lossAndGradients(prompts, completions, Backprop.weightedNll(weights), svf.gradientSink(grads));
     }
 }

@@ -71,44 +71,11 @@ public record TrainingConfig(
         if (!(selectionZ >= 0)) throw new IllegalArgumentException("selection z must be >= 0, got " + selectionZ);
     }
 
-    /** The original settings (one rollout per prompt, summed log-probabilities, no holdout). */
-    public TrainingConfig(
-            Objective objective,
-            int iterations,
-            int batchSize,
-            double learningRate,
-            double maxGradNorm,
-            double klCoefficient,
-            float temperature,
-            int maxNewTokens,
-            int evalEvery,
-            int validationLimit,
-            boolean normalizeRewards,
-            double rewardClip,
-            long seed) {
-        this(
-                objective,
-                iterations,
-                batchSize,
-                learningRate,
-                maxGradNorm,
-                klCoefficient,
-                temperature,
-                maxNewTokens,
-                evalEvery,
-                validationLimit,
-                normalizeRewards,
-                rewardClip,
-                seed,
-                1,
-                false,
-                0,
-                0);
-    }
-
     /** REINFORCE defaults for the bundled tiny models. */
     public static TrainingConfig reinforce() {
-        return new TrainingConfig(Objective.REINFORCE, 40, 16, 2e-3, 1.0, 0.0, 0f, 64, 10, 100, false, 0.0, 42);
+        // One rollout per prompt, summed log-probabilities, no hold-out: the original settings.
+        return new TrainingConfig(
+                Objective.REINFORCE, 40, 16, 2e-3, 1.0, 0.0, 0f, 64, 10, 100, false, 0.0, 42, 1, false, 0, 0);
     }
 
     /** A builder starting from these settings. */
