@@ -84,7 +84,16 @@ public final class MemoryPlan {
     /** {@link #check(Budget)} against this JVM and machine now; steps under 64 MiB are not checked. */
     public void check() {
         if (totalBytes() < CHECK_ABOVE_BYTES) return;
+        if (fits(Budget.current())) return;
+        // Dead direct buffers count as in use until a collection frees them; the JDK's own allocator collects and
+        // retries before it gives up, so the plan does too before it tells the user the step does not fit.
+        DirectMemory.collect();
         check(Budget.current());
+    }
+
+    /** Whether the step fits {@code budget}, both in direct memory and on the machine. */
+    public boolean fits(Budget budget) {
+        return directBytes() <= budget.directFree() && totalBytes() <= budget.machineFree();
     }
 
     /** @throws MemoryPlanException the step needs more than {@code budget} has */

@@ -33,6 +33,27 @@ public final class DirectMemory {
     }
 
     /**
+     * Collects, then waits (up to half a second) for the freed buffers' memory to be handed back, as the JDK's direct
+     * allocator does before it gives up; for a caller about to refuse work for lack of direct memory.
+     */
+    public static void collect() {
+        long before = used();
+        System.gc();
+        long last = before;
+        for (int i = 0; i < 50; i++) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long now = used();
+            if (now < before && now == last) return; // the cleaner freed buffers and has settled
+            last = now;
+        }
+    }
+
+    /**
      * Asks for a collection when more than {@code bytes} of direct memory are held above {@code baseline} (what the
      * caller's live tensors took when it started); returns whether it did.
      */

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import t2j.svf.Targets;
+import t2j.util.DirectMemory;
 
 class MemoryPlanTest {
     private static final long GIB = 1L << 30;
@@ -59,6 +60,26 @@ class MemoryPlanTest {
         for (int l = 0; l < c.numHiddenLayers(); l++)
             allocated += 4L * (cache.keys[l].capacity() + cache.values[l].capacity());
         assertEquals(allocated, MemoryPlan.kvCache(c, 3, 17).directBytes());
+    }
+
+    @Test
+    void deadBuffersDoNotMakeAStepThatFitsFail() {
+        DirectMemory.collect();
+        long free = MemoryPlan.Budget.current().directFree();
+        long step = 128L << 20;
+        assertTrue(free > 2 * step, "this test needs 256 MiB of free direct memory, the JVM has " + free);
+        // Garbage: direct buffers nobody holds, filling all but 64 MiB of what the JVM may allocate.
+        long garbage = 0;
+        while (free - garbage > (64L << 20)) {
+            int chunk = (int) Math.min(64L << 20, free - garbage - (64L << 20));
+            if (chunk <= 0) break;
+            java.nio.ByteBuffer.allocateDirect(chunk);
+            garbage += chunk;
+        }
+        MemoryPlan plan = MemoryPlan.step("a step").direct("activations", step, "--batch");
+        assertFalse(plan.fits(MemoryPlan.Budget.current()), "the garbage should still count as in use");
+        plan.check(); // collects, then fits
+        assertTrue(plan.fits(MemoryPlan.Budget.current()));
     }
 
     @Test
