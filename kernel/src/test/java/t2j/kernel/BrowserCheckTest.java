@@ -44,6 +44,11 @@ class BrowserCheckTest {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("lab.log").toFile());
         lab.environment().putAll(JupyterFixture.scriptEnv(dir.resolve("jupyter")));
+        // The page driver below reads the classic notebook's page, so this check runs on the system's Jupyter: a
+        // project environment marked as failed makes ./t2j lab fall back to it at once (LabSetupTest covers that path
+        // and the JupyterLab install itself).
+        Files.writeString(dir.resolve("venv.failed"), "BrowserCheckTest drives the classic notebook page");
+        lab.environment().put("T2J_VENV", dir.resolve("venv").toString());
         lab.environment().put("T2J_PORT", Integer.toString(port));
         lab.environment().put("T2J_TOKEN", TOKEN);
         lab.environment().put("T2J_NOTEBOOK_DIR", notebooks.toString());
