@@ -161,7 +161,8 @@ public final class Scope implements AutoCloseable {
                 0,
                 0,
                 0,
-                List.of());
+                List.of(),
+                null);
         entryLog = log;
     }
 

@@ -70,7 +70,8 @@ class ReplayTest {
                 0,
                 0,
                 some.maxNewTokens(),
-                some.answers());
+                some.answers(),
+                null);
         String m = assertThrows(IllegalStateException.class, () -> Replay.answer(forged, 0, f.ctx))
                 .getMessage();
         assertTrue(m.contains("fingerprint"), m);

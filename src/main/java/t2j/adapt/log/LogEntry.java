@@ -60,40 +60,6 @@ public record LogEntry(
         answers = List.copyOf(answers);
     }
 
-    /** An entry without a note. */
-    public LogEntry(
-            long seq,
-            String time,
-            String session,
-            String purpose,
-            Map<String, List<Double>> alpha,
-            Map<String, String> experts,
-            List<String> matrices,
-            String baseFingerprint,
-            Map<String, Object> controls,
-            double composeSeconds,
-            double pass1Seconds,
-            double pass2Seconds,
-            int maxNewTokens,
-            List<Answer> answers) {
-        this(
-                seq,
-                time,
-                session,
-                purpose,
-                alpha,
-                experts,
-                matrices,
-                baseFingerprint,
-                controls,
-                composeSeconds,
-                pass1Seconds,
-                pass2Seconds,
-                maxNewTokens,
-                answers,
-                null);
-    }
-
     /** This entry numbered {@code n} in its log. */
     public LogEntry withSeq(long n) {
         return new LogEntry(

@@ -44,7 +44,8 @@ class AdaptationLogTest {
                         completion,
                         expert == null ? "base" : expert,
                         "why",
-                        Double.NaN)));
+                        Double.NaN)),
+                null);
     }
 
     @Test
