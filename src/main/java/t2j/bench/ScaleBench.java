@@ -10,18 +10,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import t2j.adapt.AdaptContext;
+import t2j.adapt.ExpertPool;
+import t2j.adapt.FewShotCem;
+import t2j.adapt.Mixture;
+import t2j.adapt.Scope;
 import t2j.model.MemoryPlan;
 import t2j.model.MemoryPlanException;
 import t2j.model.ModelConfig;
 import t2j.model.ModelWeights;
 import t2j.model.Transformer;
+import t2j.prompt.ChatPrompter;
+import t2j.prompt.Prompter;
 import t2j.svf.Decomposition;
+import t2j.svf.Expert;
 import t2j.svf.Parametrization;
 import t2j.svf.SvfAdapter;
 import t2j.svf.Targets;
+import t2j.task.Example;
+import t2j.task.Split;
+import t2j.task.SplitSizes;
+import t2j.task.Task;
+import t2j.task.Tasks;
 import t2j.tensor.Bf16Products;
 import t2j.tensor.Blas;
 import t2j.tensor.Matrix;
+import t2j.tiny.CharTokenizers;
+import t2j.tokenizer.Tokenizer;
 import t2j.util.Progress;
 
 /**
@@ -260,6 +275,103 @@ public final class ScaleBench {
                 3 * depth,
                 mem(mem[0]),
                 mem(mem[1]));
+        switchAndCem(model, dec, depth, out);
+    }
+
+    /**
+     * What a two-pass answer and a few-shot search do to the weights, on layer 0's MLP: switching from one expert to
+     * another inside a scope, and one CEM evaluation (compose a mixture, greedy answers to the shots, score them).
+     * The experts are random z-vectors and the shots are byte-level prompts, so the answers mean nothing; the time and
+     * the memory are what a user will meet. The heap's peak shows that no step copies weights onto it.
+     */
+    private static void switchAndCem(Transformer model, Decomposition dec, int depth, PrintStream out)
+            throws IOException {
+        Map<String, Expert> experts = new LinkedHashMap<>();
+        SplittableRandom r = new SplittableRandom(7);
+        for (String name : List.of("a", "b")) {
+            Map<String, float[]> z = new LinkedHashMap<>();
+            for (String m : dec.names()) {
+                float[] v = new float[dec.get(m).rank()];
+                for (int i = 0; i < v.length; i++) v[i] = (float) (3 + r.nextGaussian());
+                z.put(m, v);
+            }
+            experts.put(name, new Expert(z, Map.of("task", name, "base_fingerprint", dec.fingerprint())));
+        }
+        ExpertPool pool = new ExpertPool(model, dec, experts);
+        Path tok = Files.createTempDirectory("t2j-scale-tokenizer");
+        Prompter prompter;
+        try {
+            CharTokenizers.llama3Style(tok);
+            prompter = bytesOnly(ChatPrompter.forModel(Tokenizer.load(tok), model.config()));
+        } finally {
+            for (String f : List.of("tokenizer.json", "tokenizer_config.json")) Files.deleteIfExists(tok.resolve(f));
+            Files.deleteIfExists(tok);
+        }
+        Task task = Tasks.builtin("math", 42, new SplitSizes(0, 0, 0, 4));
+        List<Example> shots = task.examples(Split.TRANSFER);
+        AdaptContext ctx = new AdaptContext(model, prompter, pool, 8);
+        HeapPeak.reset();
+        long s0 = System.nanoTime();
+        double toA, toB;
+        try (Scope scope = pool.use()) {
+            scope.compose(Mixture.of("a"));
+            toA = (System.nanoTime() - s0) / 1e9;
+            long s1 = System.nanoTime();
+            scope.compose(Mixture.of("b"));
+            toB = (System.nanoTime() - s1) / 1e9;
+        }
+        double all = (System.nanoTime() - s0) / 1e9;
+        long c0 = System.nanoTime();
+        FewShotCem.evaluate(task, shots, ctx, Mixture.perExpert(Map.of("a", 0.6, "b", 0.4)));
+        double cem = (System.nanoTime() - c0) / 1e9;
+        long[] mem = rss();
+        out.printf(
+                Locale.ROOT,
+                "expert switch (layer 0's MLP, inside one scope): base->a %.2f s, a->b %.2f s, with the restore"
+                        + " %.2f s, so a->b about %.0f s for all %d layers (extrapolated)%n",
+                toA,
+                toB,
+                all,
+                toB * depth,
+                depth);
+        out.printf(
+                Locale.ROOT,
+                "one CEM evaluation (mixture of 2 experts, %d shots, up to 8 new tokens, scored): %.1f s;"
+                        + " heap peak %s of its %s limit; RSS %s, peak %s%n",
+                shots.size(),
+                cem,
+                mem(HeapPeak.bytes()),
+                mem(Runtime.getRuntime().maxMemory()),
+                mem(mem[0]),
+                mem(mem[1]));
+    }
+
+    /** A random model writes ids beyond the byte-level tokenizer's 261; they are dropped when its answers are read. */
+    private static Prompter bytesOnly(ChatPrompter p) {
+        int known = p.tokenizer().vocabSize();
+        return new Prompter() {
+            @Override
+            public int[] promptIds(Example e) {
+                return p.promptIds(e);
+            }
+
+            @Override
+            public int[] referenceIds(Example e) {
+                return p.referenceIds(e);
+            }
+
+            @Override
+            public String decode(int[] completion) {
+                return p.decode(java.util.Arrays.stream(completion)
+                        .filter(id -> id < known)
+                        .toArray());
+            }
+
+            @Override
+            public int[] stopIds() {
+                return p.stopIds();
+            }
+        };
     }
 
     /** PyTorch's prefill and decode on the same file, when the machine can hold its float32 copy of the weights. */
