@@ -284,8 +284,7 @@ public final class ScaleBench {
      * The experts are random z-vectors and the shots are byte-level prompts, so the answers mean nothing; the time and
      * the memory are what a user will meet. The heap's peak shows that no step copies weights onto it.
      */
-    private static void switchAndCem(Transformer model, Decomposition dec, int depth, PrintStream out)
-            throws IOException {
+    static void switchAndCem(Transformer model, Decomposition dec, int depth, PrintStream out) throws IOException {
         Map<String, Expert> experts = new LinkedHashMap<>();
         SplittableRandom r = new SplittableRandom(7);
         for (String name : List.of("a", "b")) {
