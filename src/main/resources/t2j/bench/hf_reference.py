@@ -11,7 +11,7 @@ rotate-half RoPE with llama3 scaling, repeat_kv GQA, eager attention with a caus
   hf_reference.py blas .                                        which BLAS torch runs on and its sgemm GFLOP/s
   hf_reference.py openblas-info LIBFILE                         an OpenBLAS library's build configuration and core
 """
-import argparse, json, math, os, statistics, struct, sys, time
+import argparse, json, math, os, re, statistics, struct, sys, time
 
 import numpy as np
 import torch
@@ -245,6 +245,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--only", default="", help="svd-bench: only the MLP matrices whose name matches this regex")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     if a.cmd == "openblas-info":
@@ -268,7 +269,7 @@ def main():
         return
     if a.cmd == "svd-bench":
         # numpy's LAPACK gesdd on the same MLP matrices (thin, float32), best of repeats.
-        mats = [w[n].numpy() for n in sorted(w) if ".mlp." in n]
+        mats = [w[n].numpy() for n in sorted(w) if ".mlp." in n and re.search(a.only, n)]
         best_np, best_t = float("inf"), float("inf")
         for _ in range(a.repeats + 1):
             t0 = time.perf_counter()
