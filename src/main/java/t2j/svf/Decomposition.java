@@ -14,6 +14,7 @@ import t2j.io.SafeTensorsFile;
 import t2j.io.SafeTensorsWriter;
 import t2j.model.ModelWeights;
 import t2j.tensor.Matrix;
+import t2j.util.DirectMemory;
 import t2j.util.Progress;
 
 /**
@@ -68,10 +69,19 @@ public final class Decomposition {
         int parallel = Math.max(1, Math.min(workers, names.size()));
         t2j.model.MemoryPlan.decomposition(shapes, parallel).check();
         Svd[] out = new Svd[names.size()];
+        // Each decomposition leaves hundreds of MB of dead direct buffers (the Gram route's double copies) and
+        // allocates little on the heap, so nothing would collect them: with float32 weights the 1B shape's 48
+        // matrices would leave about 20 GB. Collect whenever more than the slack is held beyond the factors kept.
+        long baseline = DirectMemory.used();
+        java.util.concurrent.atomic.AtomicLong kept = new java.util.concurrent.atomic.AtomicLong();
+        java.util.function.Consumer<Svd> reclaim = s -> DirectMemory.reclaimAbove(
+                baseline + kept.addAndGet(((long) s.u().numel() + s.vt().numel() + s.rank()) * 4),
+                DirectMemory.TRAINING_SLACK);
         if (parallel == 1) {
             for (int i = 0; i < names.size(); i++) {
                 Progress.checkInterrupted("decomposition");
                 out[i] = Svd.of(w.matrix(names.get(i)));
+                reclaim.accept(out[i]);
                 progress.update("SVD", i + 1, names.size());
             }
         } else {
@@ -85,6 +95,7 @@ public final class Decomposition {
                     int k = i;
                     futures.add(pool.submit(() -> {
                         out[k] = Svd.of(w.matrix(names.get(k)));
+                        reclaim.accept(out[k]);
                         int finished = done.incrementAndGet();
                         synchronized (progress) {
                             progress.update("SVD", finished, names.size());
