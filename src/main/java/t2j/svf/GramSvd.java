@@ -19,7 +19,7 @@ import t2j.tensor.Matrix;
 
 /**
  * Thin SVD through the Gram matrix in double precision: for a tall {@code W} (m ≥ n), {@code G = WᵀW = V·Σ²·Vᵀ} by
- * {@code dsyrk}, its eigenvectors by {@code dsyevd}, then {@code U = W·V·Σ⁻¹} by {@code dgemm} (a wide W uses
+ * {@code dsyrk}, its eigenvectors by {@code dsyevd}, then {@code U = W·V·Σ⁻¹} by one product (a wide W uses
  * {@code WWᵀ} and {@code Vᵀ = Σ⁻¹·Uᵀ·W}). Nearly all of it is level-3 BLAS, which is why it is about twice as fast as
  * {@code sgesdd}, whose bidiagonalisation is half matrix-vector work. The product is computed in float for a
  * well-conditioned matrix and in double otherwise (see {@link #FLOAT_PRODUCT_CONDITION}).
