@@ -220,28 +220,51 @@ public final class ScaleBench {
         if (withTorch) torch(dir, c, partial, prefill, decode, repeats, speeds, out);
     }
 
-    /** SVD of layer 0's MLP matrices and one SVF iteration on them, with the bf16 model; totals extrapolated to every layer. */
+    /**
+     * SVD of every MLP matrix of the loaded layers, timed (extrapolated to every layer on a partial model), then one
+     * SVF iteration on layer 0's MLP with the bf16 model, its totals extrapolated to every layer.
+     */
     private static void svfSteps(Path dir, ModelConfig c, int depth, int repeats, PrintStream out) throws IOException {
         Transformer model = Transformer.load(dir);
-        Targets layer0 = Targets.matching("model\\.layers\\.0\\.mlp\\.(gate|up|down)_proj\\.weight");
+        int workers = Decomposition.defaultWorkers();
         long t0 = System.nanoTime();
-        Decomposition dec = Decomposition.compute(model.weights(), layer0, Progress.NONE);
+        Decomposition all = Decomposition.compute(model.weights(), Targets.MLP, Progress.NONE);
         double svd = (System.nanoTime() - t0) / 1e9;
-        double worst = dec.reconstructionErrors(model.weights()).values().stream()
-                .mapToDouble(Double::doubleValue)
-                .max()
-                .orElse(0);
+        long rssAfter = rss()[0];
+        long e0 = System.nanoTime();
+        Map<String, Double> errors = all.reconstructionErrors(model.weights());
+        double check = (System.nanoTime() - e0) / 1e9;
+        double worst =
+                errors.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        Map<String, Integer> methods = new java.util.TreeMap<>();
+        for (String n : all.names()) methods.merge(all.get(n).method(), 1, Integer::sum);
+        int matrices = all.names().size();
+        boolean partial = c.numHiddenLayers() < depth;
         out.printf(
                 Locale.ROOT,
-                "SVD (sgesdd, full rank, %d matrices at a time, 1 BLAS thread each): %d MLP matrices of layer 0 in %.1f s,"
-                        + " worst ||W-USV'||/||W|| = %.1e; all %d MLP matrices about %.0f s (extrapolated)%n",
-                Math.min(3, Decomposition.defaultWorkers()),
-                dec.names().size(),
+                "SVD, full rank, %d MLP matrices (%d at a time, 1 BLAS thread each; by method %s): %.1f s%s"
+                        + " (target for the 1B shape: <= 120 s); worst ||W-USV'||/||W|| = %.1e (checked in %.1f s);"
+                        + " RSS %s with the float32 factors%n",
+                matrices,
+                Math.min(workers, matrices),
+                methods,
                 svd,
+                partial
+                        ? String.format(
+                                Locale.ROOT,
+                                ", so about %.0f s for all %d (extrapolated)",
+                                svd / matrices * 3 * depth,
+                                3 * depth)
+                        : "",
                 worst,
-                3 * depth,
-                svd / 3 * 3 * depth);
+                check,
+                mem(rssAfter));
+        all = null;
+        errors = null;
+        release();
 
+        Targets layer0 = Targets.matching("model\\.layers\\.0\\.mlp\\.(gate|up|down)_proj\\.weight");
+        Decomposition dec = Decomposition.compute(model.weights(), layer0, Progress.NONE);
         SvfAdapter svf = new SvfAdapter(model, dec, Parametrization.SIGMOID_MASK, 0);
         double compose = Double.MAX_VALUE;
         for (int rep = 0; rep <= repeats; rep++) {

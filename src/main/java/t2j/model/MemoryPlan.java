@@ -210,22 +210,32 @@ public final class MemoryPlan {
 
     /**
      * Decomposing matrices of the given shapes ({@code [rows, cols]} each): the factors kept, and for the largest one
-     * at a time LAPACK sgesdd's input copy (direct) and its workspace (native, about {@code 4r² + 7r} floats
-     * beyond the factors for {@code jobz='S'}, plus {@code 8r} ints).
+     * at a time the copies the route makes (direct; see {@code t2j.svf.GramSvd}) and LAPACK's workspace (native:
+     * sgesdd's about {@code 4r² + 7r} floats beyond the factors for {@code jobz='S'}, plus {@code 8r} ints, or
+     * dsyevd's {@code 2r² + 6r} doubles).
      */
     public static MemoryPlan decomposition(List<int[]> shapes, int parallel) {
         long factors = 0, biggestCopy = 0, biggestWork = 0;
         for (int[] s : shapes) {
             long m = s[0], n = s[1], r = Math.min(m, n);
             factors += (m * r + r * n + r) * 4;
-            biggestCopy = Math.max(biggestCopy, m * n * 4);
-            biggestWork = Math.max(biggestWork, (3 * r * r + Math.max(Math.max(m, n), 4 * r * r + 4 * r) + 8 * r) * 4);
+            // The Gram route (rank >= 512) holds W and the product-built factor in double and in float, and G, its
+            // eigenvectors and their scaled copy (r x r each); sgesdd, its fallback, a float copy of W once those
+            // are garbage.
+            long gram = r >= 512 ? (2 * m * n + 3 * r * r) * 8 + (m * n + r * r) * 4 : 0;
+            biggestCopy = Math.max(biggestCopy, Math.max(m * n * 4, gram));
+            long gesdd = (3 * r * r + Math.max(Math.max(m, n), 4 * r * r + 4 * r) + 8 * r) * 4;
+            long syevd = r >= 512 ? (1 + 6 * r + 2 * r * r) * 8 + (3 + 5 * r) * 4 : 0;
+            biggestWork = Math.max(biggestWork, Math.max(gesdd, syevd));
         }
         String lever = "fewer targets (--targets mlp|attention|REGEX)";
         return step(String.format(Locale.ROOT, "decomposing %d matrices", shapes.size()))
                 .direct("U, sigma and Vt of every matrix", factors, lever)
-                .direct("the matrices being decomposed (a copy each)", biggestCopy * parallel, lever)
-                .nativeMemory("LAPACK sgesdd workspace", biggestWork * parallel, lever);
+                .direct(
+                        "the matrices being decomposed (a copy each, in double for the Gram route)",
+                        biggestCopy * parallel,
+                        lever)
+                .nativeMemory("LAPACK workspace (sgesdd or dsyevd)", biggestWork * parallel, lever);
     }
 
     // ---- what the JVM and machine have ----
