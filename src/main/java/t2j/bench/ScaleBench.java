@@ -216,15 +216,16 @@ public final class ScaleBench {
                     speeds.get("float32")[1] / speeds.get("bf16")[1],
                     speeds.get("float32")[0] / speeds.get("bf16")[0]);
 
-        svfSteps(dir, c, depth, repeats, out);
-        if (withTorch) torch(dir, c, partial, prefill, decode, repeats, speeds, out);
+        double svdPerMatrix = svfSteps(dir, c, depth, repeats, out);
+        if (withTorch) torch(dir, c, partial, prefill, decode, repeats, speeds, svdPerMatrix, out);
     }
 
     /**
      * SVD of every MLP matrix of the loaded layers, timed (extrapolated to every layer on a partial model), then one
      * SVF iteration on layer 0's MLP with the bf16 model, its totals extrapolated to every layer.
      */
-    private static void svfSteps(Path dir, ModelConfig c, int depth, int repeats, PrintStream out) throws IOException {
+    private static double svfSteps(Path dir, ModelConfig c, int depth, int repeats, PrintStream out)
+            throws IOException {
         Transformer model = Transformer.load(dir);
         int workers = Decomposition.defaultWorkers();
         long t0 = System.nanoTime();
@@ -299,6 +300,7 @@ public final class ScaleBench {
                 mem(mem[0]),
                 mem(mem[1]));
         switchAndCem(model, dec, depth, out);
+        return svd / matrices;
     }
 
     /**
@@ -405,6 +407,7 @@ public final class ScaleBench {
             int decode,
             int repeats,
             Map<String, double[]> speeds,
+            double svdPerMatrix,
             PrintStream out)
             throws IOException {
         long need = MemoryPlan.parameterCount(c) * 4 + (2L << 30);
@@ -444,6 +447,18 @@ public final class ScaleBench {
             ForwardBench.row(out, "prefill, t2j " + e.getKey(), "tokens/s", prefill / e.getValue()[0], tp, true);
             ForwardBench.row(out, "decode, t2j " + e.getKey(), "tokens/s", decode / e.getValue()[1], td, true);
         }
-        out.println("ratio = t2j speed / PyTorch speed (CPU, 2 threads, same file, same run)");
+        // LAPACK on the reference's side: numpy's and torch's gesdd, on layer 0's three MLP matrices only (all 48
+        // would take them minutes each); t2j's time per matrix is from its run over all of them above.
+        Map<String, Object> svd = ForwardBench.reference(
+                List.of("svd-bench", dir.toString(), "--only", "model\\.layers\\.0\\.mlp\\.", "--repeats", "0"), why);
+        if (svd != null) {
+            int n = ((Number) svd.get("matrices")).intValue();
+            double numpy = ((Number) svd.get("numpy_s")).doubleValue() / n,
+                    torchSvd = ((Number) svd.get("torch_s")).doubleValue() / n;
+            ForwardBench.row(out, "SVD vs numpy", "s/matrix", svdPerMatrix, numpy, false);
+            ForwardBench.row(out, "SVD vs torch", "s/matrix", svdPerMatrix, torchSvd, false);
+        } else out.println("reference SVD not measured: " + why[0]);
+        out.println("ratio = t2j speed / reference speed (CPU, 2 threads, same file, same run; SVD: layer 0's three"
+                + " MLP matrices on the reference's side)");
     }
 }
