@@ -4,7 +4,15 @@ import java.nio.ByteBuffer;
 
 /** The two inner loops of products with bf16 weights; a Vector-API implementation when the JVM has the module. */
 interface Bf16Kernel {
-    /** {@code y[yOff+j] = Σ_i W[j,i]·x[i]} for {@code rows} rows of {@code cols} bf16 values from byte {@code byteOff}. */
+    /** The order in which {@link #dotRows} reads x: once per product, not once per row block. */
+    default float[] arrange(float[] x) {
+        return x;
+    }
+
+    /**
+     * {@code y[yOff+j] = Σ_i W[j,i]·x[i]} for {@code rows} rows of {@code cols} bf16 values from byte {@code byteOff},
+     * with {@code x} as {@link #arrange} returned it.
+     */
     void dotRows(ByteBuffer w, int byteOff, int rows, int cols, float[] x, float[] y, int yOff);
 
     /** {@code dst[dstOff..+n) = float32(W[byteOff/2 ..+n))}. */

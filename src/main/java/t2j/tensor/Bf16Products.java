@@ -1,15 +1,19 @@
 package t2j.tensor;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Products with bf16 weights, which OpenBLAS 0.3.31 as JavaCPP ships it cannot take (its library is built without
  * {@code BUILD_BFLOAT16}: no {@code sbgemm}/{@code sbgemv} symbol). A decode step (one or two rows) is memory-bound,
- * so it reads the bf16 rows directly, half float32's bytes, split across threads. More rows are compute-bound:
+ * so it reads the bf16 rows directly, half float32's bytes, split across threads ({@link Bf16BufferKernel} where the
+ * JDK lets the Vector API load from a buffer). More rows are compute-bound:
  * panels of W are widened to float32 and handed to {@code sgemm}, so prefill keeps OpenBLAS's speed.
  */
 public final class Bf16Products {
@@ -33,22 +37,33 @@ public final class Bf16Products {
     static Bf16Kernel loadKernel() {
         Bf16Kernel scalar = new Bf16ScalarKernel();
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return scalar;
+        // In-place loads first (a JDK 17/18 API), then the heap-copy kernel every JDK since 17 can run.
+        for (String name : List.of("t2j.tensor.Bf16BufferKernel", "t2j.tensor.Bf16VectorKernel")) {
+            Bf16Kernel k = usable(name, scalar);
+            if (k != null) return k;
+        }
+        return scalar;
+    }
+
+    /**
+     * The named kernel when it loads and agrees with {@code reference} on rows long enough for its vector loop, with
+     * tails and unaligned starts; else null. A JDK whose Vector API differs fails here rather than in a forward pass.
+     */
+    static Bf16Kernel usable(String className, Bf16Kernel reference) {
         try {
-            Bf16Kernel v = (Bf16Kernel) Class.forName("t2j.tensor.Bf16VectorKernel")
-                    .getDeclaredConstructor()
-                    .newInstance();
-            // A JDK whose Vector API differs fails here, at the first call, rather than in a model's forward pass.
-            java.nio.ByteBuffer w =
-                    java.nio.ByteBuffer.allocateDirect(2 * 3 * 37).order(java.nio.ByteOrder.nativeOrder());
-            float[] x = new float[37], a = new float[3], b = new float[3];
-            for (int i = 0; i < 3 * 37; i++) w.putShort(2 * i, Bf16.round(i * 0.25f - 7));
-            for (int i = 0; i < 37; i++) x[i] = i % 5 - 2;
-            v.dotRows(w, 0, 3, 37, x, a, 0);
-            scalar.dotRows(w, 0, 3, 37, x, b, 0);
-            for (int j = 0; j < 3; j++) if (Math.abs(a[j] - b[j]) > 1e-3f * (1 + Math.abs(b[j]))) return scalar;
+            Bf16Kernel v = (Bf16Kernel)
+                    Class.forName(className).getDeclaredConstructor().newInstance();
+            int rows = 3, cols = 517;
+            ByteBuffer w = ByteBuffer.allocateDirect(2 * rows * cols).order(ByteOrder.nativeOrder());
+            float[] x = new float[cols], a = new float[rows], b = new float[rows];
+            for (int i = 0; i < rows * cols; i++) w.putShort(2 * i, Bf16.round((i % 29) * 0.25f - 3));
+            for (int i = 0; i < cols; i++) x[i] = i % 5 - 2;
+            v.dotRows(w, 0, rows, cols, v.arrange(x), a, 0);
+            reference.dotRows(w, 0, rows, cols, reference.arrange(x), b, 0);
+            for (int j = 0; j < rows; j++) if (Math.abs(a[j] - b[j]) > 1e-3f * (1 + Math.abs(b[j]))) return null;
             return v;
         } catch (ReflectiveOperationException | LinkageError | RuntimeException unusable) {
-            return scalar;
+            return null;
         }
     }
 
@@ -119,21 +134,28 @@ public final class Bf16Products {
         return b;
     }
 
-    /** One row: {@code y = W·x}, rows split across the threads. */
+    /**
+     * One row: {@code y = W·x}. The caller and {@code THREADS-1} helpers take blocks of rows in turn, so a core that a
+     * neighbour slows down does fewer blocks instead of the others waiting for its fixed share.
+     */
     private static void gemv(FloatBuffer x, int xOff, Matrix w, FloatBuffer y, int yOff, boolean accumulate) {
         int rows = w.rows(), cols = w.cols();
         float[] xs = new float[cols];
         x.get(xOff, xs);
+        float[] arranged = KERNEL.arrange(xs);
         float[] ys = new float[rows];
-        int chunks = rows >= 64 * THREADS ? THREADS : 1;
-        List<ForkJoinTask<?>> tasks = new ArrayList<>();
-        for (int c = 0; c < chunks; c++) {
-            int from = (int) ((long) rows * c / chunks), to = (int) ((long) rows * (c + 1) / chunks);
-            Runnable part = () -> dotRange(w, from, to, xs, ys);
-            if (chunks == 1) part.run();
-            else tasks.add(POOL.submit(part));
-        }
-        for (ForkJoinTask<?> t : tasks) t.join();
+        // At least 64 KiB of weights per block, so a small product stays on the calling thread.
+        int block = Math.max(Math.max(1, (1 << 15) / cols), (rows + 8 * THREADS - 1) / (8 * THREADS));
+        int blocks = (rows + block - 1) / block;
+        AtomicInteger next = new AtomicInteger();
+        Runnable work = () -> {
+            for (int b; (b = next.getAndIncrement()) < blocks; )
+                dotRange(w, b * block, Math.min(rows, (b + 1) * block), arranged, ys);
+        };
+        ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[Math.min(THREADS, blocks) - 1];
+        for (int t = 0; t < helpers.length; t++) helpers[t] = POOL.submit(work);
+        work.run();
+        for (ForkJoinTask<?> t : helpers) t.join();
         if (accumulate) for (int i = 0; i < rows; i++) y.put(yOff + i, y.get(yOff + i) + ys[i]);
         else y.put(yOff, ys);
     }
