@@ -78,6 +78,25 @@ final class Bf16BufferKernel implements Bf16Kernel {
     }
 
     @Override
+    public void widenArranged(ByteBuffer w, int byteOff, int n, ByteBuffer dst, int dstByteOff) {
+        int half = n / 2;
+        ByteOrder order = w.order(), out = dst.order();
+        boolean little = order == ByteOrder.LITTLE_ENDIAN;
+        int shifted = dstByteOff + 4 * (little ? 0 : half), masked = dstByteOff + 4 * (little ? half : 0);
+        int k = 0;
+        for (int end = half - half % LANES; k < end; k += LANES) {
+            IntVector v = IntVector.fromByteBuffer(I, w, byteOff + 4 * k, order);
+            v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoByteBuffer(dst, shifted + 4 * k, out);
+            v.and(HIGH).reinterpretAsFloats().intoByteBuffer(dst, masked + 4 * k, out);
+        }
+        for (; k < half; k++) {
+            dst.putFloat(dstByteOff + 4 * k, Bf16.toFloat(w.getShort(byteOff + 4 * k)));
+            dst.putFloat(dstByteOff + 4 * (half + k), Bf16.toFloat(w.getShort(byteOff + 4 * k + 2)));
+        }
+        if (n % 2 == 1) dst.putFloat(dstByteOff + 4 * (n - 1), Bf16.toFloat(w.getShort(byteOff + 2 * (n - 1))));
+    }
+
+    @Override
     public void widen(ByteBuffer w, int byteOff, int n, float[] dst, int dstOff) {
         arrays.widen(w, byteOff, n, dst, dstOff);
     }

@@ -18,6 +18,16 @@ interface Bf16Kernel {
     /** {@code dst[dstOff..+n) = float32(W[byteOff/2 ..+n))}. */
     void widen(ByteBuffer w, int byteOff, int n, float[] dst, int dstOff);
 
+    /**
+     * A row of {@code n} values as native-order float32 into {@code dst} from byte {@code dstByteOff}, in the order
+     * {@link #arrange} puts x, so that a product of arranged rows with it is the row's dot product.
+     */
+    default void widenArranged(ByteBuffer w, int byteOff, int n, ByteBuffer dst, int dstByteOff) {
+        float[] row = new float[n];
+        widen(w, byteOff, n, row, 0);
+        dst.asFloatBuffer().put(dstByteOff / 4, arrange(row));
+    }
+
     /** A name for reports ("Vector API, 512-bit" or "scalar Java"). */
     String describe();
 }

@@ -22,7 +22,7 @@ public final class Bf16Products {
     /** 32 MiB of float32 per panel: thousands of rows, so each sgemm is large enough to run at speed. */
     private static final int PANEL_VALUES = 1 << 23;
 
-    private static final ThreadLocal<FloatBuffer> SCRATCH = new ThreadLocal<>();
+    private static final ThreadLocal<ByteBuffer> PANEL = new ThreadLocal<>(), INPUT = new ThreadLocal<>();
     private static final Bf16Kernel KERNEL = loadKernel();
     private static final int THREADS = threads();
     private static final ForkJoinPool POOL = new ForkJoinPool(THREADS);
@@ -77,7 +77,12 @@ public final class Bf16Products {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    /** {@code Y[n×w.rows] = X[n×w.cols]·Wᵀ} (+ Y when {@code accumulate}) for a bf16 {@code w}; see {@link Blas#linear}. */
+    /**
+     * {@code Y[n×w.rows] = X[n×w.cols]·Wᵀ} (+ Y when {@code accumulate}) for a bf16 {@code w}; see {@link Blas#linear}.
+     * Beyond {@link #DIRECT_ROWS}, panels of W are widened with their columns in the kernel's order ({@link
+     * Bf16Kernel#arrange}) and X's rows are arranged to match: the dot products are the same sums, and the widening
+     * needs no lane shuffles.
+     */
     public static void linear(
             int n, FloatBuffer x, int xOff, int ldx, Matrix w, FloatBuffer y, int yOff, int ldy, boolean accumulate) {
         if (n <= DIRECT_ROWS) {
@@ -85,13 +90,34 @@ public final class Bf16Products {
             return;
         }
         int cols = w.cols();
+        FloatBuffer xs = scratch(INPUT, (long) n * cols).asFloatBuffer();
+        float[] row = new float[cols];
+        for (int i = 0; i < n; i++) {
+            x.get(xOff + i * ldx, row);
+            xs.put(i * cols, KERNEL.arrange(row));
+        }
         int panelRows = Math.max(1, Math.min(w.rows(), PANEL_VALUES / cols));
-        FloatBuffer panel = scratch((long) panelRows * cols);
+        ByteBuffer panel = scratch(PANEL, (long) panelRows * cols);
+        FloatBuffer panelFloats = panel.asFloatBuffer();
         for (int first = 0; first < w.rows(); first += panelRows) {
             int count = Math.min(panelRows, w.rows() - first);
-            widenRows(w, first, count, panel);
+            widenRows(w, first, count, panel, true);
             Blas.gemm(
-                    true, n, count, cols, 1f, x, xOff, ldx, panel, 0, cols, accumulate ? 1f : 0f, y, yOff + first, ldy);
+                    true,
+                    n,
+                    count,
+                    cols,
+                    1f,
+                    xs,
+                    0,
+                    cols,
+                    panelFloats,
+                    0,
+                    cols,
+                    accumulate ? 1f : 0f,
+                    y,
+                    yOff + first,
+                    ldy);
         }
     }
 
@@ -100,10 +126,11 @@ public final class Bf16Products {
             int n, FloatBuffer g, int gOff, int ldg, Matrix w, FloatBuffer out, int outOff, int ldo, float beta) {
         int cols = w.cols();
         int panelRows = Math.max(1, Math.min(w.rows(), PANEL_VALUES / cols));
-        FloatBuffer panel = scratch((long) panelRows * cols);
+        ByteBuffer panel = scratch(PANEL, (long) panelRows * cols);
+        FloatBuffer panelFloats = panel.asFloatBuffer();
         for (int first = 0; first < w.rows(); first += panelRows) {
             int count = Math.min(panelRows, w.rows() - first);
-            widenRows(w, first, count, panel);
+            widenRows(w, first, count, panel, false);
             Blas.gemm(
                     false,
                     false,
@@ -114,7 +141,7 @@ public final class Bf16Products {
                     g,
                     gOff + first,
                     ldg,
-                    panel,
+                    panelFloats,
                     0,
                     cols,
                     first == 0 ? beta : 1f,
@@ -124,12 +151,12 @@ public final class Bf16Products {
         }
     }
 
-    /** This thread's panel buffer, grown when needed: reused, since a prefill makes hundreds of products. */
-    private static FloatBuffer scratch(long floats) {
-        FloatBuffer b = SCRATCH.get();
-        if (b == null || b.capacity() < floats) {
-            b = Matrix.allocate(Math.max(floats, PANEL_VALUES));
-            SCRATCH.set(b);
+    /** This thread's buffer of {@code floats} float32 values, grown when needed: reused across a prefill's products. */
+    private static ByteBuffer scratch(ThreadLocal<ByteBuffer> which, long floats) {
+        ByteBuffer b = which.get();
+        if (b == null || b.capacity() < 4 * floats) {
+            b = ByteBuffer.allocateDirect(Math.toIntExact(4 * floats)).order(ByteOrder.nativeOrder());
+            which.set(b);
         }
         return b;
     }
@@ -169,18 +196,26 @@ public final class Bf16Products {
         }
     }
 
-    /** Rows {@code [first, first+count)} of W as float32 into {@code panel}, split across the threads. */
-    private static void widenRows(Matrix w, int first, int count, FloatBuffer panel) {
+    /**
+     * Rows {@code [first, first+count)} of W as float32 into {@code panel}, split across the threads: columns in the
+     * kernel's order when {@code arranged}, else in W's.
+     */
+    private static void widenRows(Matrix w, int first, int count, ByteBuffer panel, boolean arranged) {
         int cols = w.cols();
         int chunks = count >= 16 * THREADS ? THREADS : 1;
         List<ForkJoinTask<?>> tasks = new ArrayList<>();
         for (int c = 0; c < chunks; c++) {
             int from = first + (int) ((long) count * c / chunks), to = first + (int) ((long) count * (c + 1) / chunks);
             Runnable part = () -> {
-                float[] buf = new float[cols];
+                FloatBuffer floats = panel.asFloatBuffer();
+                float[] buf = arranged ? null : new float[cols];
                 for (int r = from; r < to; r++) {
-                    KERNEL.widen(w.halvesOf(r), 2 * w.offsetInBlock(r), cols, buf, 0);
-                    panel.put((r - first) * cols, buf);
+                    int at = 2 * w.offsetInBlock(r), row = (r - first) * cols;
+                    if (arranged) KERNEL.widenArranged(w.halvesOf(r), at, cols, panel, 4 * row);
+                    else {
+                        KERNEL.widen(w.halvesOf(r), at, cols, buf, 0);
+                        floats.put(row, buf);
+                    }
                 }
             };
             if (chunks == 1) part.run();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -129,6 +130,11 @@ class Bf16ProductsTest {
                     k.widen(w, 6, cols, wide, 2);
                     for (int i = 0; i < cols; i++)
                         assertEquals(Bf16.toFloat(w.getShort(6 + 2 * i)), wide[i + 2], k.describe());
+                    ByteBuffer panel = ByteBuffer.allocateDirect(4 * (cols + 3)).order(ByteOrder.nativeOrder());
+                    k.widenArranged(w, 6, cols, panel, 12);
+                    float[] arranged = k.arrange(Arrays.copyOfRange(wide, 2, cols + 2));
+                    for (int i = 0; i < cols; i++)
+                        assertEquals(arranged[i], panel.getFloat(12 + 4 * i), k.describe() + " arranged at " + i);
                 }
             }
     }
