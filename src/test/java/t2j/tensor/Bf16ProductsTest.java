@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,8 @@ class Bf16ProductsTest {
 
     @Test
     void linearMatchesSgemmOnTheWidenedWeightsForEveryRowCount() {
-        for (int[] shape : new int[][] {{300, 64}, {97, 131}, {1024, 40}}) {
+        // The last two shapes give the decode product several row blocks, so helper threads take part.
+        for (int[] shape : new int[][] {{300, 64}, {97, 131}, {1024, 40}, {4099, 33}, {2000, 130}}) {
             int rows = shape[0], cols = shape[1];
             Matrix w = randomBf16(rows, cols, rows * 7L + cols);
             Matrix wide = Matrix.zeros(rows, cols);
@@ -90,28 +92,50 @@ class Bf16ProductsTest {
     }
 
     @Test
-    void bothKernelsAgreeWithADoubleReference() {
-        int rows = 33, cols = 517;
-        ByteBuffer w = ByteBuffer.allocateDirect(2 * rows * cols + 6).order(ByteOrder.nativeOrder());
-        SplittableRandom r = new SplittableRandom(8);
-        for (int i = 0; i < rows * cols + 3; i++) w.putShort(2 * i, Bf16.round((float) r.nextGaussian()));
-        float[] x = new float[cols];
-        for (int i = 0; i < cols; i++) x[i] = (float) r.nextGaussian();
+    void everyKernelAgreesWithADoubleReference() {
         assertTrue(
                 Bf16Products.kernel().startsWith("Vector API"),
                 "the test JVM runs with --add-modules jdk.incubator.vector (pom test.jvm.args): "
                         + Bf16Products.kernel());
-        for (Bf16Kernel k : new Bf16Kernel[] {new Bf16ScalarKernel(), new Bf16VectorKernel()}) {
-            float[] y = new float[rows + 1];
-            k.dotRows(w, 6, rows, cols, x, y, 1); // an offset of 3 values: rows need not be aligned
-            for (int j = 0; j < rows; j++) {
-                double ref = 0;
-                for (int i = 0; i < cols; i++) ref += (double) Bf16.toFloat(w.getShort(6 + 2 * (j * cols + i))) * x[i];
-                assertEquals(ref, y[j + 1], 1e-4 * Math.sqrt(cols), k.describe() + " row " + j);
+        // IntVector.fromByteBuffer, which the in-place kernel loads with, exists on JDK 17 and 18 only.
+        boolean inPlace = Runtime.version().feature() < 19;
+        assertEquals(inPlace, Bf16Products.kernel().contains("in place"), Bf16Products.kernel());
+        Bf16Kernel[] kernels = inPlace
+                ? new Bf16Kernel[] {new Bf16ScalarKernel(), new Bf16VectorKernel(), new Bf16BufferKernel()}
+                : new Bf16Kernel[] {new Bf16ScalarKernel(), new Bf16VectorKernel()};
+        // Lengths below, at and just past the vector loops' strides, odd and even, so every tail runs; both byte
+        // orders, since a big-endian buffer holds each pair's first value in an int's high half.
+        for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN})
+            for (int cols : new int[] {1, 2, 31, 32, 33, 63, 64, 65, 96, 517, 2048}) {
+                int rows = 5;
+                ByteBuffer w = ByteBuffer.allocateDirect(2 * rows * cols + 6).order(order);
+                SplittableRandom r = new SplittableRandom(8 + cols);
+                for (int i = 0; i < rows * cols + 3; i++) w.putShort(2 * i, Bf16.round((float) r.nextGaussian()));
+                float[] x = new float[cols];
+                for (int i = 0; i < cols; i++) x[i] = (float) r.nextGaussian();
+                for (Bf16Kernel k : kernels) {
+                    float[] y = new float[rows + 1];
+                    k.dotRows(w, 6, rows, cols, k.arrange(x), y, 1); // an offset of 3 values: rows need not be aligned
+                    for (int j = 0; j < rows; j++) {
+                        double ref = 0;
+                        for (int i = 0; i < cols; i++)
+                            ref += (double) Bf16.toFloat(w.getShort(6 + 2 * (j * cols + i))) * x[i];
+                        assertEquals(
+                                ref,
+                                y[j + 1],
+                                1e-4 * Math.sqrt(cols),
+                                k.describe() + " " + order + " cols " + cols + " row " + j);
+                    }
+                    float[] wide = new float[cols + 2];
+                    k.widen(w, 6, cols, wide, 2);
+                    for (int i = 0; i < cols; i++)
+                        assertEquals(Bf16.toFloat(w.getShort(6 + 2 * i)), wide[i + 2], k.describe());
+                    ByteBuffer panel = ByteBuffer.allocateDirect(4 * (cols + 3)).order(ByteOrder.nativeOrder());
+                    k.widenArranged(w, 6, cols, panel, 12);
+                    float[] arranged = k.arrange(Arrays.copyOfRange(wide, 2, cols + 2));
+                    for (int i = 0; i < cols; i++)
+                        assertEquals(arranged[i], panel.getFloat(12 + 4 * i), k.describe() + " arranged at " + i);
+                }
             }
-            float[] wide = new float[cols + 2];
-            k.widen(w, 6, cols, wide, 2);
-            for (int i = 0; i < cols; i++) assertEquals(Bf16.toFloat(w.getShort(6 + 2 * i)), wide[i + 2], k.describe());
-        }
     }
 }
