@@ -231,10 +231,8 @@ public final class Transformer {
                 for (int g = 0; g < kvHeads; g++) {
                     int dst = ((b * kvHeads + g) * cache.capacity + slot) * hd;
                     int k = row + c.qDim() + g * hd, v = row + c.qDim() + c.kvDim() + g * hd;
-                    for (int i = 0; i < hd; i++) {
-                        keys.put(dst + i, ws.qkv.get(k + i));
-                        values.put(dst + i, ws.qkv.get(v + i));
-                    }
+                    keys.put(dst, ws.qkv, k, hd);
+                    values.put(dst, ws.qkv, v, hd);
                 }
             }
         }
