@@ -9,8 +9,8 @@ import java.nio.FloatBuffer;
  * these, so the two compute the same bits.
  */
 public final class Elementwise {
-    private static final ElementwiseKernel KERNEL = loadKernel();
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+    static final ElementwiseKernel KERNEL = loadKernel();
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[6][0]);
     private static final float[] ZEROS = new float[4096];
 
     private Elementwise() {}
@@ -61,7 +61,7 @@ public final class Elementwise {
     }
 
     /** This thread's scratch array {@code slot}, at least {@code n} floats. */
-    private static float[] scratch(int slot, int n) {
+    static float[] scratch(int slot, int n) {
         float[][] s = SCRATCH.get();
         if (s[slot].length < n) s[slot] = new float[Math.max(n, 2 * s[slot].length)];
         return s[slot];

@@ -30,6 +30,20 @@ interface ElementwiseKernel {
      */
     void rotate(float[] a, int off, int half, float[] cos, float[] sin, int base, float sign);
 
+    /**
+     * Attention scores of one query against keys stored transposed ({@code kT[d·stride + j]} is dimension {@code d}
+     * of key {@code j}): {@code s[i] = scale · Σ_d q[qOff+d] · kT[d·stride + from + i]}, the sum in order of {@code
+     * d} with one FMA each, for {@code i < n}; up to {@code padded(n)} entries of {@code s} are written and {@code kT}
+     * is read that far.
+     */
+    void scores(float[] q, int qOff, float[] kT, int stride, int from, int n, int hd, float scale, float[] s);
+
+    /**
+     * {@code out[outOff+k] = Σ_i p[i] · v[(from+i)·hd + k]} for {@code k < hd}, the sum in order of {@code i} with one
+     * FMA each: the probability-weighted values of one query.
+     */
+    void weightedValues(float[] p, int n, float[] v, int from, int hd, float[] out, int outOff);
+
     /** A name for reports ("Vector API, 512-bit" or "scalar Java"). */
     String describe();
 }

@@ -48,6 +48,24 @@ final class ElementwiseScalarKernel implements ElementwiseKernel {
     }
 
     @Override
+    public void scores(float[] q, int qOff, float[] kT, int stride, int from, int n, int hd, float scale, float[] s) {
+        for (int i = 0; i < n; i++) {
+            float acc = 0;
+            for (int d = 0; d < hd; d++) acc = Math.fma(q[qOff + d], kT[d * stride + from + i], acc);
+            s[i] = acc * scale;
+        }
+    }
+
+    @Override
+    public void weightedValues(float[] p, int n, float[] v, int from, int hd, float[] out, int outOff) {
+        for (int k = 0; k < hd; k++) {
+            float acc = 0;
+            for (int i = 0; i < n; i++) acc = Math.fma(p[i], v[(from + i) * hd + k], acc);
+            out[outOff + k] = acc;
+        }
+    }
+
+    @Override
     public String describe() {
         return "scalar Java";
     }

@@ -106,6 +106,33 @@ final class ElementwiseVectorKernel implements ElementwiseKernel {
     }
 
     @Override
+    public void scores(float[] q, int qOff, float[] kT, int stride, int from, int n, int hd, float scale, float[] s) {
+        for (int i = 0; i < n; i += LANES) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int d = 0; d < hd; d++)
+                acc = FloatVector.fromArray(F, kT, d * stride + from + i)
+                        .fma(FloatVector.broadcast(F, q[qOff + d]), acc);
+            acc.mul(scale).intoArray(s, i);
+        }
+    }
+
+    @Override
+    public void weightedValues(float[] p, int n, float[] v, int from, int hd, float[] out, int outOff) {
+        int k = 0;
+        for (; k + LANES <= hd; k += LANES) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int i = 0; i < n; i++)
+                acc = FloatVector.fromArray(F, v, (from + i) * hd + k).fma(FloatVector.broadcast(F, p[i]), acc);
+            acc.intoArray(out, outOff + k);
+        }
+        for (; k < hd; k++) {
+            float acc = 0;
+            for (int i = 0; i < n; i++) acc = Math.fma(p[i], v[(from + i) * hd + k], acc);
+            out[outOff + k] = acc;
+        }
+    }
+
+    @Override
     public String describe() {
         return "Vector API, " + F.vectorBitSize() + "-bit";
     }
