@@ -70,7 +70,7 @@ public final class ForwardBench {
         Transformer model = Transformer.load(dir);
         ModelWeights weights = model.weights();
         out.printf(
-                "model: llama, %,d parameters (d=%d, ff=%d, %d layers, %d/%d heads, vocab %d); prefill %d tokens, decode %d tokens, best of %d%n",
+                "model: llama, %,d parameters (d=%d, ff=%d, %d layers, %d/%d heads, vocab %d); prefill %d tokens, decode %d tokens, best of %d after %d warm-up rounds%n",
                 weights.parameterCount(),
                 c.hiddenSize(),
                 c.intermediateSize(),
@@ -80,12 +80,13 @@ public final class ForwardBench {
                 c.vocabSize(),
                 prefill,
                 decode,
-                repeats);
+                repeats,
+                WARM_UP_ROUNDS);
 
         int[] ids = new int[prefill];
         SplittableRandom r = new SplittableRandom(0);
         for (int i = 0; i < prefill; i++) ids[i] = r.nextInt(c.vocabSize());
-        double[] best = prefillAndDecode(model, ids, decode, repeats);
+        double[] best = prefillAndDecode(model, ids, decode, WARM_UP_ROUNDS, repeats);
         double javaPrefill = prefill / best[0], javaDecode = decode / best[1];
 
         String[] why = new String[1];
@@ -110,13 +111,20 @@ public final class ForwardBench {
     }
 
     /**
-     * Best-of-repeats seconds for a prefill of {@code ids} and a greedy decode of {@code decode} tokens (round 0
-     * warms up the JIT); {@code t2j bench forward} and {@code t2j bench scale} time the same loop.
+     * Rounds run untimed before {@code t2j bench forward}'s repeats. The SIMD loops (t2j.tensor.Elementwise,
+     * Attention) run many times slower until C2 has compiled them, which takes more calls than one round makes: with one
+     * warm-up round the timed rounds measured half the steady speed, or less while compiler threads took the cores.
      */
-    static double[] prefillAndDecode(Transformer model, int[] ids, int decode, int repeats) {
+    static final int WARM_UP_ROUNDS = 10;
+
+    /**
+     * Best-of-repeats seconds for a prefill of {@code ids} and a greedy decode of {@code decode} tokens, after {@code
+     * warmUps} untimed rounds; {@code t2j bench forward} and {@code t2j bench scale} time the same loop.
+     */
+    static double[] prefillAndDecode(Transformer model, int[] ids, int decode, int warmUps, int repeats) {
         double prefill = Double.MAX_VALUE, dec = Double.MAX_VALUE;
         KVCache cache = model.newCache(1, ids.length + decode + 1);
-        for (int rep = 0; rep <= repeats; rep++) {
+        for (int rep = 1 - warmUps; rep <= repeats; rep++) {
             cache.clear();
             long t0 = System.nanoTime();
             float[][] logits = model.prefill(cache, new int[][] {ids});

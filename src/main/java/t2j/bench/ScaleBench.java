@@ -188,7 +188,7 @@ public final class ScaleBench {
             }
             double load = (System.nanoTime() - l0) / 1e9;
             long rss = rss()[0];
-            double[] s = ForwardBench.prefillAndDecode(model, ids, decode, repeats);
+            double[] s = ForwardBench.prefillAndDecode(model, ids, decode, 1, repeats);
             String note = "";
             if (partial) {
                 double hd = head(model, 1, repeats); // prefill and each decode step compute one row of logits

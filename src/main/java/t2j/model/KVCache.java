@@ -2,7 +2,6 @@ package t2j.model;
 
 import java.nio.FloatBuffer;
 import t2j.tensor.Matrix;
-import t2j.tensor.Parallel;
 
 /**
  * Keys and values of every layer for a batch of sequences, plus the scratch buffers of the forward pass.
@@ -71,7 +70,7 @@ public final class KVCache {
         final int keysLen;
         final FloatBuffer x, h, qkv, attn, gateUp, act, scores;
 
-        Workspace(ModelConfig c, int batch, int tokens, int keysLen) {
+        Workspace(ModelConfig c, int tokens, int keysLen) {
             this.tokens = tokens;
             this.keysLen = keysLen;
             int d = c.hiddenSize();
@@ -81,18 +80,14 @@ public final class KVCache {
             attn = Matrix.allocate((long) tokens * c.qDim());
             gateUp = Matrix.allocate((long) tokens * 2 * c.intermediateSize());
             act = Matrix.allocate((long) tokens * c.intermediateSize());
-            // One t×keysLen block of scores per batch row, and at least one per thread when the heads are split.
-            scores = Matrix.allocate((long) tokens * keysLen * ((Parallel.maxThreads() + batch - 1) / batch));
+            scores = Matrix.allocate(keysLen); // one query's, for a decode step (a prefill's stay in Attention)
         }
     }
 
     Workspace workspace(ModelConfig c, int tokens, int keysLen) {
         if (ws == null || ws.tokens < tokens || ws.keysLen < keysLen)
             ws = new Workspace(
-                    c,
-                    batch,
-                    Math.max(tokens, ws == null ? 0 : ws.tokens),
-                    Math.max(keysLen, ws == null ? 0 : ws.keysLen));
+                    c, Math.max(tokens, ws == null ? 0 : ws.tokens), Math.max(keysLen, ws == null ? 0 : ws.keysLen));
         return ws;
     }
 }

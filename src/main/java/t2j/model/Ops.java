@@ -1,6 +1,7 @@
 package t2j.model;
 
 import java.nio.FloatBuffer;
+import t2j.tensor.Elementwise;
 import t2j.tensor.Matrix;
 import t2j.tensor.Parallel;
 
@@ -42,30 +43,16 @@ final class Ops {
     private static void rmsNormRows(
             FloatBuffer x, FloatBuffer out, int lo, int hi, int d, FloatBuffer w, float eps, float[] invRms) {
         for (int r = lo; r < hi; r++) {
-            int o = r * d;
-            float ss = 0;
-            for (int i = 0; i < d; i++) {
-                float v = x.get(o + i);
-                ss += v * v;
-            }
-            float inv = (float) (1.0 / Math.sqrt(ss / d + eps));
+            float inv = Elementwise.rmsNorm(x, r * d, w, eps, out, r * d, d);
             if (invRms != null) invRms[r] = inv;
-            for (int i = 0; i < d; i++) out.put(o + i, w.get(i) * (x.get(o + i) * inv));
         }
     }
 
     /** Softmax over {@code row[lo..hi]} of a row at {@code off} of length {@code len}; every other entry becomes 0. */
     static void softmaxRange(FloatBuffer s, int off, int len, int lo, int hi) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = lo; j <= hi; j++) max = Math.max(max, s.get(off + j));
-        float sum = 0;
-        for (int j = 0; j < len; j++) {
-            float e = j >= lo && j <= hi ? (float) Math.exp(s.get(off + j) - max) : 0f;
-            s.put(off + j, e);
-            sum += e;
-        }
-        float inv = 1f / sum;
-        for (int j = lo; j <= hi; j++) s.put(off + j, s.get(off + j) * inv);
+        Elementwise.zero(s, off, lo);
+        Elementwise.softmax(s, off + lo, hi - lo + 1);
+        Elementwise.zero(s, off + hi + 1, len - hi - 1);
     }
 
     /** {@code act = silu(gate) · up}, with gate and up side by side in each row of {@code gu}. */
@@ -79,14 +66,8 @@ final class Ops {
     }
 
     private static void swigluRows(FloatBuffer gu, FloatBuffer act, int lo, int hi, int ff, FloatBuffer expNeg) {
-        for (int r = lo; r < hi; r++) {
-            int g = r * 2 * ff, a = r * ff;
-            for (int i = 0; i < ff; i++) {
-                float x = gu.get(g + i), e = (float) Math.exp(-x);
-                if (expNeg != null) expNeg.put(a + i, e);
-                act.put(a + i, x / (1f + e) * gu.get(g + ff + i));
-            }
-        }
+        for (int r = lo; r < hi; r++)
+            Elementwise.swiglu(gu, r * 2 * ff, r * 2 * ff + ff, act, r * ff, expNeg, r * ff, ff);
     }
 
     /** First key slot a query in slot {@code q} may attend to: real tokens of its row inside the sliding window. */

@@ -1,6 +1,7 @@
 package t2j.model;
 
 import java.nio.FloatBuffer;
+import t2j.tensor.Elementwise;
 
 /**
  * Rotary position embeddings in Hugging Face's "rotate half" layout: dimension {@code i} of a head is paired with
@@ -76,15 +77,6 @@ public final class Rope {
 
     private void rotate(FloatBuffer x, int off, int heads, int pos, float direction) {
         ensure(pos + 1);
-        int base = pos * half;
-        for (int h = 0; h < heads; h++) {
-            int o = off + h * 2 * half;
-            for (int i = 0; i < half; i++) {
-                float a = x.get(o + i), b = x.get(o + half + i);
-                float cs = cos[base + i], sn = direction * sin[base + i];
-                x.put(o + i, a * cs - b * sn);
-                x.put(o + half + i, b * cs + a * sn);
-            }
-        }
+        Elementwise.rotate(x, off, heads, half, cos, sin, pos * half, direction);
     }
 }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import t2j.io.Checkpoint;
+import t2j.tensor.Attention;
 import t2j.tensor.Blas;
 import t2j.tensor.Matrix;
 import t2j.tensor.Parallel;
@@ -14,7 +15,8 @@ import t2j.tensor.Parallel;
  * embed → L × [RMSNorm → GQA attention with RoPE (causal, optionally sliding-window) → residual →
  * RMSNorm → SwiGLU MLP → residual] → RMSNorm → LM head.
  *
- * <p>All matrix products go to OpenBLAS through {@link Blas}; everything else is plain loops. Batches are
+ * <p>The weight products go to OpenBLAS through {@link Blas}; attention and the element-wise steps are SIMD loops in
+ * {@code t2j.tensor}. Batches are
  * left-padded, keys and values live in a {@link KVCache}, so the same code serves batched prefill, token-by-token
  * decoding and scoring of given continuations.
  *
@@ -231,72 +233,87 @@ public final class Transformer {
                 for (int g = 0; g < kvHeads; g++) {
                     int dst = ((b * kvHeads + g) * cache.capacity + slot) * hd;
                     int k = row + c.qDim() + g * hd, v = row + c.qDim() + c.kvDim() + g * hd;
-                    for (int i = 0; i < hd; i++) {
-                        keys.put(dst + i, ws.qkv.get(k + i));
-                        values.put(dst + i, ws.qkv.get(v + i));
-                    }
+                    keys.put(dst, ws.qkv, k, hd);
+                    values.put(dst, ws.qkv, v, hd);
                 }
             }
         }
     }
 
     /**
-     * Grouped-query attention of the {@code t} new tokens of every row over all cached slots: per head,
-     * S = Q·Kᵀ/√d (BLAS), mask and softmax (loops), O = S·V (BLAS). Heads are independent, so a prefill splits the
-     * (row, head) pairs across threads, each with its own block of scores, when that keeps the bits (see
-     * {@link Ops#MAX_SPLIT_REDUCTION}); a decode step stays on one thread.
+     * Grouped-query attention of the {@code t} new tokens of every row over all cached slots. A prefill runs head by
+     * head in {@link Attention}; heads are independent and compute the same bits on any thread, so the (row, head)
+     * pairs are split across threads. A decode step's single query is two matrix-vector products over the cache,
+     * which BLAS streams in place without the copies {@link Attention} makes ({@link #attendOne}).
      */
     private void attention(KVCache cache, KVCache.Workspace ws, int layer, int t, int past) {
         int heads = c.numAttentionHeads(), pairs = cache.batch * heads;
-        boolean split = t > 1 && Ops.splitsExactly(past + t, c.headDim());
-        Parallel.forRange(pairs, split ? 1 : pairs, (lo, hi, part) -> {
-            for (int bh = lo; bh < hi; bh++) attendHead(cache, ws, layer, t, past, bh / heads, bh % heads, part);
+        if (t == 1) {
+            for (int bh = 0; bh < pairs; bh++) attendOne(cache, ws, layer, past, bh / heads, bh % heads);
+            return;
+        }
+        int hd = c.headDim(), kvHeads = c.numKeyValueHeads(), qkvDim = c.qDim() + 2 * c.kvDim();
+        int window = c.slidingWindow();
+        Parallel.forRange(pairs, 1, (lo, hi, part) -> {
+            for (int bh = lo; bh < hi; bh++) {
+                int b = bh / heads, h = bh % heads, pad = cache.pad[b];
+                int kvOff = ((b * kvHeads + h / c.groupSize()) * cache.capacity) * hd;
+                Attention.head(
+                        ws.qkv,
+                        (b * t) * qkvDim + h * hd,
+                        qkvDim,
+                        t,
+                        past,
+                        q -> Ops.firstVisible(q, pad, window),
+                        cache.keys[layer],
+                        cache.values[layer],
+                        kvOff,
+                        hd,
+                        attnScale,
+                        ws.attn,
+                        (b * t) * c.qDim() + h * hd,
+                        c.qDim());
+            }
         });
     }
 
-    private void attendHead(KVCache cache, KVCache.Workspace ws, int layer, int t, int past, int b, int h, int part) {
-        int hd = c.headDim(), kvHeads = c.numKeyValueHeads();
-        int qkvDim = c.qDim() + 2 * c.kvDim(), keysLen = past + t, window = c.slidingWindow();
+    /** One new token's attention for row {@code b}, head {@code h}: s = K·q/√d, softmax, o = Vᵀ·s. */
+    private void attendOne(KVCache cache, KVCache.Workspace ws, int layer, int past, int b, int h) {
+        int hd = c.headDim(), keysLen = past + 1, qkvDim = c.qDim() + 2 * c.kvDim();
+        int kvOff = ((b * c.numKeyValueHeads() + h / c.groupSize()) * cache.capacity) * hd;
         FloatBuffer s = ws.scores;
-        int sOff = part * t * keysLen, pad = cache.pad[b];
-        int g = h / c.groupSize();
-        int kvOff = ((b * kvHeads + g) * cache.capacity) * hd;
-        int qOff = (b * t) * qkvDim + h * hd;
         Blas.gemm(
                 true,
-                t,
+                1,
                 keysLen,
                 hd,
                 attnScale,
                 ws.qkv,
-                qOff,
+                b * qkvDim + h * hd,
                 qkvDim,
                 cache.keys[layer],
                 kvOff,
                 hd,
                 0f,
                 s,
-                sOff,
+                0,
                 keysLen);
-        for (int i = 0; i < t; i++) {
-            int q = past + i;
-            Ops.softmaxRange(s, sOff + i * keysLen, keysLen, Ops.firstVisible(q, pad, window), q);
-        }
+        Ops.softmaxRange(s, 0, keysLen, Ops.firstVisible(past, cache.pad[b], c.slidingWindow()), past);
         Blas.gemm(
                 false,
-                t,
+                1,
                 hd,
                 keysLen,
                 1f,
                 s,
-                sOff,
+                0,
                 keysLen,
                 cache.values[layer],
                 kvOff,
                 hd,
                 0f,
                 ws.attn,
-                (b * t) * c.qDim() + h * hd,
+                b * c.qDim() + h * hd,
                 c.qDim());
     }
 

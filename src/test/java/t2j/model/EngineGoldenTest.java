@@ -25,8 +25,9 @@ import t2j.train.Pretrainer;
  * The engine's numbers on the bundled models, bit for bit.
  *
  * <p>Inference (whole-sequence logits across tiny-mistral's sliding window, a left-padded batch prefill, batched
- * decode steps, continuation log-probabilities) against digests recorded before the engine was split over threads
- * (commit c681c8c, by {@link #main}). The digests hold for any OpenBLAS thread count but only for the CPU model they
+ * decode steps, continuation log-probabilities) against digests recorded by {@link #main}: first before the engine
+ * was split over threads (commit c681c8c), again when SiLU and softmax moved to {@code t2j.tensor.Exp} (the split
+ * had changed no bit; the new exp moves the last bits of every activation). The digests hold for any OpenBLAS thread count but only for the CPU model they
  * were recorded on, since OpenBLAS picks its kernels by CPU: elsewhere that check is reported as skipped, and the
  * second one still holds.
  *

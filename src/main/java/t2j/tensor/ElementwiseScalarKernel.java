@@ -1,0 +1,72 @@
+package t2j.tensor;
+
+/**
+ * {@link ElementwiseKernel} in plain Java: for a JVM started without {@code jdk.incubator.vector}. Its exp is {@link
+ * Exp}, so SwiGLU agrees with the vector kernel bit for bit; softmax sums in another order.
+ */
+final class ElementwiseScalarKernel implements ElementwiseKernel {
+    @Override
+    public int padded(int n) {
+        return n;
+    }
+
+    @Override
+    public void swiglu(float[] a, int gate, int up, int act, int expNeg, int n) {
+        for (int i = 0; i < n; i++) {
+            float g = a[gate + i], e = Exp.exp(-g);
+            if (expNeg >= 0) a[expNeg + i] = e;
+            a[act + i] = g / (1f + e) * a[up + i];
+        }
+    }
+
+    @Override
+    public void softmax(float[] a, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, a[i]);
+        float sum = 0;
+        for (int i = 0; i < n; i++) {
+            a[i] = Exp.exp(a[i] - max);
+            sum += a[i];
+        }
+        float inv = 1f / sum;
+        for (int i = 0; i < n; i++) a[i] *= inv;
+    }
+
+    @Override
+    public void scaleByWeight(float[] x, float[] w, float s, float[] out, int n) {
+        for (int i = 0; i < n; i++) out[i] = w[i] * (x[i] * s);
+    }
+
+    @Override
+    public void rotate(float[] a, int off, int half, float[] cos, float[] sin, int base, float sign) {
+        for (int i = 0; i < half; i++) {
+            float x = a[off + i], y = a[off + half + i];
+            float cs = cos[base + i], sn = sign * sin[base + i];
+            a[off + i] = x * cs - y * sn;
+            a[off + half + i] = y * cs + x * sn;
+        }
+    }
+
+    @Override
+    public void scores(float[] q, int qOff, float[] kT, int stride, int from, int n, int hd, float scale, float[] s) {
+        for (int i = 0; i < n; i++) {
+            float acc = 0;
+            for (int d = 0; d < hd; d++) acc = Math.fma(q[qOff + d], kT[d * stride + from + i], acc);
+            s[i] = acc * scale;
+        }
+    }
+
+    @Override
+    public void weightedValues(float[] p, int n, float[] v, int from, int hd, float[] out, int outOff) {
+        for (int k = 0; k < hd; k++) {
+            float acc = 0;
+            for (int i = 0; i < n; i++) acc = Math.fma(p[i], v[(from + i) * hd + k], acc);
+            out[outOff + k] = acc;
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "scalar Java";
+    }
+}
