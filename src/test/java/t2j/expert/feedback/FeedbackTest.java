@@ -41,15 +41,26 @@ class FeedbackTest {
     private final TrainingConfig strong =
             cfg.toBuilder().iterations(30).learningRate(0.2).build();
 
-    /** Answers the hi requests with the hi expert and gives each answer the verifier's verdict (inverted if asked). */
-    private List<TwoPass.Answer> answerAndJudge(FeedbackLearner fl, boolean invert) {
+    /**
+     * Answers the hi requests with the hi expert. An honest user gives each answer the verifier's verdict; a harmful
+     * one rejects every right answer and says nothing of the rest. (Inverting every verdict is not reliably harmful:
+     * where the expert gives one answer to every request, as the world's micro model can, liked and rejected copies
+     * of the same answer cancel, and the update changes nothing.)
+     */
+    private List<TwoPass.Answer> answerAndJudge(FeedbackLearner fl, boolean harmful) {
         List<Example> asked = hi.examples(Split.TRAIN).subList(0, 48);
         TwoPass.Run run = new TwoPass(f.ctx, Dispatcher.fixed("hi", Decision.expert("hi", "test")))
                 .answerAll(asked, Progress.NONE);
+        int rejected = 0;
         for (TwoPass.Answer a : run.answers()) {
             boolean ok = hi.verify(a.example(), a.completion()).correct();
-            fl.feedback(a, ok != invert ? 1 : -1);
+            if (!harmful) fl.feedback(a, ok ? 1 : -1);
+            else if (ok) {
+                fl.feedback(a, -1);
+                rejected++;
+            }
         }
+        if (harmful) assertTrue(rejected >= 8, "the fixture needs right answers to reject, got " + rejected);
         return run.answers();
     }
 
@@ -92,7 +103,7 @@ class FeedbackTest {
     }
 
     @Test
-    void aHarmfulUpdateFromInvertedVerdictsIsRolledBackAndLogged() {
+    void aHarmfulUpdateRejectingTheRightAnswersIsRolledBackAndLogged() {
         AdaptationLog log = AdaptationLog.inMemory("feedback");
         f.pool.logTo(log);
         FeedbackLearner fl = new FeedbackLearner(f.ctx, tmp, strong);
