@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,18 +22,9 @@ class GramSvdTest {
     @TempDir
     Path tmp;
 
-    private static Matrix random(int rows, int cols, long seed) {
-        Matrix m = Matrix.zeros(rows, cols);
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] a = new float[rows * cols];
-        for (int i = 0; i < a.length; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
-        m.copyFrom(a);
-        return m;
-    }
-
     /** U·diag(σ)·Vᵀ with random orthonormal U, V and the given spectrum: real weights' decay, not white noise. */
     private static Matrix withSpectrum(int rows, int cols, IntToDoubleFunction sigma, long seed) {
-        Svd basis = Svd.gesdd(random(rows, cols, seed), "sgesdd");
+        Svd basis = Svd.gesdd(SvfTest.random(rows, cols, seed), "sgesdd");
         float[] s = new float[basis.rank()];
         for (int k = 0; k < s.length; k++) s[k] = (float) sigma.applyAsDouble(k);
         Matrix w = Matrix.zeros(rows, cols);
@@ -92,7 +82,7 @@ class GramSvdTest {
 
     @Test
     void bf16WeightsAreDecomposedAsTheirFloatValues() {
-        Matrix f = random(1024, 512, 5), b = Matrix.zerosBf16(1024, 512);
+        Matrix f = SvfTest.random(1024, 512, 5), b = Matrix.zerosBf16(1024, 512);
         b.copyFrom(f);
         Svd s = Svd.of(b);
         assertEquals("gram", s.method());
@@ -115,7 +105,7 @@ class GramSvdTest {
 
     @Test
     void rankDeficientMatrixFallsBackToSgesdd() {
-        Matrix w = random(1024, 512, 8);
+        Matrix w = SvfTest.random(1024, 512, 8);
         for (int i = 0; i < 1024; i++) w.set(i, 7, 0f); // a zero column: σ_min = 0
         Svd s = Svd.of(w);
         assertTrue(s.method().startsWith("sgesdd (Gram route declined: condition number"), s.method());
@@ -124,7 +114,7 @@ class GramSvdTest {
 
     @Test
     void smallMatricesUseSgesddAsBefore() {
-        Matrix w = random(256, 128, 2);
+        Matrix w = SvfTest.random(256, 128, 2);
         Svd s = Svd.of(w);
         assertEquals("sgesdd", s.method());
         assertArrayEquals(Svd.gesdd(w, "sgesdd").u().toArray(), s.u().toArray());
@@ -133,7 +123,7 @@ class GramSvdTest {
     @Test
     void orthogonalityCheckFlagsADamagedFactor() {
         int rows = 600, r = 512;
-        Svd basis = Svd.gesdd(random(rows, r, 4), "sgesdd");
+        Svd basis = Svd.gesdd(SvfTest.random(rows, r, 4), "sgesdd");
         DoubleBuffer u = ByteBuffer.allocateDirect(rows * r * 8)
                 .order(ByteOrder.nativeOrder())
                 .asDoubleBuffer();

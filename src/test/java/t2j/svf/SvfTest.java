@@ -27,7 +27,8 @@ class SvfTest {
     @TempDir
     Path tmp;
 
-    private static Matrix random(int rows, int cols, long seed) {
+    /** Uniform in [-1, 1), seeded; GramSvdTest uses it too. */
+    static Matrix random(int rows, int cols, long seed) {
         Matrix m = Matrix.zeros(rows, cols);
         SplittableRandom r = new SplittableRandom(seed);
         float[] a = new float[rows * cols];
