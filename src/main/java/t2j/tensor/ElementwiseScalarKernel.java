@@ -39,7 +39,12 @@ final class ElementwiseScalarKernel implements ElementwiseKernel {
 
     @Override
     public void rotate(float[] a, int off, int half, float[] cos, float[] sin, int base, float sign) {
-        for (int i = 0; i < half; i++) {
+        rotateFrom(0, a, off, half, cos, sin, base, sign);
+    }
+
+    /** The rotation of pairs {@code [from, half)}; the vector kernel's tail runs it too, so both give the same bits. */
+    static void rotateFrom(int from, float[] a, int off, int half, float[] cos, float[] sin, int base, float sign) {
+        for (int i = from; i < half; i++) {
             float x = a[off + i], y = a[off + half + i];
             float cs = cos[base + i], sn = sign * sin[base + i];
             a[off + i] = x * cs - y * sn;

@@ -97,12 +97,7 @@ final class ElementwiseVectorKernel implements ElementwiseKernel {
             y.mul(cs).add(x.mul(sn)).intoArray(a, off + half + i);
         }
         // A head narrower than a vector (or its remainder): the halves interleave within one vector, so plain Java.
-        for (; i < half; i++) {
-            float x = a[off + i], y = a[off + half + i];
-            float cs = cos[base + i], sn = sign * sin[base + i];
-            a[off + i] = x * cs - y * sn;
-            a[off + half + i] = y * cs + x * sn;
-        }
+        ElementwiseScalarKernel.rotateFrom(i, a, off, half, cos, sin, base, sign);
     }
 
     @Override
