@@ -1,5 +1,8 @@
 package t2j.adapter;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import t2j.model.Backprop;
 
@@ -47,6 +50,34 @@ public interface Adapter {
 
     /** A sink that adds dL/dparameter into {@code grads} (same names and lengths as {@link #parameters()}). */
     Backprop.GradientSink gradientSink(Map<String, float[]> grads);
+
+    /**
+     * The loss of one batch, its gradient added into {@code grads}: the rows run in {@link Backprop#GROUPS} groups
+     * on the cores ({@link Backprop#lossAndGradients(int[][], int[][], Backprop.TokenLoss, List)}), each group into a
+     * zeroed copy of {@code grads}, the copies added in group order.
+     */
+    default double lossAndGradients(
+            Backprop backprop,
+            int[][] prompts,
+            int[][] completions,
+            Backprop.TokenLoss loss,
+            Map<String, float[]> grads) {
+        List<Map<String, float[]>> parts = new ArrayList<>();
+        List<Backprop.GradientSink> sinks = new ArrayList<>();
+        for (int g = 0; g < Backprop.GROUPS; g++) {
+            Map<String, float[]> part = new LinkedHashMap<>();
+            grads.forEach((name, acc) -> part.put(name, new float[acc.length]));
+            parts.add(part);
+            sinks.add(gradientSink(part));
+        }
+        double l = backprop.lossAndGradients(prompts, completions, loss, sinks);
+        for (Map<String, float[]> part : parts)
+            part.forEach((name, g) -> {
+                float[] acc = grads.get(name);
+                for (int i = 0; i < acc.length; i++) acc[i] += g[i];
+            });
+        return l;
+    }
 
     /** Total number of trainable scalars. */
     default long parameterCount() {

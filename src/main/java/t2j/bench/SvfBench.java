@@ -129,7 +129,6 @@ public final class SvfBench {
         for (int b = 0; b < prompts.length; b++) completions[b] = outs.get(b).tokens();
         Map<String, float[]> grads = new LinkedHashMap<>();
         svf.parameters().forEach((k, v) -> grads.put(k, new float[v.length]));
-        new Backprop(model)
-                .lossAndGradients(prompts, completions, Backprop.weightedNll(weights), svf.gradientSink(grads));
+        svf.lossAndGradients(new Backprop(model), prompts, completions, Backprop.weightedNll(weights), grads);
     }
 }

@@ -1,6 +1,7 @@
 package t2j.model;
 
 import java.nio.FloatBuffer;
+import java.util.List;
 import t2j.tensor.Blas;
 import t2j.tensor.Matrix;
 import t2j.tensor.Parallel;
@@ -80,6 +81,64 @@ public final class Backprop {
     private static final class LayerActs {
         FloatBuffer xIn, h1, qkv, probs, attn, xMid, h2, gu, act, expNegGate;
         float[] inv1, inv2;
+    }
+
+    /**
+     * Row groups a training step's batch is cut into (see {@link #lossAndGradients(int[][], int[][], TokenLoss,
+     * List)}). A constant, not the core count, so that a step computes the same bits on every machine.
+     */
+    public static final int GROUPS = 4;
+
+    /**
+     * As {@link #lossAndGradients(int[][], int[][], TokenLoss, GradientSink)}, with the batch's rows cut into {@code
+     * sinks.size()} groups that run forward and backward each on its own thread, into its own sink, with
+     * single-threaded BLAS ({@link Parallel#forEachPart}). At a small model's shapes two threads inside each product
+     * cost more in hand-offs than they save; whole groups keep both cores busy. Rows are grouped by length (shortest
+     * first, ties in batch order), so each group pads only to its own longest row. {@code loss} still sees every row
+     * under its index in the batch. Returns the summed loss, added group by group; the caller adds the sinks up in
+     * their order, so the result does not depend on how many threads ran the groups. A group with no rows leaves its
+     * sink untouched.
+     */
+    public double lossAndGradients(
+            int[][] prompts, int[][] completions, TokenLoss loss, List<? extends GradientSink> sinks) {
+        int[][] groups = groups(prompts, completions, sinks.size());
+        double[] losses = new double[groups.length];
+        Parallel.forEachPart(groups.length, gi -> {
+            int[] rows = groups[gi];
+            if (rows.length == 0) return;
+            int[][] p = new int[rows.length][], cpl = new int[rows.length][];
+            for (int i = 0; i < rows.length; i++) {
+                p[i] = prompts[rows[i]];
+                cpl[i] = completions[rows[i]];
+            }
+            TokenLoss inBatch =
+                    (row, index, target, logits, dLogits) -> loss.apply(rows[row], index, target, logits, dLogits);
+            losses[gi] = lossAndGradients(p, cpl, inBatch, sinks.get(gi));
+        });
+        double total = 0;
+        for (double l : losses) total += l;
+        return total;
+    }
+
+    /**
+     * The batch's row indices in {@code count} groups of (nearly) equal size, by length: shortest rows first, equal
+     * lengths in batch order. The first {@code rows % count} groups take one row more.
+     */
+    static int[][] groups(int[][] prompts, int[][] completions, int count) {
+        if (count < 1) throw new IllegalArgumentException("need at least one group, got " + count);
+        if (prompts.length != completions.length)
+            throw new IllegalArgumentException(prompts.length + " prompts but " + completions.length + " completions");
+        Integer[] order = new Integer[prompts.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> prompts[i].length + completions[i].length));
+        int[][] groups = new int[count][];
+        for (int g = 0, from = 0; g < count; g++) {
+            int size = order.length / count + (g < order.length % count ? 1 : 0);
+            groups[g] = new int[size];
+            for (int i = 0; i < size; i++) groups[g][i] = order[from + i];
+            from += size;
+        }
+        return groups;
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
@@ -85,28 +86,75 @@ public final class Parallel {
             }
             // Every part must be finished before the buffers it writes are handed back, so an interrupt is kept for
             // the caller's next check rather than obeyed here.
-            boolean interrupted = false;
-            for (Future<?> f : others) {
-                while (true) {
-                    try {
-                        f.get();
-                        break;
-                    } catch (ExecutionException e) {
-                        if (failure == null) failure = e.getCause();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            }
-            if (interrupted) Thread.currentThread().interrupt();
-            if (failure instanceof RuntimeException r) throw r;
-            if (failure instanceof Error e) throw e;
-            if (failure != null) throw new IllegalStateException(failure);
+            rethrow(joinAll(others, failure));
         } finally {
             BLAS_THREADS.call(0); // below 1: OpenBLAS's own count again (OPENBLAS_NUM_THREADS or the cores)
             BUSY.set(0);
         }
+    }
+
+    /**
+     * Runs {@code body(0) … body(parts-1)}, each part whole on one thread, the threads taking parts in turn; returns
+     * when all are done, rethrowing the first failure. For independent pieces of work that each write their own
+     * results (a batch's row groups): the caller fixes {@code parts}, so the results are the same on any machine.
+     *
+     * <p>OpenBLAS runs single-threaded throughout, even when one thread runs every part (a nested call, or a
+     * one-core machine), because its single- and multi-threaded kernels may round a long reduction differently.
+     * Splits inside a part run on its thread alone.
+     */
+    public static void forEachPart(int parts, IntConsumer body) {
+        if (parts <= 0) return;
+        boolean owner = BUSY.compareAndSet(0, 1);
+        if (owner) BLAS_THREADS.call(1);
+        try {
+            int workers = owner ? Math.min(threads, parts) : 1;
+            AtomicInteger next = new AtomicInteger();
+            Runnable work = () -> {
+                for (int p; (p = next.getAndIncrement()) < parts; ) body.accept(p);
+            };
+            Future<?>[] others = new Future<?>[workers - 1];
+            for (int t = 0; t < others.length; t++) others[t] = POOL.submit(work);
+            Throwable failure = null;
+            try {
+                work.run();
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                next.set(parts); // the other threads stop after their current part
+            }
+            failure = joinAll(others, failure);
+            rethrow(failure);
+        } finally {
+            if (owner) {
+                BLAS_THREADS.call(0);
+                BUSY.set(0);
+            }
+        }
+    }
+
+    /** Waits for every future, keeping an interrupt for the caller's next check; returns the first failure. */
+    private static Throwable joinAll(Future<?>[] others, Throwable failure) {
+        boolean interrupted = false;
+        for (Future<?> f : others) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (ExecutionException e) {
+                    if (failure == null) failure = e.getCause();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        return failure;
+    }
+
+    private static void rethrow(Throwable failure) {
+        if (failure instanceof RuntimeException r) throw r;
+        if (failure instanceof Error e) throw e;
+        if (failure != null) throw new IllegalStateException(failure);
     }
 
     /**

@@ -23,7 +23,7 @@ record NextTokenLoss(Adapter adapter, Prompter prompter, Backprop backprop) impl
         }
         float[] w = new float[n];
         Arrays.fill(w, 1f / Math.max(1, tokens));
-        double l = backprop.lossAndGradients(prompts, refs, Backprop.weightedNll(w), adapter.gradientSink(grads));
+        double l = adapter.lossAndGradients(backprop, prompts, refs, Backprop.weightedNll(w), grads);
         return new StepStats(l, Double.NaN, Double.NaN);
     }
 }

@@ -150,7 +150,10 @@ public final class Pretrainer {
     }
 
     public Result run(Listener listener) {
-        ParameterGradients grads = new ParameterGradients(model.weights());
+        // One gradient per row group of the batch; the first also holds their sum.
+        List<ParameterGradients> parts = new ArrayList<>();
+        for (int g = 0; g < Backprop.GROUPS; g++) parts.add(new ParameterGradients(model.weights()));
+        ParameterGradients grads = parts.get(0);
         Backprop bp = new Backprop(model);
         List<Step> out = new ArrayList<>();
         long tokens = 0, nanos = 0, baseline = t2j.util.DirectMemory.used();
@@ -169,8 +172,9 @@ public final class Pretrainer {
             }
             float[] w = new float[batch.size()];
             java.util.Arrays.fill(w, 1f / count);
-            grads.zero();
-            double loss = bp.lossAndGradients(first, rest, Backprop.weightedNll(w), grads);
+            for (ParameterGradients g : parts) g.zero();
+            double loss = bp.lossAndGradients(first, rest, Backprop.weightedNll(w), parts);
+            for (int g = 1; g < parts.size(); g++) grads.add(parts.get(g));
             double norm = grads.norm();
             if (!Double.isFinite(loss) || !Double.isFinite(norm))
                 throw new ArithmeticException("pretraining diverged at step " + step + " (loss " + loss + ", |g| "
@@ -210,10 +214,17 @@ public final class Pretrainer {
         int b = Math.min(cfg.batchSize(), sequences.size());
         int perEpoch = Math.max(1, sequences.size() / b);
         int epoch = (step - 1) / perEpoch, slot = (step - 1) % perEpoch;
-        List<int[]> order = new ArrayList<>(sequences);
-        Collections.shuffle(order, new Random(Seeds.derive(cfg.seed(), "pretrain-epoch", epoch)));
+        // Shuffled once per epoch, not per step: the recipe's 80 000 sequences took milliseconds a step to reshuffle.
+        if (epoch != orderEpoch) {
+            order = new ArrayList<>(sequences);
+            Collections.shuffle(order, new Random(Seeds.derive(cfg.seed(), "pretrain-epoch", epoch)));
+            orderEpoch = epoch;
+        }
         return order.subList(slot * b, slot * b + b);
     }
+
+    private List<int[]> order;
+    private int orderEpoch = -1;
 
     private void adamw(ParameterGradients grads, double gradScale, double lr, int step) {
         double b1 = 0.9, b2 = 0.95, eps = 1e-8;

@@ -50,7 +50,7 @@ record ReinforceLoss(
         if (cfg.klCoefficient() > 0) {
             loss = KlPenalty.add(loss, model, adapter, prompts, completions, cfg.klCoefficient() / n, cfg.tokenMean());
         }
-        double l = backprop.lossAndGradients(prompts, completions, loss, adapter.gradientSink(grads));
+        double l = adapter.lossAndGradients(backprop, prompts, completions, loss, grads);
         return new StepStats(l, mean, (double) correct / n);
     }
 

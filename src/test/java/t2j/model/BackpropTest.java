@@ -84,4 +84,43 @@ class BackpropTest {
         assertTrue(nf > 1e-6, "loss does not depend on the sampled weights: the check would be vacuous");
         assertTrue(dot / Math.sqrt(nf * na) > 0.999, "cosine(analytic, fd) = " + dot / Math.sqrt(nf * na));
     }
+
+    @org.junit.jupiter.api.Test
+    void rowsAreGroupedByLengthInBatchOrderForTies() {
+        int[][] prompts = {{1, 2, 3}, {1}, {1, 2}, {1}, {1, 2, 3, 4}};
+        int[][] completions = {{1}, {1}, {1}, {1, 2}, {1}};
+        // lengths 4, 2, 3, 3, 5: sorted 1(2), 2(3), 3(3), 0(4), 4(5); five rows in two groups of 3 and 2
+        int[][] g = Backprop.groups(prompts, completions, 2);
+        assertEquals(List.of(1, 2, 3), java.util.Arrays.stream(g[0]).boxed().toList());
+        assertEquals(List.of(0, 4), java.util.Arrays.stream(g[1]).boxed().toList());
+        assertEquals(0, Backprop.groups(prompts, completions, 8)[7].length, "more groups than rows leaves some empty");
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void groupedRowsGiveTheWholeBatchsLossAndGradients(ModelConfig c) {
+        ModelWeights weights = ModelWeights.random(c, 3, 0.15);
+        Transformer m = new Transformer(weights);
+        Backprop bp = new Backprop(m);
+        ParameterGradients whole = new ParameterGradients(weights);
+        double wholeLoss = bp.lossAndGradients(PROMPTS, COMPLETIONS, Backprop.weightedNll(WEIGHTS), whole);
+        List<ParameterGradients> parts = new ArrayList<>();
+        for (int i = 0; i < 2; i++) parts.add(new ParameterGradients(weights));
+        double groupedLoss = bp.lossAndGradients(PROMPTS, COMPLETIONS, Backprop.weightedNll(WEIGHTS), parts);
+        parts.get(0).add(parts.get(1));
+        // The same sums in another order (each group pads to its own longest row): equal up to float32 rounding.
+        assertEquals(wholeLoss, groupedLoss, 1e-5 * Math.abs(wholeLoss));
+        double diff = 0, norm = 0;
+        for (String name : weights.names()) {
+            float[] a = whole.get(name).toArray(), b = parts.get(0).get(name).toArray();
+            for (int i = 0; i < a.length; i++) {
+                diff = Math.max(diff, Math.abs(a[i] - b[i]));
+                norm = Math.max(norm, Math.abs(a[i]));
+            }
+        }
+        assertTrue(norm > 1e-3, "gradients are zero: the comparison would be vacuous");
+        assertTrue(
+                diff <= 1e-5 * norm,
+                "grouped gradients differ from the whole batch's by " + diff + " (max |g| " + norm + ")");
+    }
 }

@@ -80,4 +80,56 @@ class ParallelTest {
         assertEquals(2, done.get(0));
         assertEquals(2, done.get(1));
     }
+
+    @Test
+    void forEachPartRunsEveryPartOnceWithSingleThreadedBlasOnAnyThreadCount() {
+        for (int threads : new int[] {1, 2}) {
+            AtomicIntegerArray runs = new AtomicIntegerArray(5), blas = new AtomicIntegerArray(5);
+            Set<String> names = ConcurrentHashMap.newKeySet();
+            // With two threads the first two parts must run at the same time on different threads: each waits
+            // (at most a few seconds) for the other to arrive.
+            java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(threads);
+            Parallel.withThreads(threads, () -> {
+                Parallel.forEachPart(5, p -> {
+                    both.countDown();
+                    try {
+                        both.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    runs.incrementAndGet(p);
+                    blas.set(p, org.bytedeco.openblas.global.openblas_full.openblas_get_num_threads());
+                    names.add(Thread.currentThread().getName());
+                });
+                return null;
+            });
+            for (int p = 0; p < 5; p++) {
+                assertEquals(1, runs.get(p), "part " + p + " with " + threads + " thread(s)");
+                assertEquals(1, blas.get(p), "OpenBLAS threads inside part " + p + " with " + threads + " thread(s)");
+            }
+            assertEquals(threads, names.size(), "threads that ran the parts: " + names);
+        }
+        assertTrue(
+                org.bytedeco.openblas.global.openblas_full.openblas_get_num_threads() >= 1,
+                "OpenBLAS's own thread count is back after the parts");
+    }
+
+    @Test
+    void aFailingGroupFailsForEachPartAndThePoolIsFreeAfterwards() {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Parallel.withThreads(2, () -> {
+                    Parallel.forEachPart(4, p -> {
+                        if (p == 2) throw new IllegalArgumentException("group 2 failed");
+                    });
+                    return null;
+                }));
+        assertEquals("group 2 failed", e.getMessage());
+        AtomicIntegerArray done = new AtomicIntegerArray(2);
+        Parallel.withThreads(2, () -> {
+            Parallel.forRange(2, 1, (lo, hi, part) -> done.set(part, 1));
+            return null;
+        });
+        assertEquals(1, done.get(1));
+    }
 }
