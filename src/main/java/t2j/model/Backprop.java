@@ -3,6 +3,7 @@ package t2j.model;
 import java.nio.FloatBuffer;
 import java.util.List;
 import t2j.tensor.Blas;
+import t2j.tensor.Elementwise;
 import t2j.tensor.Matrix;
 import t2j.tensor.Parallel;
 
@@ -347,12 +348,7 @@ public final class Backprop {
     private static void swigluBackward(LayerActs a, FloatBuffer gAct, FloatBuffer gGu, int lo, int hi, int ff) {
         for (int r = lo; r < hi; r++) {
             int g = r * 2 * ff;
-            for (int i = 0; i < ff; i++) {
-                float z = a.gu.get(g + i), up = a.gu.get(g + ff + i), ga = gAct.get(r * ff + i);
-                float sig = 1f / (1f + a.expNegGate.get(r * ff + i));
-                gGu.put(g + i, ga * up * sig * (1f + z * (1f - sig)));
-                gGu.put(g + ff + i, ga * z * sig);
-            }
+            Elementwise.swigluBackward(a.gu, g, g + ff, a.expNegGate, r * ff, gAct, r * ff, gGu, g, g + ff, ff);
         }
     }
 
@@ -369,12 +365,7 @@ public final class Backprop {
             Blas.gemm(false, true, t, t, hd, 1f, gAttn, oOff, qDim, a.qkv, vOff, qkvDim, 0f, gP, gpOff, t);
             Blas.gemm(true, false, t, hd, t, 1f, a.probs, pOff, t, gAttn, oOff, qDim, 1f, gQkv, vOff, qkvDim);
             // P = softmax(S): dS = P ⊙ (dP − rowsum(dP ⊙ P)); masked entries have P = 0.
-            for (int i = 0; i < t; i++) {
-                int gi = gpOff + i * t, pi = pOff + i * t;
-                float dot = 0;
-                for (int j = 0; j <= i; j++) dot += gP.get(gi + j) * a.probs.get(pi + j);
-                for (int j = 0; j < t; j++) gP.put(gi + j, a.probs.get(pi + j) * (gP.get(gi + j) - dot));
-            }
+            for (int i = 0; i < t; i++) Elementwise.softmaxBackward(gP, gpOff + i * t, a.probs, pOff + i * t, i + 1, t);
             // S = scale·Q·Kᵀ:  dQ = scale·dS·K, dK += scale·dSᵀ·Q
             Blas.gemm(false, false, t, hd, t, attnScale, gP, gpOff, t, a.qkv, kOff, qkvDim, 0f, gQkv, qOff, qkvDim);
             Blas.gemm(true, false, t, hd, t, attnScale, gP, gpOff, t, a.qkv, qOff, qkvDim, 1f, gQkv, kOff, qkvDim);
@@ -415,28 +406,16 @@ public final class Backprop {
             GradientSink sink) {
         int d = c.hiddenSize();
         FloatBuffer wt = weight.blockOf(0);
-        Parallel.forRange(n, Ops.minRows(2 * d), (lo, hi, part) -> {
-            for (int r = lo; r < hi; r++) {
-                int o = r * d;
-                float dot = 0;
-                for (int i = 0; i < d; i++) dot += gH.get(o + i) * wt.get(i) * x.get(o + i) * inv[r];
-                dot /= d;
-                for (int i = 0; i < d; i++) {
-                    float norm = x.get(o + i) * inv[r], gn = gH.get(o + i) * wt.get(i);
-                    gX.put(o + i, gX.get(o + i) + inv[r] * (gn - norm * dot));
-                }
-            }
-        });
+        Parallel.forRange(
+                n, Ops.minRows(2 * d), (lo, hi, part) -> Elementwise.rmsNormBackward(gH, x, inv, wt, gX, lo, hi, d));
         // The weight's gradient sums over rows: split by column, each column summed over rows in order, so the split
         // adds exactly what one thread would.
         float[] gW = sink.wantsAllParameters() ? new float[d] : null;
         if (gW != null)
-            Parallel.forRange(d, Math.max(1, d / 64), (lo, hi, part) -> {
-                for (int r = 0; r < n; r++) {
-                    int o = r * d;
-                    for (int i = lo; i < hi; i++) gW[i] += gH.get(o + i) * (x.get(o + i) * inv[r]);
-                }
-            });
+            Parallel.forRange(
+                    d,
+                    Math.max(1, d / 64),
+                    (lo, hi, part) -> Elementwise.rmsNormWeightGradient(gH, x, inv, n, d, gW, lo, hi));
         if (gW != null) sink.norm(name, gW);
     }
 }

@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import t2j.tensor.Blas;
+import t2j.tensor.Elementwise;
 import t2j.tensor.Matrix;
 
 /**
@@ -95,21 +96,19 @@ public final class ParameterGradients implements Backprop.GradientSink {
         for (int i = 0; i < tokens.length; i++) {
             FloatBuffer blk = e.blockOf(tokens[i]);
             int o = e.offsetInBlock(tokens[i]);
-            for (int j = 0; j < d; j++) blk.put(o + j, blk.get(o + j) + g.get(i * d + j));
+            Elementwise.add(g, i * d, blk, o, d);
         }
     }
 
-    /** The global L2 norm of all gradients (summed in double, in checkpoint order, without copying them). */
+    /**
+     * The global L2 norm of all gradients: summed in double, in checkpoint order, each block a vector of lanes at a
+     * time (a few floats at a time copied to the heap, not the whole gradient).
+     */
     public double norm() {
         double ss = 0;
         for (Matrix g : grads.values()) {
             double[] sum = {ss};
-            g.forEachBlock((f, count, data) -> {
-                for (int i = 0, n = count * g.cols(); i < n; i++) {
-                    float v = data.get(i);
-                    sum[0] += (double) v * v;
-                }
-            });
+            g.forEachBlock((f, count, data) -> sum[0] += Elementwise.sumOfSquares(data, 0, count * g.cols()));
             ss = sum[0];
         }
         return Math.sqrt(ss);

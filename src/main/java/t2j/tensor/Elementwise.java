@@ -12,6 +12,8 @@ public final class Elementwise {
     static final ElementwiseKernel KERNEL = loadKernel();
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[6][0]);
     private static final float[] ZEROS = new float[4096];
+    /** Floats a long range is copied to the heap in at a time: big enough to amortise a call, small enough for L1/L2. */
+    private static final int CHUNK = 4096;
 
     private Elementwise() {}
 
@@ -121,6 +123,134 @@ public final class Elementwise {
         x.get(off, a, 0, n);
         for (int h = 0; h < heads; h++) KERNEL.rotate(a, h * 2 * half, half, cos, sin, base, sign);
         x.put(off, a, 0, n);
+    }
+
+    /**
+     * One row of SwiGLU's backward: from the forward's gate and up (at {@code gOff}, {@code uOff} of {@code gu}), its
+     * {@code exp(-gate)} and {@code dL/dact}, writes {@code dL/dgate} and {@code dL/dup} to {@code dGu} at {@code
+     * dgOff} and {@code duOff}; the bits of the plain loop it replaced.
+     */
+    public static void swigluBackward(
+            FloatBuffer gu,
+            int gOff,
+            int uOff,
+            FloatBuffer expNeg,
+            int eOff,
+            FloatBuffer gAct,
+            int aOff,
+            FloatBuffer dGu,
+            int dgOff,
+            int duOff,
+            int n) {
+        int p = KERNEL.padded(n);
+        float[] a = scratch(0, 6 * p);
+        gu.get(gOff, a, 0, n);
+        gu.get(uOff, a, p, n);
+        expNeg.get(eOff, a, 2 * p, n);
+        gAct.get(aOff, a, 3 * p, n);
+        KERNEL.swigluBackward(a, 0, p, 2 * p, 3 * p, 4 * p, 5 * p, n);
+        dGu.put(dgOff, a, 4 * p, n);
+        dGu.put(duOff, a, 5 * p, n);
+    }
+
+    /**
+     * Softmax's backward for one row of {@code len}: {@code g ← p ⊙ (g − Σ_{j<n} g_j·p_j)}, with {@code g} (dL/dp in,
+     * dL/dscores out) at {@code gOff} and the probabilities at {@code pOff}; {@code p} is 0 from {@code n} on. The sum
+     * runs a vector of lanes at a time, so its rounding differs from a plain loop's.
+     */
+    public static void softmaxBackward(FloatBuffer g, int gOff, FloatBuffer p, int pOff, int n, int len) {
+        int pad = KERNEL.padded(len);
+        float[] gs = scratch(0, pad), ps = scratch(1, pad);
+        g.get(gOff, gs, 0, len);
+        p.get(pOff, ps, 0, len);
+        KERNEL.softmaxBackward(gs, ps, n, len);
+        g.put(gOff, gs, 0, len);
+    }
+
+    /**
+     * RMSNorm's input gradient for rows {@code [lo, hi)} of {@code d}: adds {@code inv·(gh·w − y·mean(gh·w·y))} to
+     * {@code gx}, where {@code y = x·inv} is the normalised row. The mean's sum runs a vector of lanes at a time.
+     */
+    public static void rmsNormBackward(
+            FloatBuffer gh, FloatBuffer x, float[] inv, FloatBuffer w, FloatBuffer gx, int lo, int hi, int d) {
+        int p = KERNEL.padded(d);
+        float[] ghs = scratch(0, p), xs = scratch(1, p), ws = scratch(2, p), gxs = scratch(3, p);
+        w.get(0, ws, 0, d);
+        for (int r = lo; r < hi; r++) {
+            int o = r * d;
+            gh.get(o, ghs, 0, d);
+            x.get(o, xs, 0, d);
+            gx.get(o, gxs, 0, d);
+            KERNEL.rmsNormBackward(ghs, xs, ws, inv[r], gxs, d);
+            gx.put(o, gxs, 0, d);
+        }
+    }
+
+    /**
+     * RMSNorm's weight gradient on columns {@code [lo, hi)}: {@code gw[i] += Σ_r gh[r,i]·(x[r,i]·inv[r])} over rows
+     * {@code r < rows} of {@code d}, added row by row in order, as the plain loop did.
+     */
+    public static void rmsNormWeightGradient(
+            FloatBuffer gh, FloatBuffer x, float[] inv, int rows, int d, float[] gw, int lo, int hi) {
+        int n = hi - lo;
+        float[] ghs = scratch(0, n), xs = scratch(1, n);
+        for (int r = 0; r < rows; r++) {
+            gh.get(r * d + lo, ghs, 0, n);
+            x.get(r * d + lo, xs, 0, n);
+            KERNEL.addScaledProduct(ghs, xs, inv[r], gw, lo, n);
+        }
+    }
+
+    /** {@code dst[dOff..dOff+n) += src[sOff..sOff+n)}, element by element. */
+    public static void add(FloatBuffer src, int sOff, FloatBuffer dst, int dOff, int n) {
+        float[] a = scratch(0, n), b = scratch(1, n);
+        src.get(sOff, a, 0, n);
+        dst.get(dOff, b, 0, n);
+        KERNEL.add(a, b, n);
+        dst.put(dOff, b, 0, n);
+    }
+
+    /** {@code Σ b[i]²} over {@code [off, off+n)} in double, a vector of lanes at a time. */
+    public static double sumOfSquares(FloatBuffer b, int off, int n) {
+        double s = 0;
+        float[] a = scratch(0, Math.min(n, CHUNK));
+        for (int done = 0; done < n; done += CHUNK) {
+            int len = Math.min(CHUNK, n - done);
+            b.get(off + done, a, 0, len);
+            s += KERNEL.sumOfSquares(a, len);
+        }
+        return s;
+    }
+
+    /**
+     * AdamW's update (bias-corrected moments, decoupled decay) in double, each float rounded where the plain loop
+     * rounded it: {@code m ← β1·m + (1−β1)·g'}, {@code v ← β2·v + (1−β2)·g'·g'} (stored as floats, {@code g' =
+     * g·gradScale}), {@code w ← w − lr·((m/bias1)/(√(v/bias2) + eps) + decay·w)}.
+     */
+    public record AdamW(
+            double gradScale,
+            double lr,
+            double beta1,
+            double beta2,
+            double bias1,
+            double bias2,
+            double eps,
+            double decay) {}
+
+    /**
+     * AdamW on {@code n} parameters of {@code w} from {@code wOff}, with gradients in {@code g} from {@code gOff} and
+     * moments {@code m, v} from {@code mOff}; the bits of the plain loop, so any split of a range gives the same.
+     */
+    public static void adamw(
+            FloatBuffer g, int gOff, FloatBuffer w, int wOff, float[] m, float[] v, int mOff, int n, AdamW k) {
+        float[] gs = scratch(0, Math.min(n, CHUNK)), ws = scratch(1, Math.min(n, CHUNK));
+        for (int done = 0; done < n; done += CHUNK) {
+            int len = Math.min(CHUNK, n - done);
+            g.get(gOff + done, gs, 0, len);
+            w.get(wOff + done, ws, 0, len);
+            KERNEL.adamw(gs, ws, m, v, mOff + done, len, k);
+            w.put(wOff + done, ws, 0, len);
+        }
     }
 
     /** {@code b[off..off+n) = 0}. */

@@ -44,6 +44,42 @@ interface ElementwiseKernel {
      */
     void weightedValues(float[] p, int n, float[] v, int from, int hd, float[] out, int outOff);
 
+    /**
+     * SwiGLU's backward from the forward's {@code g = a[gate+i]}, {@code u = a[up+i]}, {@code e = a[expNeg+i] =
+     * exp(-g)} and {@code γ = a[gAct+i] = dL/dact}: with {@code σ = 1/(1+e)}, {@code a[dGate+i] = γ·u·σ·(1 + g·(1−σ))}
+     * and {@code a[dUp+i] = γ·g·σ}, for {@code i < n}; each product rounded as written, left to right.
+     */
+    void swigluBackward(float[] a, int gate, int up, int expNeg, int gAct, int dGate, int dUp, int n);
+
+    /**
+     * Softmax's backward in place for one row: {@code g[i] ← p[i]·(g[i] − Σ_{j<n} g[j]·p[j])} for {@code i < len}
+     * ({@code n ≤ len}: entries past {@code n} have {@code p = 0}). Both arrays hold {@link #padded(int)} of {@code
+     * len}; the sum's order is the kernel's.
+     */
+    void softmaxBackward(float[] g, float[] p, int n, int len);
+
+    /**
+     * RMSNorm's input gradient for one row of {@code n}: with {@code gn = gh·w}, {@code y = x·inv} and {@code dot =
+     * Σ gn·y / n}, {@code gx[i] += inv·(gn − y·dot)}. Arrays hold {@link #padded(int)} of {@code n}; the sum's order is
+     * the kernel's.
+     */
+    void rmsNormBackward(float[] gh, float[] x, float[] w, float inv, float[] gx, int n);
+
+    /** {@code out[off+i] += gh[i]·(x[i]·s)} for {@code i < n}; each product rounded as written; {@code out} unpadded. */
+    void addScaledProduct(float[] gh, float[] x, float s, float[] out, int off, int n);
+
+    /** {@code out[i] += a[i]} for {@code i < n}; neither array padded. */
+    void add(float[] a, float[] out, int n);
+
+    /** {@code Σ a[i]²} for {@code i < n} in double (each square exact); the order of the sum is the kernel's. */
+    double sumOfSquares(float[] a, int n);
+
+    /**
+     * One AdamW update of {@code n} parameters {@code w[0..n)} with gradients {@code g[0..n)} and moments {@code
+     * m, v} at {@code mOff}, in double as {@link Elementwise.AdamW} writes it; neither array padded.
+     */
+    void adamw(float[] g, float[] w, float[] m, float[] v, int mOff, int n, Elementwise.AdamW k);
+
     /** A name for reports ("Vector API, 512-bit" or "scalar Java"). */
     String describe();
 }

@@ -71,6 +71,75 @@ final class ElementwiseScalarKernel implements ElementwiseKernel {
     }
 
     @Override
+    public void swigluBackward(float[] a, int gate, int up, int expNeg, int gAct, int dGate, int dUp, int n) {
+        for (int i = 0; i < n; i++) {
+            float z = a[gate + i], u = a[up + i], ga = a[gAct + i];
+            float sig = 1f / (1f + a[expNeg + i]);
+            a[dGate + i] = ga * u * sig * (1f + z * (1f - sig));
+            a[dUp + i] = ga * z * sig;
+        }
+    }
+
+    @Override
+    public void softmaxBackward(float[] g, float[] p, int n, int len) {
+        float dot = 0;
+        for (int i = 0; i < n; i++) dot += g[i] * p[i];
+        for (int i = 0; i < len; i++) g[i] = p[i] * (g[i] - dot);
+    }
+
+    @Override
+    public void rmsNormBackward(float[] gh, float[] x, float[] w, float inv, float[] gx, int n) {
+        float dot = 0;
+        for (int i = 0; i < n; i++) dot += gh[i] * w[i] * (x[i] * inv);
+        dot /= n;
+        for (int i = 0; i < n; i++) gx[i] += inv * (gh[i] * w[i] - x[i] * inv * dot);
+    }
+
+    @Override
+    public void addScaledProduct(float[] gh, float[] x, float s, float[] out, int off, int n) {
+        addScaledProductFrom(0, gh, x, s, out, off, n);
+    }
+
+    /** The vector kernel's tail runs this too, so both give the same bits. */
+    static void addScaledProductFrom(int from, float[] gh, float[] x, float s, float[] out, int off, int n) {
+        for (int i = from; i < n; i++) out[off + i] += gh[i] * (x[i] * s);
+    }
+
+    @Override
+    public void add(float[] a, float[] out, int n) {
+        for (int i = 0; i < n; i++) out[i] += a[i];
+    }
+
+    @Override
+    public double sumOfSquares(float[] a, int n) {
+        return sumOfSquaresFrom(0, a, n, 0);
+    }
+
+    static double sumOfSquaresFrom(int from, float[] a, int n, double sum) {
+        for (int i = from; i < n; i++) sum += (double) a[i] * a[i];
+        return sum;
+    }
+
+    @Override
+    public void adamw(float[] g, float[] w, float[] m, float[] v, int mOff, int n, Elementwise.AdamW k) {
+        adamwFrom(0, g, w, m, v, mOff, n, k);
+    }
+
+    /** AdamW on {@code [from, n)}: the vector kernel's tail, so both give the same bits. */
+    static void adamwFrom(int from, float[] g, float[] w, float[] m, float[] v, int mOff, int n, Elementwise.AdamW k) {
+        double b1 = k.beta1(), b2 = k.beta2();
+        for (int i = from; i < n; i++) {
+            double gi = g[i] * k.gradScale();
+            int j = mOff + i;
+            m[j] = (float) (b1 * m[j] + (1 - b1) * gi);
+            v[j] = (float) (b2 * v[j] + (1 - b2) * gi * gi);
+            float x = w[i];
+            w[i] = (float) (x
+                    - k.lr() * ((m[j] / k.bias1()) / (Math.sqrt(v[j] / k.bias2()) + k.eps()) + k.decay() * x));
+        }
+    }
+
+    @Override
     public String describe() {
         return "scalar Java";
     }

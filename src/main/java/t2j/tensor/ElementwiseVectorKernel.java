@@ -1,8 +1,10 @@
 package t2j.tensor;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,6 +17,11 @@ import jdk.incubator.vector.VectorSpecies;
 final class ElementwiseVectorKernel implements ElementwiseKernel {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = F.length();
+    // Double work (AdamW, sums of squares) reads floats a half-width vector at a time, so lanes match one for one.
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FH =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final int DLANES = D.length();
     private static final FloatVector MINUS_LN2_HI = FloatVector.broadcast(F, -Exp.LN2_HI);
     private static final FloatVector MINUS_LN2_LO = FloatVector.broadcast(F, -Exp.LN2_LO);
     private static final FloatVector P0 = FloatVector.broadcast(F, Exp.P0);
@@ -125,6 +132,118 @@ final class ElementwiseVectorKernel implements ElementwiseKernel {
             for (int i = 0; i < n; i++) acc = Math.fma(p[i], v[(from + i) * hd + k], acc);
             out[outOff + k] = acc;
         }
+    }
+
+    @Override
+    public void swigluBackward(float[] a, int gate, int up, int expNeg, int gAct, int dGate, int dUp, int n) {
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        for (int i = 0; i < n; i += LANES) {
+            FloatVector z = FloatVector.fromArray(F, a, gate + i), u = FloatVector.fromArray(F, a, up + i);
+            FloatVector ga = FloatVector.fromArray(F, a, gAct + i);
+            FloatVector sig = one.div(FloatVector.fromArray(F, a, expNeg + i).add(1f));
+            ga.mul(u).mul(sig).mul(z.mul(one.sub(sig)).add(1f)).intoArray(a, dGate + i);
+            ga.mul(z).mul(sig).intoArray(a, dUp + i);
+        }
+    }
+
+    @Override
+    public void softmaxBackward(float[] g, float[] p, int n, int len) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i + LANES <= n; i += LANES)
+            acc = acc.add(FloatVector.fromArray(F, g, i).mul(FloatVector.fromArray(F, p, i)));
+        float dot = inLaneOrder(acc);
+        for (; i < n; i++) dot += g[i] * p[i];
+        for (i = 0; i < len; i += LANES)
+            FloatVector.fromArray(F, p, i)
+                    .mul(FloatVector.fromArray(F, g, i).sub(dot))
+                    .intoArray(g, i);
+    }
+
+    @Override
+    public void rmsNormBackward(float[] gh, float[] x, float[] w, float inv, float[] gx, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i + LANES <= n; i += LANES) {
+            FloatVector gn = FloatVector.fromArray(F, gh, i).mul(FloatVector.fromArray(F, w, i));
+            acc = acc.add(gn.mul(FloatVector.fromArray(F, x, i).mul(inv)));
+        }
+        float dot = inLaneOrder(acc);
+        for (; i < n; i++) dot += gh[i] * w[i] * (x[i] * inv);
+        dot /= n;
+        for (i = 0; i < n; i += LANES) {
+            FloatVector gn = FloatVector.fromArray(F, gh, i).mul(FloatVector.fromArray(F, w, i));
+            FloatVector y = FloatVector.fromArray(F, x, i).mul(inv);
+            FloatVector.fromArray(F, gx, i).add(gn.sub(y.mul(dot)).mul(inv)).intoArray(gx, i);
+        }
+    }
+
+    /** The lanes of {@code v} added first to last, so the bits do not depend on how the JIT reduces. */
+    private static float inLaneOrder(FloatVector v) {
+        float s = 0;
+        for (int l = 0; l < LANES; l++) s += v.lane(l);
+        return s;
+    }
+
+    @Override
+    public void addScaledProduct(float[] gh, float[] x, float s, float[] out, int off, int n) {
+        int i = 0;
+        for (; i + LANES <= n; i += LANES)
+            FloatVector.fromArray(F, out, off + i)
+                    .add(FloatVector.fromArray(F, gh, i)
+                            .mul(FloatVector.fromArray(F, x, i).mul(s)))
+                    .intoArray(out, off + i);
+        ElementwiseScalarKernel.addScaledProductFrom(i, gh, x, s, out, off, n);
+    }
+
+    @Override
+    public void add(float[] a, float[] out, int n) {
+        int i = 0;
+        for (; i + LANES <= n; i += LANES)
+            FloatVector.fromArray(F, out, i).add(FloatVector.fromArray(F, a, i)).intoArray(out, i);
+        for (; i < n; i++) out[i] += a[i];
+    }
+
+    @Override
+    public double sumOfSquares(float[] a, int n) {
+        DoubleVector acc = DoubleVector.zero(D);
+        int i = 0;
+        for (; i + DLANES <= n; i += DLANES) {
+            DoubleVector x = widen(a, i);
+            acc = x.fma(x, acc); // the square of a float is exact in double: fma adds what mul then add would
+        }
+        double s = 0;
+        for (int l = 0; l < DLANES; l++) s += acc.lane(l);
+        return ElementwiseScalarKernel.sumOfSquaresFrom(i, a, n, s);
+    }
+
+    private static DoubleVector widen(float[] a, int i) {
+        return (DoubleVector) FloatVector.fromArray(FH, a, i).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    private static FloatVector narrow(DoubleVector x) {
+        return (FloatVector) x.convertShape(VectorOperators.D2F, FH, 0);
+    }
+
+    @Override
+    public void adamw(float[] g, float[] w, float[] m, float[] v, int mOff, int n, Elementwise.AdamW k) {
+        double b1 = k.beta1(), b2 = k.beta2(), c1 = 1 - b1, c2 = 1 - b2;
+        int i = 0;
+        for (; i + DLANES <= n; i += DLANES) {
+            int j = mOff + i;
+            DoubleVector gi = widen(g, i).mul(k.gradScale());
+            FloatVector mf = narrow(widen(m, j).mul(b1).add(gi.mul(c1)));
+            FloatVector vf = narrow(widen(v, j).mul(b2).add(gi.mul(c2).mul(gi)));
+            mf.intoArray(m, j);
+            vf.intoArray(v, j);
+            DoubleVector md = (DoubleVector) mf.convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector vd = (DoubleVector) vf.convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector x = widen(w, i);
+            DoubleVector step =
+                    md.div(k.bias1()).div(vd.div(k.bias2()).sqrt().add(k.eps())).add(x.mul(k.decay()));
+            narrow(x.sub(step.mul(k.lr()))).intoArray(w, i);
+        }
+        ElementwiseScalarKernel.adamwFrom(i, g, w, m, v, mOff, n, k);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Random;
 import t2j.model.Backprop;
 import t2j.model.ParameterGradients;
 import t2j.model.Transformer;
+import t2j.tensor.Elementwise;
 import t2j.tensor.Matrix;
 import t2j.util.Progress;
 import t2j.util.Seeds;
@@ -235,21 +236,16 @@ public final class Pretrainer {
             int n = (int) p.numel();
             float[] mm = m.computeIfAbsent(name, k -> new float[n]), vv = v.computeIfAbsent(name, k -> new float[n]);
             double decay = name.endsWith("norm.weight") ? 0 : cfg.weightDecay();
+            Elementwise.AdamW k = new Elementwise.AdamW(gradScale, lr, b1, b2, c1, c2, eps, decay);
             // Updated in place, block by block: copying every weight to the heap and back each step would double the
             // work. Element-wise, so the split over threads changes no bit.
             p.forEachBlock((first, count, pb) -> {
                 java.nio.FloatBuffer gb = g.blockOf(first);
                 int go = g.offsetInBlock(first), off = first * p.cols();
-                t2j.tensor.Parallel.forRange(count * p.cols(), ADAM_MIN_PER_THREAD, (lo, hi, part) -> {
-                    for (int i = lo; i < hi; i++) {
-                        double gi = gb.get(go + i) * gradScale;
-                        int k = off + i;
-                        mm[k] = (float) (b1 * mm[k] + (1 - b1) * gi);
-                        vv[k] = (float) (b2 * vv[k] + (1 - b2) * gi * gi);
-                        float w = pb.get(i);
-                        pb.put(i, (float) (w - lr * ((mm[k] / c1) / (Math.sqrt(vv[k] / c2) + eps) + decay * w)));
-                    }
-                });
+                t2j.tensor.Parallel.forRange(
+                        count * p.cols(),
+                        ADAM_MIN_PER_THREAD,
+                        (lo, hi, part) -> Elementwise.adamw(gb, go + lo, pb, lo, mm, vv, off + lo, hi - lo, k));
             });
         }
     }

@@ -124,6 +124,171 @@ class ElementwiseTest {
             }
     }
 
+    private static final int[] TAILS = {1, 5, 7, 16, 37, 128, 771};
+
+    private static float[] random(SplittableRandom r, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (r.nextGaussian() * scale);
+        return a;
+    }
+
+    @Test
+    void vectorAndScalarSwigluBackwardAgreeBitForBitAndMatchTheDerivative() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int n : TAILS) {
+            int p = VECTOR.padded(n);
+            float[] v = new float[6 * p], s = new float[6 * n];
+            for (int i = 0; i < n; i++) {
+                v[i] = s[i] = (float) (r.nextDouble() * 30 - 15);
+                v[p + i] = s[n + i] = (float) r.nextGaussian();
+                v[2 * p + i] = s[2 * n + i] = Exp.exp(-s[i]);
+                v[3 * p + i] = s[3 * n + i] = (float) r.nextGaussian();
+            }
+            VECTOR.swigluBackward(v, 0, p, 2 * p, 3 * p, 4 * p, 5 * p, n);
+            SCALAR.swigluBackward(s, 0, n, 2 * n, 3 * n, 4 * n, 5 * n, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(s[4 * n + i], v[4 * p + i], "dGate, n=" + n + ", i=" + i);
+                assertEquals(s[5 * n + i], v[5 * p + i], "dUp, n=" + n + ", i=" + i);
+                double g = s[i], u = s[n + i], ga = s[3 * n + i], sig = 1 / (1 + Math.exp(-g));
+                double dGate = ga * u * sig * (1 + g * (1 - sig)), dUp = ga * g * sig;
+                assertEquals(dGate, s[4 * n + i], 1e-5 * (1 + Math.abs(dGate)), "dGate vs calculus, i=" + i);
+                assertEquals(dUp, s[5 * n + i], 1e-5 * (1 + Math.abs(dUp)), "dUp vs calculus, i=" + i);
+            }
+        }
+    }
+
+    @Test
+    void softmaxBackwardMatchesDoublePrecisionOnEveryTail() {
+        SplittableRandom r = new SplittableRandom(9);
+        for (int len : TAILS) {
+            int n = Math.max(1, len - len / 3); // probabilities past n are masked to 0
+            float[] g = random(r, len, 1), p = new float[len];
+            double total = 0;
+            for (int i = 0; i < n; i++) total += p[i] = (float) r.nextDouble();
+            for (int i = 0; i < n; i++) p[i] /= (float) total;
+            double dot = 0;
+            for (int i = 0; i < n; i++) dot += (double) g[i] * p[i];
+            for (ElementwiseKernel k : new ElementwiseKernel[] {VECTOR, SCALAR}) {
+                int pad = k.padded(len);
+                float[] gs = java.util.Arrays.copyOf(g, pad), ps = java.util.Arrays.copyOf(p, pad);
+                k.softmaxBackward(gs, ps, n, len);
+                for (int i = 0; i < len; i++)
+                    assertEquals(p[i] * (g[i] - dot), gs[i], 1e-6, k.describe() + ", len=" + len + ", i=" + i);
+            }
+        }
+    }
+
+    @Test
+    void rmsNormBackwardMatchesDoublePrecisionAndTheTwoKernelsAgreeToRounding() {
+        SplittableRandom r = new SplittableRandom(13);
+        for (int n : TAILS) {
+            float[] gh = random(r, n, 1), x = random(r, n, 2), w = random(r, n, 1), gx0 = random(r, n, 1);
+            float inv = 0.7f;
+            double dot = 0;
+            for (int i = 0; i < n; i++) dot += (double) gh[i] * w[i] * x[i] * inv;
+            dot /= n;
+            float[][] got = new float[2][];
+            int at = 0;
+            for (ElementwiseKernel k : new ElementwiseKernel[] {VECTOR, SCALAR}) {
+                int p = k.padded(n);
+                float[] gx = java.util.Arrays.copyOf(gx0, p);
+                k.rmsNormBackward(
+                        java.util.Arrays.copyOf(gh, p),
+                        java.util.Arrays.copyOf(x, p),
+                        java.util.Arrays.copyOf(w, p),
+                        inv,
+                        gx,
+                        n);
+                for (int i = 0; i < n; i++) {
+                    double want = gx0[i] + inv * ((double) gh[i] * w[i] - (double) x[i] * inv * dot);
+                    assertEquals(want, gx[i], 1e-5 * (1 + Math.abs(want)), k.describe() + ", n=" + n + ", i=" + i);
+                }
+                got[at++] = gx;
+            }
+            for (int i = 0; i < n; i++) assertEquals(got[1][i], got[0][i], 1e-6f * (1 + Math.abs(got[1][i])));
+        }
+    }
+
+    @Test
+    void elementWiseAccumulationsGiveTheScalarBitsOnEveryTail() {
+        SplittableRandom r = new SplittableRandom(17);
+        for (int n : TAILS) {
+            float[] gh = random(r, n, 1), x = random(r, n, 3), out = random(r, n + 3, 1);
+            float[] v = out.clone(), s = out.clone();
+            VECTOR.addScaledProduct(gh, x, 0.37f, v, 3, n);
+            SCALAR.addScaledProduct(gh, x, 0.37f, s, 3, n);
+            float[] va = out.clone(), sa = out.clone();
+            VECTOR.add(gh, va, n);
+            SCALAR.add(gh, sa, n);
+            for (int i = 0; i < n + 3; i++) {
+                float want = i < 3 ? out[i] : out[i] + gh[i - 3] * (x[i - 3] * 0.37f);
+                assertEquals(want, s[i], "scalar addScaledProduct, n=" + n + ", i=" + i);
+                assertEquals(want, v[i], "vector addScaledProduct, n=" + n + ", i=" + i);
+                float sum = i < n ? out[i] + gh[i] : out[i];
+                assertEquals(sum, sa[i], "scalar add, n=" + n + ", i=" + i);
+                assertEquals(sum, va[i], "vector add, n=" + n + ", i=" + i);
+            }
+        }
+    }
+
+    @Test
+    void sumOfSquaresMatchesAnOrderedDoubleSumToRounding() {
+        SplittableRandom r = new SplittableRandom(19);
+        for (int n : TAILS) {
+            float[] a = random(r, n, 5);
+            double want = 0;
+            for (float f : a) want += (double) f * f;
+            assertEquals(want, SCALAR.sumOfSquares(a, n), 0, "scalar, n=" + n);
+            assertEquals(want, VECTOR.sumOfSquares(a, n), 1e-14 * want, "vector, n=" + n);
+        }
+        FloatBuffer b = Matrix.allocate(10_001);
+        double want = 0;
+        for (int i = 0; i < b.capacity(); i++) {
+            b.put(i, i * 1e-3f);
+            if (i >= 2) want += (double) (i * 1e-3f) * (i * 1e-3f);
+        }
+        assertEquals(want, Elementwise.sumOfSquares(b, 2, 9_999), 1e-12 * want, "across chunks");
+    }
+
+    @Test
+    void adamwGivesThePlainLoopsBitsOnEveryTailAndAcrossChunks() {
+        SplittableRandom r = new SplittableRandom(23);
+        Elementwise.AdamW k = new Elementwise.AdamW(0.8, 3e-3, 0.9, 0.95, 1 - 0.9 * 0.9, 1 - 0.95 * 0.95, 1e-8, 0.01);
+        for (int n : new int[] {1, 5, 7, 16, 37, 771, 9_000}) {
+            float[] g = random(r, n, 1e-2), w = random(r, n, 0.1), m = random(r, n + 2, 1e-3), v = new float[n + 2];
+            for (int i = 0; i < v.length; i++) v[i] = (float) (r.nextDouble() * 1e-5);
+            // The loop Pretrainer ran before the kernels, written out here as the reference.
+            float[] wantW = w.clone(), wantM = m.clone(), wantV = v.clone();
+            for (int i = 0; i < n; i++) {
+                double gi = g[i] * 0.8;
+                int j = 2 + i;
+                wantM[j] = (float) (0.9 * wantM[j] + (1 - 0.9) * gi);
+                wantV[j] = (float) (0.95 * wantV[j] + (1 - 0.95) * gi * gi);
+                float x = wantW[i];
+                wantW[i] = (float) (x
+                        - 3e-3 * ((wantM[j] / k.bias1()) / (Math.sqrt(wantV[j] / k.bias2()) + 1e-8) + 0.01 * x));
+            }
+            for (ElementwiseKernel kernel : new ElementwiseKernel[] {VECTOR, SCALAR}) {
+                float[] ww = w.clone(), mm = m.clone(), vv = v.clone();
+                kernel.adamw(g, ww, mm, vv, 2, n, k);
+                for (int i = 0; i < n; i++) {
+                    String at = kernel.describe() + ", n=" + n + ", i=" + i;
+                    assertEquals(wantW[i], ww[i], "w, " + at);
+                    assertEquals(wantM[2 + i], mm[2 + i], "m, " + at);
+                    assertEquals(wantV[2 + i], vv[2 + i], "v, " + at);
+                }
+            }
+            FloatBuffer gb = Matrix.allocate(n + 1), wb = Matrix.allocate(n);
+            for (int i = 0; i < n; i++) {
+                gb.put(1 + i, g[i]);
+                wb.put(i, w[i]);
+            }
+            float[] mm = m.clone(), vv = v.clone();
+            Elementwise.adamw(gb, 1, wb, 0, mm, vv, 2, n, k);
+            for (int i = 0; i < n; i++) assertEquals(wantW[i], wb.get(i), "buffers, n=" + n + ", i=" + i);
+        }
+    }
+
     @Test
     void zeroClearsExactlyTheRange() {
         FloatBuffer b = Matrix.allocate(10_000);
