@@ -11,8 +11,9 @@ import java.util.Map;
  *
  * <p>PyTorch's intra-op pool and OpenBLAS's own pthreads contend on a small machine: measured on 2 cores with PyTorch
  * 1.13 on OpenBLAS 0.3.21, a training step ran at about 3 000 tokens/s with 2 BLAS threads and about 5 200 with 1, while
- * prefill was fastest with 2. So {@code hf_reference.py} times each configuration in turn (torch threads × BLAS threads,
- * interleaved round by round so that drift on a noisy machine does not pick the winner) and this class picks per figure.
+ * prefill was fastest with 2. So {@code hf_reference.py} times each configuration (torch threads × BLAS threads; the BLAS
+ * counts interleaved round by round so that drift on a noisy machine does not pick the winner, each torch count in a
+ * process of its own since changing it at run time slows torch down) and this class picks the best per figure.
  */
 public final class ReferenceConfigs {
     private ReferenceConfigs() {}

@@ -41,9 +41,10 @@ final class BenchCommand {
             "Each bench prints both sides' BLAS (library, kernel, threads, environment, measured sgemm) and prints no ratio",
             "when the reference runs on the reference BLAS or its sgemm is under half of t2j's: Debian's torch uses whatever",
             "libblas.so.3 points to (apt-get install libopenblas0-pthread for an optimized one).",
-            "The reference is timed in several thread configurations, interleaved in one run: torch and BLAS threads =",
-            "cores, torch threads = cores with a single-threaded BLAS, and (except scale) both on one thread. Each figure",
-            "is compared with its best one; a line per figure lists them all. t2j runs in its default configuration.",
+            "The reference is timed in several thread configurations in the same run: torch and BLAS threads = cores,",
+            "torch threads = cores with a single-threaded BLAS (these two interleaved), and (except scale) both on one",
+            "thread. Each figure is compared with its best one; a line per figure lists them all (torch/BLAS threads).",
+            "t2j runs in its default configuration.",
             "");
 
     private BenchCommand() {}

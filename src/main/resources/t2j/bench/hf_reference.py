@@ -11,8 +11,10 @@ rotate-half RoPE with llama3 scaling, repeat_kv GQA, eager attention with a caus
   hf_reference.py svd-bench DIR / svf-bench DIR                 numpy's SVD, one SVF iteration
 
 The bench commands time every configuration in --configs (TORCHxBLAS: torch's intra-op threads and the BLAS
-library's own threads), interleaved round by round, and print each one's figures: which one is best differs by step
-on the same machine (OpenBLAS's pthreads contend with torch's pool), so the caller picks the best per figure.
+library's own threads) and print each one's figures: which one is best differs by step on the same machine
+(OpenBLAS's pthreads contend with torch's pool), so the caller picks the best per figure. The BLAS thread counts are
+interleaved round by round in one process; each torch thread count runs in a process of its own, because changing
+torch's threads at run time slows what follows.
   hf_reference.py blas .                                        which BLAS torch runs on and its sgemm GFLOP/s
   hf_reference.py openblas-info LIBFILE                         an OpenBLAS library's build configuration and core
 """
@@ -220,7 +222,8 @@ def openblas_library():
 
 
 class Configs:
-    """The thread configurations a bench times: (torch threads, BLAS threads) pairs, switched inside this process.
+    """The thread configurations a bench times in this process: (torch threads, BLAS threads) pairs with one torch
+    thread count, the BLAS's threads switched between rounds (see main for several torch thread counts).
 
     Without OpenBLAS the BLAS's threads cannot be set; configurations then differ only by torch's threads."""
 
@@ -228,15 +231,19 @@ class Configs:
         torch.zeros(4, 4) @ torch.zeros(4, 4)  # loads the BLAS library
         self.lib = openblas_library()
         pairs = []
-        for item in spec.split(","):
-            t, _, b = item.partition("x")
-            pair = (int(t), int(b) if self.lib else None)
+        for t, b in parse_configs(spec):
+            pair = (t, b if self.lib else None)
             if pair not in pairs:
                 pairs.append(pair)
+        if len({t for t, _ in pairs}) != 1:
+            raise ValueError("--configs: one torch thread count per process, got %s" % spec)
         self.pairs = pairs
 
     def use(self, pair):
-        torch.set_num_threads(pair[0])
+        # torch.set_num_threads, even to the count it has, slowed the next forward passes 2-8x on torch 1.13 (its
+        # pool is rebuilt); the torch count is set once, before anything is timed.
+        if torch.get_num_threads() != pair[0]:
+            torch.set_num_threads(pair[0])
         if self.lib:
             self.lib.openblas_set_num_threads(pair[1])
         seen = (torch.get_num_threads(), self.lib.openblas_get_num_threads() if self.lib else None)
@@ -262,6 +269,41 @@ class Configs:
         pair = max(self.pairs, key=lambda p: (p[1] or 0, p[0]))
         self.use(pair)
         return dict(blas_report(pair[0]), blas_threads=pair[1])
+
+
+def parse_configs(spec):
+    """'2x2,2x1,1x1' -> [(2, 2), (2, 1), (1, 1)]: torch threads x BLAS threads."""
+    out = []
+    for item in spec.split(","):
+        t, sep, b = item.strip().partition("x")
+        if not sep or not t.isdigit() or not b.isdigit() or int(t) < 1 or int(b) < 1:
+            raise SystemExit("--configs: '%s' is not TORCHxBLAS thread counts (e.g. 2x1)" % item)
+        out.append((int(t), int(b)))
+    return out
+
+
+def fan_out(argv, spec):
+    """Runs this script once per torch thread count in spec (each process interleaves its BLAS thread counts) and
+    merges their 'configs' lists; the BLAS report is the first process's (the first torch count in spec)."""
+    import subprocess
+    counts = []
+    for t, _ in parse_configs(spec):
+        if t not in counts:
+            counts.append(t)
+    at = argv.index("--configs")
+    merged = None
+    for t in counts:
+        sub = ",".join("%dx%d" % p for p in parse_configs(spec) if p[0] == t)
+        r = subprocess.run([sys.executable, os.path.abspath(__file__)] + argv[:at + 1] + [sub] + argv[at + 2:],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit("configuration %s failed: %s%s" % (sub, r.stdout, r.stderr))
+        j = json.loads(r.stdout.strip().splitlines()[-1])
+        if merged is None:
+            merged = j
+        else:
+            merged["configs"] += j["configs"]
+    print(json.dumps(merged))
 
 
 def blas_report(threads):
@@ -318,6 +360,11 @@ def main():
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--only", default="", help="svd-bench: only the MLP matrices whose name matches this regex")
     a = ap.parse_args()
+    if a.cmd in ("bench", "svd-bench", "svf-bench", "train-bench"):
+        torch_counts = {t for t, _ in parse_configs(a.configs)}
+        if len(torch_counts) > 1:
+            return fan_out(sys.argv[1:], a.configs)
+        a.threads = torch_counts.pop()
     torch.set_num_threads(a.threads)
     if a.cmd == "openblas-info":
         # The build configuration and the kernel an OpenBLAS library file picks on this CPU (dir = the library's path).
