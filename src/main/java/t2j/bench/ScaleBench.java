@@ -447,7 +447,7 @@ public final class ScaleBench {
                     td);
             return;
         }
-        out.printf("%-22s %14s %16s %8s%n", "phase", "t2j", "PyTorch f32 best", "ratio");
+        out.printf("%-22s %14s %16s %8s%n", "phase", "t2j", "PyTorch f32", "ratio");
         for (Map.Entry<String, double[]> e : speeds.entrySet()) {
             ForwardBench.row(out, "prefill, t2j " + e.getKey(), "tokens/s", prefill / e.getValue()[0], tp, true);
             ForwardBench.row(out, "decode, t2j " + e.getKey(), "tokens/s", decode / e.getValue()[1], td, true);
