@@ -78,7 +78,9 @@ public final class BlasReport {
                 blas.get("torch"),
                 String.join(", ", (List<String>) blas.getOrDefault("libraries", List.of())),
                 blas.getOrDefault("config", ""),
-                blas.get("threads"),
+                blas.get("blas_threads") == null
+                        ? blas.get("threads")
+                        : blas.get("threads") + " torch + " + blas.get("blas_threads") + " BLAS",
                 ((Number) blas.get("gemm_gflops")).doubleValue(),
                 ((Map<String, Object>) blas.getOrDefault("env", Map.of())).isEmpty()
                         ? ""

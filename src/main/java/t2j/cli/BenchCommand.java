@@ -17,7 +17,7 @@ final class BenchCommand {
             "       t2j bench scale --shape llama-3.2-1b|llama-3-8b [--layers N] [--prefill N] [--decode N] [--repeats N] [--no-torch]",
             "",
             "  forward   prefill and decode tokens/s of a ~4M-parameter Llama-shaped model, beside the",
-            "            PyTorch CPU reference (2 threads, /usr/bin/python3 with python3-torch) on the same weights",
+            "            PyTorch CPU reference (/usr/bin/python3 with python3-torch) on the same weights",
             "  svf       SVD of all MLP matrices (vs numpy gesdd) and one SVF REINFORCE iteration: compose,",
             "            greedy rollouts, z-gradient (vs the same step in PyTorch autograd)",
             "  train     one full-parameter training step (forward, backward, clip, AdamW) of tiny-llama's shape,",
@@ -41,6 +41,10 @@ final class BenchCommand {
             "Each bench prints both sides' BLAS (library, kernel, threads, environment, measured sgemm) and prints no ratio",
             "when the reference runs on the reference BLAS or its sgemm is under half of t2j's: Debian's torch uses whatever",
             "libblas.so.3 points to (apt-get install libopenblas0-pthread for an optimized one).",
+            "The reference is timed in several thread configurations in the same run: torch and BLAS threads = cores,",
+            "torch threads = cores with a single-threaded BLAS (these two interleaved), and (except scale) both on one",
+            "thread. Each figure is compared with its best one; a line per figure lists them all (torch/BLAS threads).",
+            "t2j runs in its default configuration.",
             "");
 
     private BenchCommand() {}

@@ -6,8 +6,15 @@ It reads the same HF folder the Java engine reads (config.json + safetensors, sh
 rotate-half RoPE with llama3 scaling, repeat_kv GQA, eager attention with a causal (+ sliding window) mask, SwiGLU.
 
   hf_reference.py logits DIR --ids 1,2,3 --out FILE.json      logits of every position (float32)
-  hf_reference.py bench DIR --prefill N --decode M --threads 2  prefill and decode tokens/s
+  hf_reference.py bench DIR --prefill N --decode M --configs 2x2,2x1  prefill and decode tokens/s per configuration
   hf_reference.py train-bench DIR --batch B --seq T             full-parameter training tokens/s (forward, backward, AdamW)
+  hf_reference.py svd-bench DIR / svf-bench DIR                 numpy's SVD, one SVF iteration
+
+The bench commands time every configuration in --configs (TORCHxBLAS: torch's intra-op threads and the BLAS
+library's own threads) and print each one's figures: which one is best differs by step on the same machine
+(OpenBLAS's pthreads contend with torch's pool), so the caller picks the best per figure. The BLAS thread counts are
+interleaved round by round in one process; each torch thread count runs in a process of its own, because changing
+torch's threads at run time slows what follows.
   hf_reference.py blas .                                        which BLAS torch runs on and its sgemm GFLOP/s
   hf_reference.py openblas-info LIBFILE                         an OpenBLAS library's build configuration and core
 """
@@ -194,6 +201,111 @@ def svf_iteration(m, prompts, new_tokens):
         z.grad = None
     loss.backward()
     return float(loss)
+def openblas_library():
+    """The loaded BLAS library that can change its thread count at run time (OpenBLAS), or None (netlib, MKL...)."""
+    import ctypes
+    try:
+        with open("/proc/self/maps") as f:
+            paths = sorted({line.split()[-1] for line in f if "/" in line})
+    except OSError:
+        return None
+    for path in paths:
+        if "blas" in os.path.basename(path) or "lapack" in os.path.basename(path):
+            try:
+                lib = ctypes.CDLL(path)
+                lib.openblas_set_num_threads.argtypes = [ctypes.c_int]
+                lib.openblas_get_num_threads.restype = ctypes.c_int
+                return lib
+            except (OSError, AttributeError):
+                continue
+    return None
+
+
+class Configs:
+    """The thread configurations a bench times in this process: (torch threads, BLAS threads) pairs with one torch
+    thread count, the BLAS's threads switched between rounds (see main for several torch thread counts).
+
+    Without OpenBLAS the BLAS's threads cannot be set; configurations then differ only by torch's threads."""
+
+    def __init__(self, spec):
+        torch.zeros(4, 4) @ torch.zeros(4, 4)  # loads the BLAS library
+        self.lib = openblas_library()
+        pairs = []
+        for t, b in parse_configs(spec):
+            pair = (t, b if self.lib else None)
+            if pair not in pairs:
+                pairs.append(pair)
+        if len({t for t, _ in pairs}) != 1:
+            raise ValueError("--configs: one torch thread count per process, got %s" % spec)
+        self.pairs = pairs
+
+    def use(self, pair):
+        # torch.set_num_threads, even to the count it has, slowed the next forward passes 2-8x on torch 1.13 (its
+        # pool is rebuilt); the torch count is set once, before anything is timed.
+        if torch.get_num_threads() != pair[0]:
+            torch.set_num_threads(pair[0])
+        if self.lib:
+            self.lib.openblas_set_num_threads(pair[1])
+        seen = (torch.get_num_threads(), self.lib.openblas_get_num_threads() if self.lib else None)
+        if seen != pair:  # a configuration that did not take would be timed under the wrong name
+            sys.exit("thread configuration %sx%s did not take: torch and the BLAS report %s" % (pair + (seen,)))
+
+    def rounds(self, n):
+        """n rounds of every configuration, interleaved, the order rotated each round so no configuration always
+        follows the same one: yields (round, index of the configuration)."""
+        k = len(self.pairs)
+        for r in range(n):
+            for j in range(k):
+                i = (j + r) % k
+                self.use(self.pairs[i])
+                yield r, i
+
+    def results(self, figures):
+        """figures[i]: a dict of configuration i's figures; returns the 'configs' list the caller chooses from."""
+        return [dict(torch_threads=t, blas_threads=b, **f) for (t, b), f in zip(self.pairs, figures)]
+
+    def report(self):
+        """blas_report in the configuration with the most BLAS threads: the library's sgemm at its best."""
+        pair = max(self.pairs, key=lambda p: (p[1] or 0, p[0]))
+        self.use(pair)
+        return dict(blas_report(pair[0]), blas_threads=pair[1])
+
+
+def parse_configs(spec):
+    """'2x2,2x1,1x1' -> [(2, 2), (2, 1), (1, 1)]: torch threads x BLAS threads."""
+    out = []
+    for item in spec.split(","):
+        t, sep, b = item.strip().partition("x")
+        if not sep or not t.isdigit() or not b.isdigit() or int(t) < 1 or int(b) < 1:
+            raise SystemExit("--configs: '%s' is not TORCHxBLAS thread counts (e.g. 2x1)" % item)
+        out.append((int(t), int(b)))
+    return out
+
+
+def fan_out(argv, spec):
+    """Runs this script once per torch thread count in spec (each process interleaves its BLAS thread counts) and
+    merges their 'configs' lists; the BLAS report is the first process's (the first torch count in spec)."""
+    import subprocess
+    counts = []
+    for t, _ in parse_configs(spec):
+        if t not in counts:
+            counts.append(t)
+    at = argv.index("--configs")
+    merged = None
+    for t in counts:
+        sub = ",".join("%dx%d" % p for p in parse_configs(spec) if p[0] == t)
+        r = subprocess.run([sys.executable, os.path.abspath(__file__)] + argv[:at + 1] + [sub] + argv[at + 2:],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit("configuration %s failed: %s%s" % (sub, r.stdout, r.stderr))
+        j = json.loads(r.stdout.strip().splitlines()[-1])
+        if merged is None:
+            merged = j
+        else:
+            merged["configs"] += j["configs"]
+    print(json.dumps(merged))
+
+
 def blas_report(threads):
     """Which BLAS this torch really runs on, how fast its sgemm is, and the environment that steers it: printed with
     every benchmark so a ratio against a crippled reference cannot pass unnoticed."""
@@ -242,11 +354,17 @@ def main():
     ap.add_argument("--out")
     ap.add_argument("--prefill", type=int, default=128)
     ap.add_argument("--decode", type=int, default=64)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=2, help="logits, blas: torch's threads")
+    ap.add_argument("--configs", default="2x2,2x1", help="benches: TORCHxBLAS thread pairs to time, comma-separated")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--only", default="", help="svd-bench: only the MLP matrices whose name matches this regex")
     a = ap.parse_args()
+    if a.cmd in ("bench", "svd-bench", "svf-bench", "train-bench"):
+        torch_counts = {t for t, _ in parse_configs(a.configs)}
+        if len(torch_counts) > 1:
+            return fan_out(sys.argv[1:], a.configs)
+        a.threads = torch_counts.pop()
     torch.set_num_threads(a.threads)
     if a.cmd == "openblas-info":
         # The build configuration and the kernel an OpenBLAS library file picks on this CPU (dir = the library's path).
@@ -261,6 +379,7 @@ def main():
         return
     cfg, w = load(a.dir)
     m = Decoder(cfg, w)
+    cf = Configs(a.configs)
     if a.cmd == "logits":
         ids = [int(t) for t in a.ids.split(",")]
         with torch.no_grad():
@@ -270,8 +389,8 @@ def main():
     if a.cmd == "svd-bench":
         # numpy's LAPACK gesdd on the same MLP matrices (thin, float32), best of repeats.
         mats = [w[n].numpy() for n in sorted(w) if ".mlp." in n and re.search(a.only, n)]
-        best_np, best_t = float("inf"), float("inf")
-        for _ in range(a.repeats + 1):
+        best = [{"numpy_s": float("inf"), "torch_s": float("inf")} for _ in cf.pairs]
+        for _, i in cf.rounds(a.repeats + 1):
             t0 = time.perf_counter()
             for x in mats:
                 np.linalg.svd(x, full_matrices=False)
@@ -279,23 +398,25 @@ def main():
             for x in mats:
                 torch.linalg.svd(torch.from_numpy(x), full_matrices=False)
             t2 = time.perf_counter()
-            best_np, best_t = min(best_np, t1 - t0), min(best_t, t2 - t1)
-        print(json.dumps({"numpy_s": best_np, "torch_s": best_t, "matrices": len(mats), "blas": blas_report(a.threads),
+            best[i] = {"numpy_s": min(best[i]["numpy_s"], t1 - t0), "torch_s": min(best[i]["torch_s"], t2 - t1)}
+        print(json.dumps({"configs": cf.results(best), "matrices": len(mats), "blas": cf.report(),
                           "numpy_blas": np.__config__.get_info("blas_opt_info") if hasattr(np.__config__, "get_info") else {}}))
         return
     if a.cmd == "svf-bench":
         sm = SvfDecoder(cfg, w)
         g = torch.Generator().manual_seed(0)
         prompts = torch.randint(0, cfg["vocab_size"], (a.batch, a.prefill), generator=g)
-        best = float("inf")
-        for _ in range(a.repeats + 1):
+        best = [float("inf")] * len(cf.pairs)
+        for r, i in cf.rounds(a.repeats + 1):
             t0 = time.perf_counter()
             svf_iteration(sm, prompts, a.decode)
-            best = min(best, time.perf_counter() - t0)
-        print(json.dumps({"svf_iteration_s": best, "blas": blas_report(a.threads)}))
+            if r > 0:  # the first round warms up
+                best[i] = min(best[i], time.perf_counter() - t0)
+        print(json.dumps({"configs": cf.results([{"svf_iteration_s": b} for b in best]), "blas": cf.report()}))
         return
     if a.cmd == "train-bench":
-        # Plain autograd over the same decoder: every weight a leaf, AdamW as t2j pretrain runs it; median step after the warm-up.
+        # Plain autograd over the same decoder: every weight a leaf, AdamW as t2j pretrain runs it; median step after the
+        # warm-up. Every configuration steps the same model and optimizer in turn: a step costs the same at any state.
         params = []
         for name in w:
             w[name] = w[name].clone().requires_grad_(True)
@@ -304,21 +425,23 @@ def main():
         opt = torch.optim.AdamW(params, lr=1e-3, betas=(0.9, 0.95), weight_decay=0.01)
         g = torch.Generator().manual_seed(0)
         batch = torch.randint(0, cfg["vocab_size"], (a.batch, a.seq + 1), generator=g)
-        for _ in range(a.warmup):
-            train_step(tm, params, opt, batch)
-        times = []
-        for _ in range(a.repeats):
+        times = [[] for _ in cf.pairs]
+        for r, i in cf.rounds(a.warmup + a.repeats):
             t0 = time.perf_counter()
             train_step(tm, params, opt, batch)
-            times.append(time.perf_counter() - t0)
-        step = statistics.median(times)
-        print(json.dumps({"train_tok_s": a.batch * a.seq / step, "step_s": step, "blas": blas_report(a.threads)}))
+            if r >= a.warmup:
+                times[i].append(time.perf_counter() - t0)
+        figures = []
+        for t in times:
+            step = statistics.median(t)
+            figures.append({"train_tok_s": a.batch * a.seq / step, "step_s": step})
+        print(json.dumps({"configs": cf.results(figures), "blas": cf.report()}))
         return
     # bench: prefill of a.prefill tokens, then greedy decode of a.decode tokens with a KV cache; best of repeats.
     g = torch.Generator().manual_seed(0)
     ids = torch.randint(0, cfg["vocab_size"], (a.prefill,), generator=g).tolist()
-    best_p, best_d = float("inf"), float("inf")
-    for _ in range(a.repeats + 1):  # the first round warms up
+    best = [[float("inf"), float("inf")] for _ in cf.pairs]
+    for r, i in cf.rounds(a.repeats + 1):
         cache = {}
         t0 = time.perf_counter()
         with torch.no_grad():
@@ -329,9 +452,10 @@ def main():
                 logits = m.forward([tok], cache, a.prefill + s, last_only=True)
                 tok = int(logits[0, -1].argmax())
         t2 = time.perf_counter()
-        best_p, best_d = min(best_p, t1 - t0), min(best_d, t2 - t1)
-    print(json.dumps({"prefill_tok_s": a.prefill / best_p, "decode_tok_s": a.decode / best_d, "torch": torch.__version__, "threads": a.threads,
-                      "blas": blas_report(a.threads)}))
+        if r > 0:  # the first round warms up
+            best[i] = [min(best[i][0], t1 - t0), min(best[i][1], t2 - t1)]
+    figures = [{"prefill_tok_s": a.prefill / p, "decode_tok_s": a.decode / d} for p, d in best]
+    print(json.dumps({"configs": cf.results(figures), "blas": cf.report()}))
 
 
 if __name__ == "__main__":

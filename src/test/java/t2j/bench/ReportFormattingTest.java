@@ -50,6 +50,11 @@ class ReportFormattingTest {
         String want = "PyTorch 1.13: /usr/lib/libopenblas.so.0, BLAS_INFO=open, 2 threads, sgemm 185.0 GFLOP/s "
                 + "(512x512x512)";
         assertEquals(want, BlasReport.describe(plain));
+        Map<String, Object> withBlasThreads = new java.util.HashMap<>(plain);
+        withBlasThreads.put("blas_threads", 2);
+        assertTrue(
+                BlasReport.describe(withBlasThreads).contains(", 2 torch + 2 BLAS threads, sgemm 185.0"),
+                BlasReport.describe(withBlasThreads));
         Map<String, Object> tuned = Map.of(
                 "torch",
                 "1.13",
