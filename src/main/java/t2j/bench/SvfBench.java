@@ -23,14 +23,17 @@ import t2j.util.Progress;
  * rollouts with a KV cache, log-probabilities and the z-gradient (against the same step in PyTorch autograd).
  */
 public final class SvfBench {
+    /** Untimed SVF iterations before the timed ones (the reference, with no JIT to warm, gets one). */
+    static final int WARMUP = 5;
+
     private SvfBench() {}
 
     public static void run(int batch, int promptLen, int newTokens, int repeats, PrintStream out) throws IOException {
         Path dir = ForwardBench.writeBenchModel();
         Transformer model = Transformer.load(dir);
         out.printf(
-                "model: %,d parameters (bench forward's); SVF on MLP; iteration = compose + %d rollouts of %d+%d tokens + gradient; best of %d%n",
-                model.weights().parameterCount(), batch, promptLen, newTokens, repeats);
+                "model: %,d parameters (bench forward's); SVF on MLP; iteration = compose + %d rollouts of %d+%d tokens + gradient; best of %d after %d warm-up iterations%n",
+                model.weights().parameterCount(), batch, promptLen, newTokens, repeats, WARMUP);
 
         double svd = Double.MAX_VALUE;
         Decomposition dec = null;
@@ -52,10 +55,11 @@ public final class SvfBench {
         float[] weights = new float[batch];
         for (int b = 0; b < batch; b++) weights[b] = (b % 2 == 0 ? 1f : -1f) / batch;
         double iteration = Double.MAX_VALUE;
-        for (int r = 0; r <= repeats; r++) {
+        // A trainer runs hundreds of iterations: time the steady state, after C2 has compiled the SIMD loops.
+        for (int r = 0; r < WARMUP + repeats; r++) {
             long t0 = System.nanoTime();
             iteration(model, svf, prompts, newTokens, weights);
-            if (r > 0) iteration = Math.min(iteration, (System.nanoTime() - t0) / 1e9);
+            if (r >= WARMUP) iteration = Math.min(iteration, (System.nanoTime() - t0) / 1e9);
         }
 
         String[] why = new String[1];

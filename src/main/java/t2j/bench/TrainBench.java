@@ -23,10 +23,11 @@ import t2j.train.Pretrainer;
 public final class TrainBench {
     /**
      * Steps run before timing, on each side. Pretraining runs thousands of steps, so the figure that matters is the
-     * steady state: the JIT compiles t2j's element-wise loops during the first few steps (one warm-up step left the
-     * median about a third below it).
+     * steady state: the JIT compiles t2j's element-wise loops during the first steps (one warm-up step left the
+     * median about a third below it; five, still 10-15 % below what 40 timed steps reach, the Vector API loops being
+     * many times slower until C2 has compiled them).
      */
-    static final int WARMUP = 5;
+    static final int WARMUP = 20;
 
     private TrainBench() {}
 
