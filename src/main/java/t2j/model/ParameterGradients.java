@@ -53,20 +53,10 @@ public final class ParameterGradients implements Backprop.GradientSink {
      */
     public void add(ParameterGradients other) {
         if (other.weights != weights) throw new IllegalArgumentException("gradients of a different model");
-        float[] a = new float[ZEROS.length], b = new float[ZEROS.length];
         for (Map.Entry<String, Matrix> e : grads.entrySet()) {
             Matrix g = e.getValue(), o = other.grads.get(e.getKey());
-            g.forEachBlock((first, count, data) -> {
-                FloatBuffer from = o.blockOf(first);
-                int off = o.offsetInBlock(first), n = count * g.cols();
-                for (int i = 0; i < n; i += a.length) {
-                    int len = Math.min(a.length, n - i);
-                    data.get(i, a, 0, len);
-                    from.get(off + i, b, 0, len);
-                    for (int j = 0; j < len; j++) a[j] += b[j];
-                    data.put(i, a, 0, len);
-                }
-            });
+            g.forEachBlock((first, count, data) ->
+                    Elementwise.add(o.blockOf(first), o.offsetInBlock(first), data, 0, count * g.cols()));
         }
     }
 

@@ -135,8 +135,7 @@ public final class Parallel {
                 failure = e;
                 next.set(parts); // the other threads stop after their current part
             }
-            failure = joinAll(others, failure);
-            rethrow(failure);
+            rethrow(joinAll(others, failure));
         } finally {
             if (owner) {
                 BLAS_THREADS.call(0);

@@ -62,6 +62,10 @@ public final class Pretrainer {
     private final Config cfg;
     private final Map<String, float[]> m = new HashMap<>(), v = new HashMap<>();
     private int done;
+    /** The current epoch's shuffled sequences, and which epoch they are. */
+    private List<int[]> order;
+
+    private int orderEpoch = -1;
     private long elapsedNanos;
     private double firstLoss = Double.NaN;
 
@@ -223,9 +227,6 @@ public final class Pretrainer {
         }
         return order.subList(slot * b, slot * b + b);
     }
-
-    private List<int[]> order;
-    private int orderEpoch = -1;
 
     private void adamw(ParameterGradients grads, double gradScale, double lr, int step) {
         double b1 = 0.9, b2 = 0.95, eps = 1e-8;
