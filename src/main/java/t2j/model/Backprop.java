@@ -49,10 +49,14 @@ public final class Backprop {
         return (row, index, target, logits, dLogits) -> {
             double max = Double.NEGATIVE_INFINITY;
             for (float l : logits) max = Math.max(max, l);
+            // One exp per logit, kept for the gradient (p = e / Σe): the second pass of exps was a visible share of
+            // a small model's step.
+            double[] e = EXPS.get();
+            if (e.length < logits.length) EXPS.set(e = new double[logits.length]);
             double sum = 0;
-            for (float l : logits) sum += Math.exp(l - max);
-            double logZ = max + Math.log(sum), wgt = rowWeight[row];
-            for (int j = 0; j < logits.length; j++) dLogits[j] = (float) (wgt * Math.exp(logits[j] - logZ));
+            for (int j = 0; j < logits.length; j++) sum += e[j] = Math.exp(logits[j] - max);
+            double logZ = max + Math.log(sum), wgt = rowWeight[row], scale = wgt / sum;
+            for (int j = 0; j < logits.length; j++) dLogits[j] = (float) (scale * e[j]);
             dLogits[target] -= (float) wgt;
             return -wgt * (logits[target] - logZ);
         };
@@ -77,6 +81,9 @@ public final class Backprop {
             return false;
         }
     }
+
+    /** {@link #weightedNll}'s exps, one array per thread: row groups score their tokens on several at once. */
+    private static final ThreadLocal<double[]> EXPS = ThreadLocal.withInitial(() -> new double[0]);
 
     /** Activations of one layer kept for the backward pass. */
     private static final class LayerActs {
