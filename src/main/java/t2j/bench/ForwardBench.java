@@ -2,7 +2,6 @@ package t2j.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,7 @@ public final class ForwardBench {
 
     /** Writes the benchmark model (seeded random weights, f32 safetensors) to a new temporary folder. */
     static Path writeBenchModel() throws IOException {
-        Path dir = Files.createTempDirectory("t2j-bench");
+        Path dir = t2j.util.ScratchDirs.create("t2j-bench");
         benchConfig().save(dir);
         ModelWeights.random(benchConfig(), 42, 0.05).save(dir, DType.F32, 1L << 30);
         return dir;
@@ -71,7 +70,7 @@ public final class ForwardBench {
         Transformer model = Transformer.load(dir);
         ModelWeights weights = model.weights();
         out.printf(
-                "model: llama, %,d parameters (d=%d, ff=%d, %d layers, %d/%d heads, vocab %d); prefill %d tokens, decode %d tokens, best of %d after %d warm-up rounds%n",
+                "model: llama, %,d parameters (d=%d, ff=%d, %d layers, %d/%d heads, vocab %d); prefill %d tokens, decode %d tokens, best of %d after %d warm-up rounds (PyTorch: after 1, its code compiled ahead of time)%n",
                 weights.parameterCount(),
                 c.hiddenSize(),
                 c.intermediateSize(),
@@ -127,9 +126,11 @@ public final class ForwardBench {
     /**
      * Rounds run untimed before {@code t2j bench forward}'s repeats. The SIMD loops (t2j.tensor.Elementwise,
      * Attention) run many times slower until C2 has compiled them, which takes more calls than one round makes: with one
-     * warm-up round the timed rounds measured half the steady speed, or less while compiler threads took the cores.
+     * warm-up round the timed rounds measured half the steady speed, or less while compiler threads took the cores;
+     * with ten, prefill still climbed for another twenty to thirty rounds (per-round tokens/s, measured: 10.4-11.1k in
+     * rounds 10-19, 11.3-12.2k from round 40, with single rounds down to 8k while the compiler ran).
      */
-    static final int WARM_UP_ROUNDS = 10;
+    static final int WARM_UP_ROUNDS = 40;
 
     /**
      * Best-of-repeats seconds for a prefill of {@code ids} and a greedy decode of {@code decode} tokens, after {@code

@@ -23,8 +23,12 @@ import t2j.util.Progress;
  * rollouts with a KV cache, log-probabilities and the z-gradient (against the same step in PyTorch autograd).
  */
 public final class SvfBench {
-    /** Untimed SVF iterations before the timed ones (the reference, with no JIT to warm, gets one). */
-    static final int WARMUP = 5;
+    /**
+     * Untimed SVF iterations before the timed ones (the reference, with no JIT to warm, gets one). Measured per
+     * iteration: 1980, 480, 403, 306, 454, 241, 288 ms, then 175-235 ms from the eighth on; with five, the best of
+     * three timed ones still caught the tail of the compilation.
+     */
+    static final int WARMUP = 10;
 
     private SvfBench() {}
 

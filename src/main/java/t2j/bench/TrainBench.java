@@ -2,7 +2,6 @@ package t2j.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +24,10 @@ public final class TrainBench {
      * Steps run before timing, on each side. Pretraining runs thousands of steps, so the figure that matters is the
      * steady state: the JIT compiles t2j's element-wise loops during the first steps (one warm-up step left the
      * median about a third below it; five, still 10-15 % below what 40 timed steps reach, the Vector API loops being
-     * many times slower until C2 has compiled them).
+     * many times slower until C2 has compiled them; twenty, about 7 % below: measured per ten steps, 9.4k, 10.1k,
+     * 10.9k, 11.0k, 10.8k tokens/s for steps 11-60).
      */
-    static final int WARMUP = 20;
+    static final int WARMUP = 40;
 
     private TrainBench() {}
 
@@ -41,7 +41,7 @@ public final class TrainBench {
 
     public static void run(int batch, int seq, int repeats, PrintStream out) throws IOException {
         ModelConfig c = TinyRecipe.config("llama", 261, 256, new int[] {257, 260});
-        Path dir = Files.createTempDirectory("t2j-bench-train");
+        Path dir = t2j.util.ScratchDirs.create("t2j-bench-train");
         c.save(dir);
         ModelWeights.random(c, 42).save(dir, DType.F32, 1L << 30);
         Transformer model = Transformer.load(dir);

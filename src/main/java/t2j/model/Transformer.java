@@ -186,6 +186,11 @@ public final class Transformer {
      * the next call).
      */
     private FloatBuffer forward(KVCache cache, int[] tokens, int t) {
+        // Products on OpenBLAS's threads, the loops between them on this one (see Parallel.onCaller for why).
+        return Parallel.onCaller(() -> forwardOnCaller(cache, tokens, t));
+    }
+
+    private FloatBuffer forwardOnCaller(KVCache cache, int[] tokens, int t) {
         int batch = cache.batch, n = batch * t, d = c.hiddenSize();
         int past = cache.length, keysLen = past + t;
         if (keysLen > cache.capacity)

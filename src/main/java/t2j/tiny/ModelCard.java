@@ -379,6 +379,14 @@ public final class ModelCard {
                     "\n– : the task was defined after this model was tuned, so it was never measured on the pretraining-only weights.\n");
         b.append(
                 "\nThe same numbers are in `card.json`; a test (`BundledModelsTest`) re-measures the validation column on every build.\n");
+        if (before != null)
+            b.append("\nThe recipe fixes the data, the initial weights and the order of the batches, not the engine's"
+                    + " float rounding: rebuilt by another version of the engine, a model follows the same loss curve"
+                    + " for the first hundred steps and then parts from it, and its accuracies after pretraining are"
+                    + " another draw. Some tasks come out the same (classification at 100 % in all six draws"
+                    + " measured); others vary from draw to draw by much more than the evaluation's noise (math on"
+                    + " tiny-llama's test split: 26.5 % to 81.5 % over four draws; README, *How the engine is"
+                    + " built*).\n");
         return b.toString();
     }
 

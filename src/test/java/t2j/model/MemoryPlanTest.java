@@ -68,17 +68,20 @@ class MemoryPlanTest {
         long free = MemoryPlan.Budget.current().directFree();
         long step = 128L << 20;
         assertTrue(free > 2 * step, "this test needs 256 MiB of free direct memory, the JVM has " + free);
-        // Garbage: direct buffers nobody holds, filling all but 64 MiB of what the JVM may allocate.
+        // Buffers filling all but 64 MiB of what the JVM may allocate, held while the plan is measured against them
+        // (a collection while they were being allocated would otherwise free them early), then dropped: garbage.
+        List<java.nio.ByteBuffer> held = new ArrayList<>();
         long garbage = 0;
         while (free - garbage > (64L << 20)) {
             int chunk = (int) Math.min(64L << 20, free - garbage - (64L << 20));
             if (chunk <= 0) break;
-            java.nio.ByteBuffer.allocateDirect(chunk);
+            held.add(java.nio.ByteBuffer.allocateDirect(chunk));
             garbage += chunk;
         }
         MemoryPlan plan = MemoryPlan.step("a step").direct("activations", step, "--batch");
-        assertFalse(plan.fits(MemoryPlan.Budget.current()), "the garbage should still count as in use");
-        plan.check(); // collects, then fits
+        assertFalse(plan.fits(MemoryPlan.Budget.current()), "the held buffers count as in use");
+        held.clear();
+        plan.check(); // the dropped buffers still count until collected: check collects, then fits
         assertTrue(plan.fits(MemoryPlan.Budget.current()));
     }
 

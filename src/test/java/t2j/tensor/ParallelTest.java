@@ -132,4 +132,26 @@ class ParallelTest {
         });
         assertEquals(1, done.get(1));
     }
+
+    @Test
+    void onCallerRunsEverySplitInsideItOnTheCallerAndOnlyThere() {
+        Set<Thread> inside = ConcurrentHashMap.newKeySet(), after = ConcurrentHashMap.newKeySet();
+        int[] parts = new int[1];
+        Parallel.withThreads(2, () -> {
+            Parallel.onCaller(() -> {
+                Parallel.forRange(1000, 1, (lo, hi, part) -> {
+                    inside.add(Thread.currentThread());
+                    parts[0]++;
+                    assertEquals(0, lo);
+                    assertEquals(1000, hi);
+                });
+                return null;
+            });
+            Parallel.forRange(1000, 1, (lo, hi, part) -> after.add(Thread.currentThread()));
+            return null;
+        });
+        assertEquals(Set.of(Thread.currentThread()), inside);
+        assertEquals(1, parts[0], "one part, the whole range");
+        assertEquals(2, after.size(), "splits use the pool again after onCaller returns");
+    }
 }
