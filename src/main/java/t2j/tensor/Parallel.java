@@ -200,8 +200,9 @@ public final class Parallel {
      * threads: for work whose products are large enough for OpenBLAS to use both cores and whose loops between them
      * are small. There a split of those loops loses: after each threaded product OpenBLAS's helper spins on the
      * second core for about 0.1 s, and a Java thread given the same core competes with it (the forward bench's
-     * prefill, measured: 11.6-15.2k tokens/s with the loops split, 15.5-15.7k with them on the caller). Results are
-     * the same either way: the splits compute the same bits on any thread count.
+     * prefill, measured: 11.6-15.2k tokens/s with the loops split, 15.5-15.7k with them on the caller). The body
+     * computes what it computes on a one-core machine, where every split is one part: the same bits as a split for
+     * the products this class allows to be split (see the class comment).
      */
     public static <T> T onCaller(Supplier<T> body) {
         boolean before = CALLER_ONLY.get();
