@@ -35,8 +35,11 @@ final class CellErrors {
         this.origins = origins;
     }
 
-    /** A snippet that compiled but threw, or used a declaration that is not defined yet. */
-    CellError runtime(JShellException thrown) {
+    /**
+     * A snippet that compiled but threw, or used a declaration that is not defined yet. {@code origin} is where the
+     * snippet starts: the place to point at when the JVM recorded no frames.
+     */
+    CellError runtime(JShellException thrown, SnippetOrigins.Origin origin) {
         if (thrown instanceof UnresolvedReferenceException) {
             DeclarationSnippet snippet = ((UnresolvedReferenceException) thrown).getSnippet();
             String message = snippet.kind().name().toLowerCase(Locale.ROOT) + " '" + snippet.name()
@@ -52,6 +55,12 @@ final class CellErrors {
             String head = RED + userName(t) + RESET + (t.getMessage() == null ? "" : ": " + t.getMessage());
             traceback.add(t == thrown ? head : "Caused by: " + head);
             traceback.addAll(frames(t.getStackTrace()));
+        }
+        if (thrown.getStackTrace().length == 0) {
+            // HotSpot fills in the stacks of only its first few OutOfMemoryErrors (4 per JVM, whichever threads hit
+            // them); exceptions built without a writable stack have none either. The cell is still known.
+            traceback.add("    in " + CYAN + "cell [" + origin.cell() + "]" + RESET
+                    + " (the JVM recorded no stack trace for this error, so no line can be named)");
         }
         return new CellError(name, thrown.getMessage() == null ? "" : thrown.getMessage(), traceback);
     }

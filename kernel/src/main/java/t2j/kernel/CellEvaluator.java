@@ -72,7 +72,7 @@ final class CellEvaluator {
                         shell.diagnostics(snippet).toList(), source, new SnippetOrigins.Origin(cell, firstLine));
             }
             if (event.exception() != null) {
-                throw errors.runtime(event.exception());
+                throw errors.runtime(event.exception(), new SnippetOrigins.Origin(cell, firstLine));
             }
             if (event.status() == Snippet.Status.RECOVERABLE_DEFINED
                     || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {

@@ -25,16 +25,21 @@ final class ParentWatchdog {
         Thread thread = new Thread(
                 () -> {
                     while (true) {
-                        // Reparenting (to init or a subreaper) also means the launcher is gone, and is immune to pid
-                        // reuse.
-                        long now = ProcessHandle.current()
-                                .parent()
-                                .map(ProcessHandle::pid)
-                                .orElse(-1L);
-                        if (!watched.isAlive() || now != directParent) {
-                            KernelLog.info("parent process " + watched.pid() + " is gone; exiting");
-                            onOrphaned.run();
-                            return;
+                        try {
+                            // Reparenting (to init or a subreaper) also means the launcher is gone, and is immune
+                            // to pid reuse.
+                            long now = ProcessHandle.current()
+                                    .parent()
+                                    .map(ProcessHandle::pid)
+                                    .orElse(-1L);
+                            if (!watched.isAlive() || now != directParent) {
+                                KernelLog.info("parent process " + watched.pid() + " is gone; exiting");
+                                onOrphaned.run();
+                                return;
+                            }
+                        } catch (OutOfMemoryError cellFilledTheHeap) {
+                            // A cell that fills the heap fails its own allocation too and then frees it; the watch
+                            // must outlive that moment, or an orphaned kernel would never exit.
                         }
                         try {
                             Thread.sleep(POLL_MS);
