@@ -107,7 +107,7 @@ class Bf16ProductsTest {
         // orders, since a big-endian buffer holds each pair's first value in an int's high half.
         for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN})
             for (int cols : new int[] {1, 2, 31, 32, 33, 63, 64, 65, 96, 517, 2048}) {
-                int rows = 5;
+                int rows = 19; // two groups of the in-place kernel's eight rows, and three single ones
                 ByteBuffer w = ByteBuffer.allocateDirect(2 * rows * cols + 6).order(order);
                 SplittableRandom r = new SplittableRandom(8 + cols);
                 for (int i = 0; i < rows * cols + 3; i++) w.putShort(2 * i, Bf16.round((float) r.nextGaussian()));
@@ -137,5 +137,31 @@ class Bf16ProductsTest {
                         assertEquals(arranged[i], panel.getFloat(12 + 4 * i), k.describe() + " arranged at " + i);
                 }
             }
+    }
+
+    @Test
+    void aRowsValueDoesNotDependOnTheRowsReadBesideIt() {
+        // Threads take blocks of rows whose bounds depend on the thread count; a row read in a group of eight must give
+        // the bits it gives alone, or decode would differ from machine to machine.
+        boolean inPlace = Runtime.version().feature() < 19;
+        Bf16Kernel[] kernels = inPlace
+                ? new Bf16Kernel[] {new Bf16ScalarKernel(), new Bf16VectorKernel(), new Bf16BufferKernel()}
+                : new Bf16Kernel[] {new Bf16ScalarKernel(), new Bf16VectorKernel()};
+        int rows = 21, cols = 517;
+        ByteBuffer w = ByteBuffer.allocateDirect(2 * rows * cols).order(ByteOrder.nativeOrder());
+        SplittableRandom r = new SplittableRandom(21);
+        for (int i = 0; i < rows * cols; i++) w.putShort(2 * i, Bf16.round((float) r.nextGaussian()));
+        float[] x = new float[cols];
+        for (int i = 0; i < cols; i++) x[i] = (float) r.nextGaussian();
+        for (Bf16Kernel k : kernels) {
+            float[] arranged = k.arrange(x), together = new float[rows], alone = new float[rows];
+            k.dotRows(w, 0, rows, cols, arranged, together, 0);
+            for (int j = 0; j < rows; j++) k.dotRows(w, 2 * j * cols, 1, cols, arranged, alone, j);
+            for (int j = 0; j < rows; j++)
+                assertEquals(
+                        Float.floatToRawIntBits(alone[j]),
+                        Float.floatToRawIntBits(together[j]),
+                        k.describe() + " row " + j + ": " + alone[j] + " alone, " + together[j] + " in a group");
+        }
     }
 }
