@@ -15,6 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  * integer operations and no lane conversion, against an x arranged once per product as evens then odds
  * ({@link #arrange}).
  *
+ * <p>One row at a time, on purpose. Eight rows per pass (eight W streams sharing each x load) streamed 2.7× faster on
+ * one core over 16 KiB rows, yet decoded the Llama-3.2-1B shape no faster (paired bf16/float32 medians 1.59–1.75
+ * against 1.72–1.77 for this loop): most of its rows are 4 KiB, one page, and eight page-long streams keep restarting
+ * the hardware prefetcher where one long stream does not.
+ *
  * <p>{@code IntVector.fromByteBuffer} exists on JDK 17 and 18 only (later JDKs load from a {@code MemorySegment});
  * there the first call fails to link and {@link Bf16Products#loadKernel} falls back to {@link Bf16VectorKernel}.
  */
@@ -23,13 +28,6 @@ final class Bf16BufferKernel implements Bf16Kernel {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int LANES = F.length();
     private static final int HIGH = 0xFFFF0000;
-    /**
-     * Rows per pass: their eight W streams share each load of x. On an 8192×8192 matrix one core streamed 7 GB/s one
-     * row at a time (two int loads per four x loads), 14–17 GB/s four rows at a time, 19–20 GB/s eight at a time.
-     * Every row's value is the same sum however rows are grouped, so it does not depend on how {@link Bf16Products}
-     * splits rows across threads.
-     */
-    private static final int GROUP = 8;
 
     private final Bf16VectorKernel arrays = new Bf16VectorKernel();
 
@@ -48,87 +46,40 @@ final class Bf16BufferKernel implements Bf16Kernel {
 
     @Override
     public void dotRows(ByteBuffer w, int byteOff, int rows, int cols, float[] x, float[] y, int yOff) {
+        int half = cols / 2;
         // Big-endian storage puts element 2k in the high half of an int: read the same ints against swapped x halves.
-        int half = cols / 2;
-        boolean little = w.order() == ByteOrder.LITTLE_ENDIAN;
+        ByteOrder order = w.order();
+        boolean little = order == ByteOrder.LITTLE_ENDIAN;
         int lowX = little ? 0 : half, highX = little ? half : 0;
-        int j = 0;
-        for (; j + GROUP <= rows; j += GROUP) eightRows(w, byteOff + 2 * j * cols, cols, x, lowX, highX, y, yOff + j);
-        for (; j < rows; j++) y[yOff + j] = oneRow(w, byteOff + 2 * j * cols, cols, x, lowX, highX);
-    }
-
-    // Vectors stay in this method: passed to another (even one as small as a.add(b).reduceLanes()) they are boxed,
-    // and the loop that builds them ran at a third of its speed.
-    private static void eightRows(
-            ByteBuffer w, int row, int cols, float[] x, int lowX, int highX, float[] y, int yOff) {
-        ByteOrder order = w.order();
-        int stride = 2 * cols, half = cols / 2, vecEnd = half - half % LANES;
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F), a4 = FloatVector.zero(F), a5 = FloatVector.zero(F);
-        FloatVector a6 = FloatVector.zero(F), a7 = FloatVector.zero(F), b0 = FloatVector.zero(F);
-        FloatVector b1 = FloatVector.zero(F), b2 = FloatVector.zero(F), b3 = FloatVector.zero(F);
-        FloatVector b4 = FloatVector.zero(F), b5 = FloatVector.zero(F), b6 = FloatVector.zero(F);
-        FloatVector b7 = FloatVector.zero(F);
-        for (int k = 0; k < vecEnd; k += LANES) {
-            FloatVector xl = FloatVector.fromArray(F, x, lowX + k), xh = FloatVector.fromArray(F, x, highX + k);
-            IntVector v0 = IntVector.fromByteBuffer(I, w, row + 4 * k, order);
-            a0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a0);
-            b0 = v0.and(HIGH).reinterpretAsFloats().fma(xh, b0);
-            IntVector v1 = IntVector.fromByteBuffer(I, w, row + stride + 4 * k, order);
-            a1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a1);
-            b1 = v1.and(HIGH).reinterpretAsFloats().fma(xh, b1);
-            IntVector v2 = IntVector.fromByteBuffer(I, w, row + 2 * stride + 4 * k, order);
-            a2 = v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a2);
-            b2 = v2.and(HIGH).reinterpretAsFloats().fma(xh, b2);
-            IntVector v3 = IntVector.fromByteBuffer(I, w, row + 3 * stride + 4 * k, order);
-            a3 = v3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a3);
-            b3 = v3.and(HIGH).reinterpretAsFloats().fma(xh, b3);
-            IntVector v4 = IntVector.fromByteBuffer(I, w, row + 4 * stride + 4 * k, order);
-            a4 = v4.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a4);
-            b4 = v4.and(HIGH).reinterpretAsFloats().fma(xh, b4);
-            IntVector v5 = IntVector.fromByteBuffer(I, w, row + 5 * stride + 4 * k, order);
-            a5 = v5.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a5);
-            b5 = v5.and(HIGH).reinterpretAsFloats().fma(xh, b5);
-            IntVector v6 = IntVector.fromByteBuffer(I, w, row + 6 * stride + 4 * k, order);
-            a6 = v6.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a6);
-            b6 = v6.and(HIGH).reinterpretAsFloats().fma(xh, b6);
-            IntVector v7 = IntVector.fromByteBuffer(I, w, row + 7 * stride + 4 * k, order);
-            a7 = v7.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a7);
-            b7 = v7.and(HIGH).reinterpretAsFloats().fma(xh, b7);
+        int vecEnd = half - half % (2 * LANES);
+        for (int j = 0; j < rows; j++) {
+            int row = byteOff + 2 * j * cols;
+            // Four independent sums: an FMA's latency is four cycles.
+            FloatVector a0 = FloatVector.zero(F),
+                    a1 = FloatVector.zero(F),
+                    a2 = FloatVector.zero(F),
+                    a3 = FloatVector.zero(F);
+            int k = 0;
+            for (; k < vecEnd; k += 2 * LANES) {
+                IntVector v = IntVector.fromByteBuffer(I, w, row + 4 * k, order);
+                IntVector u = IntVector.fromByteBuffer(I, w, row + 4 * (k + LANES), order);
+                a0 = v.lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, x, lowX + k), a0);
+                a1 = v.and(HIGH).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, highX + k), a1);
+                a2 = u.lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, x, lowX + k + LANES), a2);
+                a3 = u.and(HIGH).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, highX + k + LANES), a3);
+            }
+            float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+            for (; k < half; k++) {
+                sum += Bf16.toFloat(w.getShort(row + 4 * k)) * x[k]
+                        + Bf16.toFloat(w.getShort(row + 4 * k + 2)) * x[half + k];
+            }
+            if (cols % 2 == 1) sum += Bf16.toFloat(w.getShort(row + 2 * (cols - 1))) * x[cols - 1];
+            y[yOff + j] = sum;
         }
-        y[yOff] = tail(w, row, a0.add(b0).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
-        y[yOff + 1] = tail(w, row + stride, a1.add(b1).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
-        y[yOff + 2] = tail(w, row + 2 * stride, a2.add(b2).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
-        y[yOff + 3] = tail(w, row + 3 * stride, a3.add(b3).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
-        y[yOff + 4] = tail(w, row + 4 * stride, a4.add(b4).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
-        y[yOff + 5] = tail(w, row + 5 * stride, a5.add(b5).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
-        y[yOff + 6] = tail(w, row + 6 * stride, a6.add(b6).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
-        y[yOff + 7] = tail(w, row + 7 * stride, a7.add(b7).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
-    }
-
-    private static float oneRow(ByteBuffer w, int row, int cols, float[] x, int lowX, int highX) {
-        ByteOrder order = w.order();
-        int half = cols / 2, vecEnd = half - half % LANES;
-        FloatVector a = FloatVector.zero(F), b = FloatVector.zero(F);
-        for (int k = 0; k < vecEnd; k += LANES) {
-            IntVector v = IntVector.fromByteBuffer(I, w, row + 4 * k, order);
-            a = v.lanewise(VectorOperators.LSHL, 16)
-                    .reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(F, x, lowX + k), a);
-            b = v.and(HIGH).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, highX + k), b);
-        }
-        return tail(w, row, a.add(b).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
-    }
-
-    /** A row's dot product: {@code sum} of its vector part, then the pairs from {@code k} on and an odd last value. */
-    private static float tail(ByteBuffer w, int row, float sum, int k, int cols, float[] x) {
-        int half = cols / 2;
-        for (; k < half; k++) {
-            sum += Bf16.toFloat(w.getShort(row + 4 * k)) * x[k]
-                    + Bf16.toFloat(w.getShort(row + 4 * k + 2)) * x[half + k];
-        }
-        if (cols % 2 == 1) sum += Bf16.toFloat(w.getShort(row + 2 * (cols - 1))) * x[cols - 1];
-        return sum;
     }
 
     @Override

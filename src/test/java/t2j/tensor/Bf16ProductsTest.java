@@ -107,7 +107,7 @@ class Bf16ProductsTest {
         // orders, since a big-endian buffer holds each pair's first value in an int's high half.
         for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN})
             for (int cols : new int[] {1, 2, 31, 32, 33, 63, 64, 65, 96, 517, 2048}) {
-                int rows = 19; // two groups of the in-place kernel's eight rows, and three single ones
+                int rows = 19; // more than a kernel that reads rows in groups (of 4, 8 or 16) takes at once
                 ByteBuffer w = ByteBuffer.allocateDirect(2 * rows * cols + 6).order(order);
                 SplittableRandom r = new SplittableRandom(8 + cols);
                 for (int i = 0; i < rows * cols + 3; i++) w.putShort(2 * i, Bf16.round((float) r.nextGaussian()));
@@ -141,8 +141,8 @@ class Bf16ProductsTest {
 
     @Test
     void aRowsValueDoesNotDependOnTheRowsReadBesideIt() {
-        // Threads take blocks of rows whose bounds depend on the thread count; a row read in a group of eight must give
-        // the bits it gives alone, or decode would differ from machine to machine.
+        // Threads take blocks of rows whose bounds depend on the thread count; a row read beside others must give the
+        // bits it gives alone, or decode would differ from machine to machine.
         boolean inPlace = Runtime.version().feature() < 19;
         Bf16Kernel[] kernels = inPlace
                 ? new Bf16Kernel[] {new Bf16ScalarKernel(), new Bf16VectorKernel(), new Bf16BufferKernel()}
