@@ -241,30 +241,58 @@ public final class ScaleBench {
             out.println("paired decode not run (both models at once): " + e.getMessage());
             return;
         }
-        double headWide = used < depth ? head(wide, 1, pairs) : 0,
-                headNarrow = used < depth ? head(narrow, 1, pairs) : 0;
-        double[] ratios = new double[pairs];
+        boolean partial = used < depth;
+        double[] ratios = new double[pairs], measured = new double[2 * pairs], heads = new double[2 * pairs];
         for (int p = -1; p < pairs; p++) { // one pair to warm up
-            double w = decodeSeconds(wide, ids, decode), n = decodeSeconds(narrow, ids, decode);
-            if (used < depth) { // as in the table: head + depth·(measured − head)/layers, per token
-                w = decode * headWide + depth * (w - decode * headWide) / used;
-                n = decode * headNarrow + depth * (n - decode * headNarrow) / used;
+            double[] perToken = new double[2];
+            for (int m = 0; m < 2; m++) {
+                Transformer model = m == 0 ? wide : narrow;
+                double s = decodeSeconds(model, ids, decode) / decode;
+                // The head's product is timed beside each decode, under the same conditions: the extrapolation
+                // multiplies any error in it by depth/layers.
+                double hd = partial ? head(model, 1, 2) : 0;
+                if (p >= 0) {
+                    measured[2 * p + m] = s;
+                    heads[2 * p + m] = hd;
+                }
+                perToken[m] = partial ? hd + depth * (s - hd) / used : s; // as in the table
             }
-            if (p >= 0) ratios[p] = w / n;
+            if (p >= 0) ratios[p] = perToken[0] / perToken[1];
         }
-        Arrays.sort(ratios);
         out.printf(
                 Locale.ROOT,
                 "decode bf16/float32, paired: median %.2f (range %.2f-%.2f) over %d alternating pairs of %d tokens%s;"
                         + " target >= 1.8%n",
-                pairs % 2 == 1 ? ratios[pairs / 2] : (ratios[pairs / 2 - 1] + ratios[pairs / 2]) / 2,
-                ratios[0],
-                ratios[pairs - 1],
+                median(ratios),
+                Arrays.stream(ratios).min().orElse(0),
+                Arrays.stream(ratios).max().orElse(0),
                 pairs,
                 decode,
-                used < depth ? ", extrapolated to " + depth + " layers" : "");
+                partial ? ", extrapolated to " + depth + " layers" : "");
+        if (partial)
+            out.printf(
+                    Locale.ROOT,
+                    "  measured on %d layers, medians: float32 %.1f ms a token (head alone %.1f), bf16 %.1f (head %.1f)%n",
+                    used,
+                    1e3 * median(every(measured, 0)),
+                    1e3 * median(every(heads, 0)),
+                    1e3 * median(every(measured, 1)),
+                    1e3 * median(every(heads, 1)));
         wide = narrow = null;
         release();
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** Elements {@code first, first+2, first+4, …}: one model's figures from pairs stored side by side. */
+    private static double[] every(double[] pairs, int first) {
+        double[] v = new double[pairs.length / 2];
+        for (int i = 0; i < v.length; i++) v[i] = pairs[2 * i + first];
+        return v;
     }
 
     /** Seconds for {@code decode} greedy steps after a prefill of {@code ids} (not timed). */

@@ -104,9 +104,10 @@ class Bf16ProductsTest {
                 ? new Bf16Kernel[] {new Bf16ScalarKernel(), new Bf16VectorKernel(), new Bf16BufferKernel()}
                 : new Bf16Kernel[] {new Bf16ScalarKernel(), new Bf16VectorKernel()};
         // Lengths below, at and just past the vector loops' strides, odd and even, so every tail runs; both byte
-        // orders, since a big-endian buffer holds each pair's first value in an int's high half.
+        // orders, since a big-endian buffer holds each pair's first value in an int's high half. Past 2048 columns a
+        // row is longer than a page, and the in-place kernel reads four rows at a time (little-endian buffers only).
         for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN})
-            for (int cols : new int[] {1, 2, 31, 32, 33, 63, 64, 65, 96, 517, 2048}) {
+            for (int cols : new int[] {1, 2, 31, 32, 33, 63, 64, 65, 96, 517, 2048, 2049, 4096, 4099}) {
                 int rows = 19; // more than a kernel that reads rows in groups (of 4, 8 or 16) takes at once
                 ByteBuffer w = ByteBuffer.allocateDirect(2 * rows * cols + 6).order(order);
                 SplittableRandom r = new SplittableRandom(8 + cols);
@@ -147,21 +148,23 @@ class Bf16ProductsTest {
         Bf16Kernel[] kernels = inPlace
                 ? new Bf16Kernel[] {new Bf16ScalarKernel(), new Bf16VectorKernel(), new Bf16BufferKernel()}
                 : new Bf16Kernel[] {new Bf16ScalarKernel(), new Bf16VectorKernel()};
-        int rows = 21, cols = 517;
-        ByteBuffer w = ByteBuffer.allocateDirect(2 * rows * cols).order(ByteOrder.nativeOrder());
-        SplittableRandom r = new SplittableRandom(21);
-        for (int i = 0; i < rows * cols; i++) w.putShort(2 * i, Bf16.round((float) r.nextGaussian()));
-        float[] x = new float[cols];
-        for (int i = 0; i < cols; i++) x[i] = (float) r.nextGaussian();
-        for (Bf16Kernel k : kernels) {
-            float[] arranged = k.arrange(x), together = new float[rows], alone = new float[rows];
-            k.dotRows(w, 0, rows, cols, arranged, together, 0);
-            for (int j = 0; j < rows; j++) k.dotRows(w, 2 * j * cols, 1, cols, arranged, alone, j);
-            for (int j = 0; j < rows; j++)
-                assertEquals(
-                        Float.floatToRawIntBits(alone[j]),
-                        Float.floatToRawIntBits(together[j]),
-                        k.describe() + " row " + j + ": " + alone[j] + " alone, " + together[j] + " in a group");
-        }
+        int rows = 21;
+        for (int cols : new int[] {517, 2051, 4096})
+            for (Bf16Kernel k : kernels) {
+                ByteBuffer w = ByteBuffer.allocateDirect(2 * rows * cols).order(ByteOrder.nativeOrder());
+                SplittableRandom r = new SplittableRandom(cols);
+                for (int i = 0; i < rows * cols; i++) w.putShort(2 * i, Bf16.round((float) r.nextGaussian()));
+                float[] x = new float[cols];
+                for (int i = 0; i < cols; i++) x[i] = (float) r.nextGaussian();
+                float[] arranged = k.arrange(x), together = new float[rows], alone = new float[rows];
+                k.dotRows(w, 0, rows, cols, arranged, together, 0);
+                for (int j = 0; j < rows; j++) k.dotRows(w, 2 * j * cols, 1, cols, arranged, alone, j);
+                for (int j = 0; j < rows; j++)
+                    assertEquals(
+                            Float.floatToRawIntBits(alone[j]),
+                            Float.floatToRawIntBits(together[j]),
+                            k.describe() + " cols " + cols + " row " + j + ": " + alone[j] + " alone, " + together[j]
+                                    + " in a group");
+            }
     }
 }
