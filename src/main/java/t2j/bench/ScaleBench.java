@@ -5,7 +5,8 @@ import java.io.PrintStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +17,6 @@ import t2j.adapt.ExpertPool;
 import t2j.adapt.FewShotCem;
 import t2j.adapt.Mixture;
 import t2j.adapt.Scope;
-import t2j.generate.Sampler;
-import t2j.model.KVCache;
 import t2j.model.MemoryPlan;
 import t2j.model.MemoryPlanException;
 import t2j.model.ModelConfig;
@@ -242,30 +241,32 @@ public final class ScaleBench {
             return;
         }
         boolean partial = used < depth;
-        double[] ratios = new double[pairs], measured = new double[2 * pairs], heads = new double[2 * pairs];
+        List<Double> ratios = new ArrayList<>();
+        List<List<Double>> measured = List.of(new ArrayList<>(), new ArrayList<>()),
+                heads = List.of(new ArrayList<>(), new ArrayList<>());
         for (int p = -1; p < pairs; p++) { // one pair to warm up
             double[] perToken = new double[2];
             for (int m = 0; m < 2; m++) {
                 Transformer model = m == 0 ? wide : narrow;
-                double s = decodeSeconds(model, ids, decode) / decode;
+                double s = ForwardBench.prefillAndDecode(model, ids, decode, 0, 1)[1] / decode;
                 // The head's product is timed beside each decode, under the same conditions: the extrapolation
                 // multiplies any error in it by depth/layers.
                 double hd = partial ? head(model, 1, 2) : 0;
                 if (p >= 0) {
-                    measured[2 * p + m] = s;
-                    heads[2 * p + m] = hd;
+                    measured.get(m).add(s);
+                    heads.get(m).add(hd);
                 }
                 perToken[m] = partial ? hd + depth * (s - hd) / used : s; // as in the table
             }
-            if (p >= 0) ratios[p] = perToken[0] / perToken[1];
+            if (p >= 0) ratios.add(perToken[0] / perToken[1]);
         }
         out.printf(
                 Locale.ROOT,
                 "decode bf16/float32, paired: median %.2f (range %.2f-%.2f) over %d alternating pairs of %d tokens%s;"
                         + " target >= 1.8%n",
-                median(ratios),
-                Arrays.stream(ratios).min().orElse(0),
-                Arrays.stream(ratios).max().orElse(0),
+                TrainBench.median(ratios),
+                Collections.min(ratios),
+                Collections.max(ratios),
                 pairs,
                 decode,
                 partial ? ", extrapolated to " + depth + " layers" : "");
@@ -274,34 +275,12 @@ public final class ScaleBench {
                     Locale.ROOT,
                     "  measured on %d layers, medians: float32 %.1f ms a token (head alone %.1f), bf16 %.1f (head %.1f)%n",
                     used,
-                    1e3 * median(every(measured, 0)),
-                    1e3 * median(every(heads, 0)),
-                    1e3 * median(every(measured, 1)),
-                    1e3 * median(every(heads, 1)));
+                    1e3 * TrainBench.median(measured.get(0)),
+                    1e3 * TrainBench.median(heads.get(0)),
+                    1e3 * TrainBench.median(measured.get(1)),
+                    1e3 * TrainBench.median(heads.get(1)));
         wide = narrow = null;
         release();
-    }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    /** Elements {@code first, first+2, first+4, …}: one model's figures from pairs stored side by side. */
-    private static double[] every(double[] pairs, int first) {
-        double[] v = new double[pairs.length / 2];
-        for (int i = 0; i < v.length; i++) v[i] = pairs[2 * i + first];
-        return v;
-    }
-
-    /** Seconds for {@code decode} greedy steps after a prefill of {@code ids} (not timed). */
-    private static double decodeSeconds(Transformer model, int[] ids, int decode) {
-        KVCache cache = model.newCache(1, ids.length + decode + 1);
-        int tok = Sampler.argmax(model.prefill(cache, new int[][] {ids})[0]);
-        long t0 = System.nanoTime();
-        for (int s = 0; s < decode; s++) tok = Sampler.argmax(model.step(cache, new int[] {tok})[0]);
-        return (System.nanoTime() - t0) / 1e9;
     }
 
     /**
