@@ -206,6 +206,7 @@ public final class Charts {
                     e.getKey(),
                     xs,
                     xs.stream().map(x -> finite(e.getValue().get(x))).toList());
+        turnLabelsThatCollide(c, xs);
         return legend(c, List.copyOf(series.keySet()));
     }
 
@@ -393,9 +394,7 @@ public final class Charts {
         String[] parts = {"pass 1", "compose", "pass 2"};
         for (int p = 0; p < 3; p++)
             c.addSeries(parts[p], labels, Arrays.stream(ms[p]).boxed().toList());
-        // Labels turn when they would not fit side by side, so every bar keeps its name.
-        int longest = labels.stream().mapToInt(String::length).max().orElse(0);
-        if (labels.size() * (longest * 7 + 12) > WIDTH - 100) c.getStyler().setXAxisLabelRotation(45);
+        turnLabelsThatCollide(c, labels);
         return legend(c, List.of(parts));
     }
 
@@ -489,6 +488,12 @@ public final class Charts {
         int w = 0;
         for (String n : names) w += fm.stringWidth(n) + 20 + 24; // box, gaps
         return w;
+    }
+
+    /** Category labels turn 45° when they would not fit side by side under the plot, so every group keeps its name. */
+    static void turnLabelsThatCollide(CategoryChart c, List<String> labels) {
+        if (labels.size() * (longestLabel(labels) + 12) > c.getWidth() - 100)
+            c.getStyler().setXAxisLabelRotation(45);
     }
 
     private static int longestLabel(List<String> names) {

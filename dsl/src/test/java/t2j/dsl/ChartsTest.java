@@ -234,6 +234,23 @@ class ChartsTest {
     }
 
     @Test
+    void barLabelsTurnOnlyWhenTheyWouldOverlap() {
+        Map<String, Double> shortOnes = new LinkedHashMap<>(), longOnes = new LinkedHashMap<>();
+        for (String name : List.of("math", "code", "reasoning")) shortOnes.put(name, 1.0);
+        for (String name : List.of(
+                "bf16 on disk", "bf16 weights in RAM (the default)", "float32 weights in RAM", "SVD of MLP (U, σ, Vᵀ)"))
+            longOnes.put(name, 1.0);
+        assertEquals(
+                0,
+                Charts.bars("b", "v", Map.of("s", shortOnes)).getStyler().getXAxisLabelRotation(),
+                "three short labels fit side by side");
+        assertEquals(
+                45,
+                Charts.bars("b", "v", Map.of("s", longOnes)).getStyler().getXAxisLabelRotation(),
+                "four labels of 20-odd characters do not fit in 640 pixels");
+    }
+
+    @Test
     void heatmapPutsTheFirstRowOnTopAndChecksShape() {
         HeatMapChart c = Charts.heatmap("h", List.of("a", "b", "c"), List.of("r0", "r1"), new double[][] {
             {1, 2, 3}, {4, 5, Double.NaN}
