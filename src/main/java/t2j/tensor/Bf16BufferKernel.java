@@ -24,17 +24,15 @@ final class Bf16BufferKernel implements Bf16Kernel {
     private static final int LANES = F.length();
     private static final int HIGH = 0xFFFF0000;
     /**
-     * Rows longer than a page are read four at a time, shorter ones one at a time. Two threads, medians of 9 passes
-     * over 600 MB of each real shape, one row / four rows in GB/s: 2048 columns 24.0 / 24.4 (MLP) and 28.9 / 28.2
-     * (head); 4096 columns 24.9 / 26.0, 23.7 / 26.9 and 27.5 / 27.5; 8192 columns 17.5 / 27.9; 14336 columns 17.8 / 30.3.
-     * Our reading, not measured: a 4 KiB row is one page, and one stream runs on into the next row at the hardware
-     * prefetcher's pace while several page-long streams keep restarting it; a longer row is a stream of its own, and
-     * four of them share each load of x. Eight rows at a time streamed 3–10 % more than four in these passes, but in
-     * {@code t2j bench scale}'s process decoded the 8B shape at half speed (111–134 ms a token on 2 layers against
-     * 64–70 in a fresh process), which four rows never did; the cause was not found.
+     * Four streams per pass, from four quarters of the rows asked for: row i, q+i, 2q+i and 3q+i (q = rows/4) share
+     * each load of x, and each stream runs on through consecutive rows. Two threads, medians of 9 passes over 600 MB of
+     * each real shape, one row at a time / four consecutive rows / four quarters, GB/s: 16384 × 2048 25.0 / 25.6 / 29.2;
+     * 128256 × 2048 33.9 / 36.5 / 40.0; 6144 × 4096 23.1 / 28.2 / 32.8; 2048 × 8192 16.4 / 25.9 / 27.1; 4096 × 14336
+     * 16.1 / 27.1 / 27.6. Four consecutive rows of 4 KiB (one page each) gained nothing over one row; four quarters are
+     * four long streams, which the hardware prefetcher follows. Eight streams streamed a little more than four in such
+     * passes, but in {@code t2j bench scale}'s process decoded the 8B shape at half speed (111–134 ms a token on 2
+     * layers against 64–70 in a fresh process), which four never did; the cause was not found.
      */
-    private static final int GROUP = 4, PAGE = 4096;
-
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private final Bf16VectorKernel arrays = new Bf16VectorKernel();
@@ -54,24 +52,23 @@ final class Bf16BufferKernel implements Bf16Kernel {
 
     @Override
     public void dotRows(ByteBuffer w, int byteOff, int rows, int cols, float[] x, float[] y, int yOff) {
-        // Big-endian storage puts element 2k in the high half of an int: read the same ints against swapped x halves.
-        int half = cols / 2;
-        boolean little = w.order() == ByteOrder.LITTLE_ENDIAN;
-        int lowX = little ? 0 : half, highX = little ? half : 0;
-        int j = 0;
-        if (2 * cols <= PAGE || !little) {
-            for (; j < rows; j++) y[yOff + j] = pageRow(w, byteOff + 2 * j * cols, cols, x, lowX, highX);
+        if (w.order() != LE) {
+            for (int j = 0; j < rows; j++) y[yOff + j] = bigEndianRow(w, byteOff + 2 * j * cols, cols, x);
             return;
         }
-        // A row's sums are the same whether it is read in a group or alone (oneRow), so the thread count, which sets
-        // where groups start, does not change a bit.
-        for (; j + GROUP <= rows; j += GROUP) fourRows(w, byteOff + 2 * j * cols, cols, x, y, yOff + j);
-        for (; j < rows; j++) y[yOff + j] = oneRow(w, byteOff + 2 * j * cols, cols, x);
+        // A row's sums are the same in a pass of four or alone (oneRow), so the thread count, which sets the rows each
+        // call gets and so the quarters, does not change a bit.
+        int q = rows / 4;
+        for (int i = 0; i < q; i++) fourRows(w, byteOff + 2 * i * cols, 2 * q * cols, cols, x, y, yOff + i, q);
+        for (int j = 4 * q; j < rows; j++) y[yOff + j] = oneRow(w, byteOff + 2 * j * cols, cols, x);
     }
 
-    /** A row of at most a page: two loads per pass, four independent sums (an FMA's latency is four cycles). */
-    private static float pageRow(ByteBuffer w, int row, int cols, float[] x, int lowX, int highX) {
-        ByteOrder order = w.order();
+    /**
+     * A row of a big-endian matrix, which puts element 2k in the high half of an int: the same ints are read against
+     * swapped x halves. Two loads per pass and four independent sums (an FMA's latency is four cycles).
+     */
+    private static float bigEndianRow(ByteBuffer w, int row, int cols, float[] x) {
+        ByteOrder order = ByteOrder.BIG_ENDIAN;
         int half = cols / 2, vecEnd = half - half % (2 * LANES);
         FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F);
         FloatVector a3 = FloatVector.zero(F);
@@ -80,24 +77,26 @@ final class Bf16BufferKernel implements Bf16Kernel {
             IntVector u = IntVector.fromByteBuffer(I, w, row + 4 * (k + LANES), order);
             a0 = v.lanewise(VectorOperators.LSHL, 16)
                     .reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(F, x, lowX + k), a0);
-            a1 = v.and(HIGH).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, highX + k), a1);
+                    .fma(FloatVector.fromArray(F, x, half + k), a0);
+            a1 = v.and(HIGH).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, k), a1);
             a2 = u.lanewise(VectorOperators.LSHL, 16)
                     .reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(F, x, lowX + k + LANES), a2);
-            a3 = u.and(HIGH).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, highX + k + LANES), a3);
+                    .fma(FloatVector.fromArray(F, x, half + k + LANES), a2);
+            a3 = u.and(HIGH).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, k + LANES), a3);
         }
         return tail(w, row, a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
     }
 
     /**
-     * Four rows of a little-endian matrix (all of this project's weights: native order on x86 and arm64). Vectors stay
+     * Rows {@code row}, {@code row + stride}, … (byte offsets) of a little-endian matrix (all of this project's weights:
+     * native order on x86 and arm64) into {@code y[yOff]}, {@code y[yOff + yStride]}, …. Vectors stay
      * in this method: passed to another, even one as small as {@code a.add(b).reduceLanes()}, they were boxed and the
      * loop ran at a third of its speed. The byte order is a constant so that C2 drops fromByteBuffer's byte-swapping
      * branch.
      */
-    private static void fourRows(ByteBuffer w, int row, int cols, float[] x, float[] y, int yOff) {
-        int stride = 2 * cols, half = cols / 2, vecEnd = half - half % LANES;
+    private static void fourRows(
+            ByteBuffer w, int row, int stride, int cols, float[] x, float[] y, int yOff, int yStride) {
+        int half = cols / 2, vecEnd = half - half % LANES;
         FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F);
         FloatVector a3 = FloatVector.zero(F), b0 = FloatVector.zero(F), b1 = FloatVector.zero(F);
         FloatVector b2 = FloatVector.zero(F), b3 = FloatVector.zero(F);
@@ -117,9 +116,9 @@ final class Bf16BufferKernel implements Bf16Kernel {
             b3 = v3.and(HIGH).reinterpretAsFloats().fma(xh, b3);
         }
         y[yOff] = tail(w, row, a0.add(b0).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
-        y[yOff + 1] = tail(w, row + stride, a1.add(b1).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
-        y[yOff + 2] = tail(w, row + 2 * stride, a2.add(b2).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
-        y[yOff + 3] = tail(w, row + 3 * stride, a3.add(b3).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
+        y[yOff + yStride] = tail(w, row + stride, a1.add(b1).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
+        y[yOff + 2 * yStride] = tail(w, row + 2 * stride, a2.add(b2).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
+        y[yOff + 3 * yStride] = tail(w, row + 3 * stride, a3.add(b3).reduceLanes(VectorOperators.ADD), vecEnd, cols, x);
     }
 
     /** One row of a little-endian matrix, with the same sums as {@link #fourRows}. */

@@ -104,11 +104,12 @@ class Bf16ProductsTest {
                 ? new Bf16Kernel[] {new Bf16ScalarKernel(), new Bf16VectorKernel(), new Bf16BufferKernel()}
                 : new Bf16Kernel[] {new Bf16ScalarKernel(), new Bf16VectorKernel()};
         // Lengths below, at and just past the vector loops' strides, odd and even, so every tail runs; both byte
-        // orders, since a big-endian buffer holds each pair's first value in an int's high half. Past 2048 columns a
-        // row is longer than a page, and the in-place kernel reads four rows at a time (little-endian buffers only).
+        // orders, since a big-endian buffer holds each pair's first value in an int's high half. 19 rows: four passes
+        // of
+        // the in-place kernel's four streams (rows i, 4+i, 8+i, 12+i) and three rows alone.
         for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN})
             for (int cols : new int[] {1, 2, 31, 32, 33, 63, 64, 65, 96, 517, 2048, 2049, 4096, 4099}) {
-                int rows = 19; // more than a kernel that reads rows in groups (of 4, 8 or 16) takes at once
+                int rows = 19;
                 ByteBuffer w = ByteBuffer.allocateDirect(2 * rows * cols + 6).order(order);
                 SplittableRandom r = new SplittableRandom(8 + cols);
                 for (int i = 0; i < rows * cols + 3; i++) w.putShort(2 * i, Bf16.round((float) r.nextGaussian()));
