@@ -23,16 +23,6 @@ final class Bf16BufferKernel implements Bf16Kernel {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int LANES = F.length();
     private static final int HIGH = 0xFFFF0000;
-    /**
-     * Four streams per pass, from four quarters of the rows asked for: row i, q+i, 2q+i and 3q+i (q = rows/4) share
-     * each load of x, and each stream runs on through consecutive rows. Two threads, medians of 9 passes over 600 MB of
-     * each real shape, one row at a time / four consecutive rows / four quarters, GB/s: 16384 × 2048 25.0 / 25.6 / 29.2;
-     * 128256 × 2048 33.9 / 36.5 / 40.0; 6144 × 4096 23.1 / 28.2 / 32.8; 2048 × 8192 16.4 / 25.9 / 27.1; 4096 × 14336
-     * 16.1 / 27.1 / 27.6. Four consecutive rows of 4 KiB (one page each) gained nothing over one row; four quarters are
-     * four long streams, which the hardware prefetcher follows. Eight streams streamed a little more than four in such
-     * passes, but in {@code t2j bench scale}'s process decoded the 8B shape at half speed (111–134 ms a token on 2
-     * layers against 64–70 in a fresh process), which four never did; the cause was not found.
-     */
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private final Bf16VectorKernel arrays = new Bf16VectorKernel();
@@ -50,6 +40,16 @@ final class Bf16BufferKernel implements Bf16Kernel {
         return a;
     }
 
+    /**
+     * Four streams per pass, from four quarters of the rows asked for: row i, q+i, 2q+i and 3q+i (q = rows/4) share
+     * each load of x, and each stream runs on through consecutive rows. Two threads, medians of 9 passes over 600 MB of
+     * each real shape, one row at a time / four consecutive rows / four quarters, GB/s: 16384 × 2048 25.0 / 25.6 / 29.2;
+     * 128256 × 2048 33.9 / 36.5 / 40.0; 6144 × 4096 23.1 / 28.2 / 32.8; 2048 × 8192 16.4 / 25.9 / 27.1; 4096 × 14336
+     * 16.1 / 27.1 / 27.6. Four consecutive rows of 4 KiB (one page each) gained nothing over one row; four quarters are
+     * four long streams, which the hardware prefetcher follows. Eight consecutive rows streamed a little more than four
+     * in such passes, but in {@code t2j bench scale}'s process decoded the 8B shape at half speed (111–134 ms a token on 2
+     * layers against 64–70 in a fresh process), which four never did; the cause was not found.
+     */
     @Override
     public void dotRows(ByteBuffer w, int byteOff, int rows, int cols, float[] x, float[] y, int yOff) {
         if (w.order() != LE) {
@@ -89,10 +89,9 @@ final class Bf16BufferKernel implements Bf16Kernel {
 
     /**
      * Rows {@code row}, {@code row + stride}, … (byte offsets) of a little-endian matrix (all of this project's weights:
-     * native order on x86 and arm64) into {@code y[yOff]}, {@code y[yOff + yStride]}, …. Vectors stay
-     * in this method: passed to another, even one as small as {@code a.add(b).reduceLanes()}, they were boxed and the
-     * loop ran at a third of its speed. The byte order is a constant so that C2 drops fromByteBuffer's byte-swapping
-     * branch.
+     * native order on x86 and arm64) into {@code y[yOff]}, {@code y[yOff + yStride]}, …. Vectors stay in this method:
+     * passed to another, even one as small as {@code a.add(b).reduceLanes()}, they were boxed and the loop ran at a
+     * third of its speed. The byte order is a constant so that C2 drops fromByteBuffer's byte-swapping branch.
      */
     private static void fourRows(
             ByteBuffer w, int row, int stride, int cols, float[] x, float[] y, int yOff, int yStride) {
