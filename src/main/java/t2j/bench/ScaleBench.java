@@ -5,8 +5,6 @@ import java.io.PrintStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -120,7 +118,7 @@ public final class ScaleBench {
     }
 
     /** Frees what the last model held: its direct buffers go only when a collection finds them unreachable. */
-    private static void release() throws IOException {
+    static void release() throws IOException {
         for (int i = 0; i < 3; i++) {
             System.gc();
             try {
@@ -133,7 +131,7 @@ public final class ScaleBench {
     }
 
     /** Best-of-repeats seconds of the LM head's product alone, for {@code rows} rows. */
-    private static double head(Transformer model, int rows, int repeats) {
+    static double head(Transformer model, int rows, int repeats) {
         ModelConfig c = model.config();
         FloatBuffer x = Matrix.allocate((long) rows * c.hiddenSize()), y = Matrix.allocate((long) rows * c.vocabSize());
         double best = Double.MAX_VALUE;
@@ -217,70 +215,11 @@ public final class ScaleBench {
                     "rows above, bf16/float32 (timed a minute apart): decode %.2f, prefill %.2f%n",
                     speeds.get("float32")[1] / speeds.get("bf16")[1],
                     speeds.get("float32")[0] / speeds.get("bf16")[0]);
-            pairedDecode(dir, ids, decode, Math.max(5, repeats), depth, used, out);
+            PairedDecode.run(dir, ids, decode, Math.max(5, repeats), depth, used, out);
         }
 
         double svdPerMatrix = svfSteps(dir, c, depth, repeats, out);
         if (withTorch) torch(dir, c, partial, prefill, decode, repeats, speeds, svdPerMatrix, out);
-    }
-
-    /**
-     * The decode speed-up of bf16 over float32 weights with both models loaded, their decodes alternating: this VM's
-     * memory bandwidth drifts by a third from one minute to the next, so the table's rows, timed a minute apart, can
-     * disagree by more than the effect; two decodes seconds apart share the machine's state. Prints the median and
-     * range of the per-pair ratios, or why the pair was not run.
-     */
-    private static void pairedDecode(Path dir, int[] ids, int decode, int pairs, int depth, int used, PrintStream out)
-            throws IOException {
-        Transformer wide, narrow;
-        try {
-            wide = Transformer.load(dir, ModelWeights.Storage.FLOAT32);
-            narrow = Transformer.load(dir, ModelWeights.Storage.BF16);
-        } catch (MemoryPlanException e) {
-            out.println("paired decode not run (both models at once): " + e.getMessage());
-            return;
-        }
-        boolean partial = used < depth;
-        List<Double> ratios = new ArrayList<>();
-        List<List<Double>> measured = List.of(new ArrayList<>(), new ArrayList<>()),
-                heads = List.of(new ArrayList<>(), new ArrayList<>());
-        for (int p = -1; p < pairs; p++) { // one pair to warm up
-            double[] perToken = new double[2];
-            for (int m = 0; m < 2; m++) {
-                Transformer model = m == 0 ? wide : narrow;
-                double s = ForwardBench.prefillAndDecode(model, ids, decode, 0, 1)[1] / decode;
-                // The head's product is timed beside each decode, under the same conditions: the extrapolation
-                // multiplies any error in it by depth/layers.
-                double hd = partial ? head(model, 1, 2) : 0;
-                if (p >= 0) {
-                    measured.get(m).add(s);
-                    heads.get(m).add(hd);
-                }
-                perToken[m] = partial ? hd + depth * (s - hd) / used : s; // as in the table
-            }
-            if (p >= 0) ratios.add(perToken[0] / perToken[1]);
-        }
-        out.printf(
-                Locale.ROOT,
-                "decode bf16/float32, paired: median %.2f (range %.2f-%.2f) over %d alternating pairs of %d tokens%s;"
-                        + " target >= 1.8%n",
-                TrainBench.median(ratios),
-                Collections.min(ratios),
-                Collections.max(ratios),
-                pairs,
-                decode,
-                partial ? ", extrapolated to " + depth + " layers" : "");
-        if (partial)
-            out.printf(
-                    Locale.ROOT,
-                    "  measured on %d layers, medians: float32 %.1f ms a token (head alone %.1f), bf16 %.1f (head %.1f)%n",
-                    used,
-                    1e3 * TrainBench.median(measured.get(0)),
-                    1e3 * TrainBench.median(heads.get(0)),
-                    1e3 * TrainBench.median(measured.get(1)),
-                    1e3 * TrainBench.median(heads.get(1)));
-        wide = narrow = null;
-        release();
     }
 
     /**
