@@ -13,6 +13,7 @@ import t2j.model.KVCache;
 import t2j.model.ModelConfig;
 import t2j.model.ModelWeights;
 import t2j.model.Transformer;
+import t2j.util.ScratchDirs;
 
 /**
  * {@code t2j bench forward}: prefill and decode throughput of the Java decoder beside the PyTorch reference on the same
@@ -31,7 +32,7 @@ public final class ForwardBench {
 
     /** Writes the benchmark model (seeded random weights, f32 safetensors) to a new temporary folder. */
     static Path writeBenchModel() throws IOException {
-        Path dir = t2j.util.ScratchDirs.create("t2j-bench");
+        Path dir = ScratchDirs.create("t2j-bench");
         benchConfig().save(dir);
         ModelWeights.random(benchConfig(), 42, 0.05).save(dir, DType.F32, 1L << 30);
         return dir;

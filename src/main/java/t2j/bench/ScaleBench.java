@@ -38,6 +38,7 @@ import t2j.tensor.Matrix;
 import t2j.tiny.CharTokenizers;
 import t2j.tokenizer.Tokenizer;
 import t2j.util.Progress;
+import t2j.util.ScratchDirs;
 
 /**
  * {@code t2j bench scale}: a real model's shapes (random bf16 weights, cached) through the steps a user runs — load,
@@ -324,14 +325,13 @@ public final class ScaleBench {
             experts.put(name, new Expert(z, Map.of("task", name, "base_fingerprint", dec.fingerprint())));
         }
         ExpertPool pool = new ExpertPool(model, dec, experts);
-        Path tok = Files.createTempDirectory("t2j-scale-tokenizer");
+        Path tok = ScratchDirs.create("t2j-scale-tokenizer");
         Prompter prompter;
         try {
             CharTokenizers.llama3Style(tok);
             prompter = bytesOnly(ChatPrompter.forModel(Tokenizer.load(tok), model.config()));
         } finally {
-            for (String f : List.of("tokenizer.json", "tokenizer_config.json")) Files.deleteIfExists(tok.resolve(f));
-            Files.deleteIfExists(tok);
+            ScratchDirs.delete(tok);
         }
         Task task = Tasks.builtin("math", 42, new SplitSizes(0, 0, 0, 4));
         List<Example> shots = task.examples(Split.TRANSFER);

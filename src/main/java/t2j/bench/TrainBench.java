@@ -13,6 +13,7 @@ import t2j.model.ModelWeights;
 import t2j.model.Transformer;
 import t2j.tiny.TinyRecipe;
 import t2j.train.Pretrainer;
+import t2j.util.ScratchDirs;
 
 /**
  * {@code t2j bench train}: one full-parameter training step (forward, backward, global-norm clip, AdamW) of a model
@@ -41,7 +42,7 @@ public final class TrainBench {
 
     public static void run(int batch, int seq, int repeats, PrintStream out) throws IOException {
         ModelConfig c = TinyRecipe.config("llama", 261, 256, new int[] {257, 260});
-        Path dir = t2j.util.ScratchDirs.create("t2j-bench-train");
+        Path dir = ScratchDirs.create("t2j-bench-train");
         c.save(dir);
         ModelWeights.random(c, 42).save(dir, DType.F32, 1L << 30);
         Transformer model = Transformer.load(dir);
