@@ -37,15 +37,7 @@ final class Ops {
     /** {@code out = x / sqrt(mean(x²) + eps) · weight} for {@code n} rows of width {@code d}; returns nothing, stores 1/rms per row in {@code invRms} when given. */
     static void rmsNorm(FloatBuffer x, FloatBuffer out, int n, int d, Matrix weight, float eps, float[] invRms) {
         FloatBuffer w = weight.blockOf(0);
-        Parallel.forRange(n, minRows(d), (lo, hi, part) -> rmsNormRows(x, out, lo, hi, d, w, eps, invRms));
-    }
-
-    private static void rmsNormRows(
-            FloatBuffer x, FloatBuffer out, int lo, int hi, int d, FloatBuffer w, float eps, float[] invRms) {
-        for (int r = lo; r < hi; r++) {
-            float inv = Elementwise.rmsNorm(x, r * d, w, eps, out, r * d, d);
-            if (invRms != null) invRms[r] = inv;
-        }
+        Parallel.forRange(n, minRows(d), (lo, hi, part) -> Elementwise.rmsNormRows(x, w, eps, out, lo, hi, d, invRms));
     }
 
     /** Softmax over {@code row[lo..hi]} of a row at {@code off} of length {@code len}; every other entry becomes 0. */

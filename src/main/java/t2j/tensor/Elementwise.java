@@ -11,6 +11,9 @@ import java.nio.FloatBuffer;
 public final class Elementwise {
     static final ElementwiseKernel KERNEL = loadKernel();
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[6][0]);
+    /** The scratch slot {@link Attention} keeps its transposed keys in; no other loop writes it. */
+    static final int KEYS_SLOT = 5;
+
     private static final float[] ZEROS = new float[4096];
     /** Floats a long range is copied to the heap in at a time: big enough to amortise a call, small enough for L1/L2. */
     private static final int CHUNK = 4096;
@@ -96,20 +99,48 @@ public final class Elementwise {
     }
 
     /**
-     * One row of RMSNorm: {@code out = x / sqrt(mean(x²) + eps) · w} over {@code d} values; returns {@code 1/rms}. The
-     * sum of squares runs in order, as a plain loop would.
+     * RMSNorm of rows {@code [lo, hi)} of width {@code d}: {@code out = x / sqrt(mean(x²) + eps) · w}, storing
+     * {@code 1/rms} per row in {@code invRms} when given. Each row's sum of squares runs in order, as a plain loop
+     * would; that makes it one chain of dependent adds, so four rows' chains run side by side.
      */
-    public static float rmsNorm(FloatBuffer x, int xOff, FloatBuffer w, float eps, FloatBuffer out, int outOff, int d) {
+    public static void rmsNormRows(
+            FloatBuffer x, FloatBuffer w, float eps, FloatBuffer out, int lo, int hi, int d, float[] invRms) {
         int p = KERNEL.padded(d);
-        float[] xs = scratch(0, p), ws = scratch(1, p), os = scratch(2, p);
-        x.get(xOff, xs, 0, d);
+        float[] ws = scratch(1, p), a = scratch(0, p), b = scratch(2, p), c = scratch(3, p), e = scratch(4, p);
         w.get(0, ws, 0, d);
-        float ss = 0;
-        for (int i = 0; i < d; i++) ss += xs[i] * xs[i];
+        int r = lo;
+        for (; r + 4 <= hi; r += 4) {
+            x.get(r * d, a, 0, d);
+            x.get((r + 1) * d, b, 0, d);
+            x.get((r + 2) * d, c, 0, d);
+            x.get((r + 3) * d, e, 0, d);
+            float sa = 0, sb = 0, sc = 0, se = 0;
+            for (int i = 0; i < d; i++) {
+                sa += a[i] * a[i];
+                sb += b[i] * b[i];
+                sc += c[i] * c[i];
+                se += e[i] * e[i];
+            }
+            normaliseRow(a, sa, ws, eps, out, r, d, invRms);
+            normaliseRow(b, sb, ws, eps, out, r + 1, d, invRms);
+            normaliseRow(c, sc, ws, eps, out, r + 2, d, invRms);
+            normaliseRow(e, se, ws, eps, out, r + 3, d, invRms);
+        }
+        for (; r < hi; r++) {
+            x.get(r * d, a, 0, d);
+            float sa = 0;
+            for (int i = 0; i < d; i++) sa += a[i] * a[i];
+            normaliseRow(a, sa, ws, eps, out, r, d, invRms);
+        }
+    }
+
+    /** Scales row {@code r} (in {@code xs}, its sum of squares {@code ss}) by its 1/rms and the weights, into out. */
+    private static void normaliseRow(
+            float[] xs, float ss, float[] ws, float eps, FloatBuffer out, int r, int d, float[] invRms) {
         float inv = (float) (1.0 / Math.sqrt(ss / d + eps));
-        KERNEL.scaleByWeight(xs, ws, inv, os, d);
-        out.put(outOff, os, 0, d);
-        return inv;
+        KERNEL.scaleByWeight(xs, ws, inv, xs, d); // in place: each element reads only itself
+        out.put(r * d, xs, 0, d);
+        if (invRms != null) invRms[r] = inv;
     }
 
     /**

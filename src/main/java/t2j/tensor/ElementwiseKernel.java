@@ -45,6 +45,35 @@ interface ElementwiseKernel {
     void weightedValues(float[] p, int n, float[] v, int from, int hd, float[] out, int outOff);
 
     /**
+     * {@link #scores} of two queries (at {@code qOff} and {@code qOff2}) over the same {@code n} keys, into {@code s}
+     * and {@code s2}: the same bits as two calls. The first {@link #scoreSpan scoreSpan(n)} entries of
+     * each are written, and each row of {@code kT} is read that far from {@code from}.
+     */
+    void scoresOfTwo(
+            float[] q,
+            int qOff,
+            int qOff2,
+            float[] kT,
+            int stride,
+            int from,
+            int n,
+            int hd,
+            float scale,
+            float[] s,
+            float[] s2);
+
+    /** How many scores {@link #scoresOfTwo} writes for {@code n} keys ({@code n} or more), and how far it reads keys. */
+    int scoreSpan(int n);
+
+    /**
+     * {@link #weightedValues} of two queries over keys from {@code from}, the first with {@code n} probabilities
+     * {@code p}, the second with {@code n2 ≥ n} probabilities {@code p2}, into {@code out} at {@code outOff} and {@code
+     * outOff2}: the same bits as two calls.
+     */
+    void weightedValuesOfTwo(
+            float[] p, int n, float[] p2, int n2, float[] v, int from, int hd, float[] out, int outOff, int outOff2);
+
+    /**
      * SwiGLU's backward from the forward's {@code g = a[gate+i]}, {@code u = a[up+i]}, {@code e = a[expNeg+i] =
      * exp(-g)} and {@code γ = a[gAct+i] = dL/dact}: with {@code σ = 1/(1+e)}, {@code a[dGate+i] = γ·u·σ·(1 + g·(1−σ))}
      * and {@code a[dUp+i] = γ·g·σ}, for {@code i < n}; each product rounded as written, left to right.

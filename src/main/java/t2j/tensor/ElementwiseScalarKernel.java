@@ -71,6 +71,35 @@ final class ElementwiseScalarKernel implements ElementwiseKernel {
     }
 
     @Override
+    public int scoreSpan(int n) {
+        return n;
+    }
+
+    @Override
+    public void scoresOfTwo(
+            float[] q,
+            int qOff,
+            int qOff2,
+            float[] kT,
+            int stride,
+            int from,
+            int n,
+            int hd,
+            float scale,
+            float[] s,
+            float[] s2) {
+        scores(q, qOff, kT, stride, from, n, hd, scale, s);
+        scores(q, qOff2, kT, stride, from, n, hd, scale, s2);
+    }
+
+    @Override
+    public void weightedValuesOfTwo(
+            float[] p, int n, float[] p2, int n2, float[] v, int from, int hd, float[] out, int outOff, int outOff2) {
+        weightedValues(p, n, v, from, hd, out, outOff);
+        weightedValues(p2, n2, v, from, hd, out, outOff2);
+    }
+
+    @Override
     public void swigluBackward(float[] a, int gate, int up, int expNeg, int gAct, int dGate, int dUp, int n) {
         for (int i = 0; i < n; i++) {
             float z = a[gate + i], u = a[up + i], ga = a[gAct + i];

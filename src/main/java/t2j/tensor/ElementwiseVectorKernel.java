@@ -120,7 +120,13 @@ final class ElementwiseVectorKernel implements ElementwiseKernel {
 
     @Override
     public void weightedValues(float[] p, int n, float[] v, int from, int hd, float[] out, int outOff) {
-        int k = 0;
+        weightedValuesFrom(0, p, n, v, from, hd, out, outOff);
+    }
+
+    /** Columns {@code [k0, hd)} of {@link #weightedValues}. */
+    private static void weightedValuesFrom(
+            int k0, float[] p, int n, float[] v, int from, int hd, float[] out, int outOff) {
+        int k = k0;
         for (; k + LANES <= hd; k += LANES) {
             FloatVector acc = FloatVector.zero(F);
             for (int i = 0; i < n; i++)
@@ -131,6 +137,109 @@ final class ElementwiseVectorKernel implements ElementwiseKernel {
             float acc = 0;
             for (int i = 0; i < n; i++) acc = Math.fma(p[i], v[(from + i) * hd + k], acc);
             out[outOff + k] = acc;
+        }
+    }
+
+    /** Four vectors: {@link #scoresOfTwo} computes whole passes of four blocks of keys. */
+    @Override
+    public int scoreSpan(int n) {
+        int pass = 4 * LANES;
+        return (n + pass - 1) / pass * pass;
+    }
+
+    /**
+     * A score is one chain of FMAs over {@code d}, each waiting for the last, so a single chain is bound by the FMA's
+     * latency; and a prefill's keys outgrow L1, so each key read should serve more than one score. Here two queries
+     * times four blocks of keys make eight chains, each still summed over {@code d} in order (the bits of {@link
+     * #scores}), every key vector loaded once for both queries. A pass covers four blocks even where fewer are needed:
+     * it takes as long, being latency-bound. Vectors stay in this method's locals: passed to a helper, C2 boxes them
+     * and the loop runs several times slower.
+     */
+    @Override
+    public void scoresOfTwo(
+            float[] q,
+            int qOff,
+            int qOff2,
+            float[] kT,
+            int stride,
+            int from,
+            int n,
+            int hd,
+            float scale,
+            float[] s,
+            float[] s2) {
+        for (int o = 0; o < n; o += 4 * LANES) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int d = 0, at = from + o; d < hd; d++, at += stride) {
+                FloatVector k0 = FloatVector.fromArray(F, kT, at), k1 = FloatVector.fromArray(F, kT, at + LANES);
+                FloatVector k2 = FloatVector.fromArray(F, kT, at + 2 * LANES),
+                        k3 = FloatVector.fromArray(F, kT, at + 3 * LANES);
+                FloatVector x = FloatVector.broadcast(F, q[qOff + d]), y = FloatVector.broadcast(F, q[qOff2 + d]);
+                a0 = k0.fma(x, a0);
+                a1 = k1.fma(x, a1);
+                a2 = k2.fma(x, a2);
+                a3 = k3.fma(x, a3);
+                b0 = k0.fma(y, b0);
+                b1 = k1.fma(y, b1);
+                b2 = k2.fma(y, b2);
+                b3 = k3.fma(y, b3);
+            }
+            a0.mul(scale).intoArray(s, o);
+            a1.mul(scale).intoArray(s, o + LANES);
+            a2.mul(scale).intoArray(s, o + 2 * LANES);
+            a3.mul(scale).intoArray(s, o + 3 * LANES);
+            b0.mul(scale).intoArray(s2, o);
+            b1.mul(scale).intoArray(s2, o + LANES);
+            b2.mul(scale).intoArray(s2, o + 2 * LANES);
+            b3.mul(scale).intoArray(s2, o + 3 * LANES);
+        }
+    }
+
+    /**
+     * As {@link #scoresOfTwo}: two queries times four blocks of the output make eight chains over the keys they share,
+     * each in order of the keys, every value vector loaded once for both; then the second query's own keys.
+     */
+    @Override
+    public void weightedValuesOfTwo(
+            float[] p, int n, float[] p2, int n2, float[] v, int from, int hd, float[] out, int outOff, int outOff2) {
+        int k = 0;
+        for (; k + 4 * LANES <= hd; k += 4 * LANES) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            int i = 0, at = from * hd + k;
+            for (; i < n; i++, at += hd) {
+                FloatVector v0 = FloatVector.fromArray(F, v, at), v1 = FloatVector.fromArray(F, v, at + LANES);
+                FloatVector v2 = FloatVector.fromArray(F, v, at + 2 * LANES),
+                        v3 = FloatVector.fromArray(F, v, at + 3 * LANES);
+                FloatVector x = FloatVector.broadcast(F, p[i]), y = FloatVector.broadcast(F, p2[i]);
+                a0 = v0.fma(x, a0);
+                a1 = v1.fma(x, a1);
+                a2 = v2.fma(x, a2);
+                a3 = v3.fma(x, a3);
+                b0 = v0.fma(y, b0);
+                b1 = v1.fma(y, b1);
+                b2 = v2.fma(y, b2);
+                b3 = v3.fma(y, b3);
+            }
+            for (; i < n2; i++, at += hd) {
+                FloatVector y = FloatVector.broadcast(F, p2[i]);
+                b0 = FloatVector.fromArray(F, v, at).fma(y, b0);
+                b1 = FloatVector.fromArray(F, v, at + LANES).fma(y, b1);
+                b2 = FloatVector.fromArray(F, v, at + 2 * LANES).fma(y, b2);
+                b3 = FloatVector.fromArray(F, v, at + 3 * LANES).fma(y, b3);
+            }
+            a0.intoArray(out, outOff + k);
+            a1.intoArray(out, outOff + k + LANES);
+            a2.intoArray(out, outOff + k + 2 * LANES);
+            a3.intoArray(out, outOff + k + 3 * LANES);
+            b0.intoArray(out, outOff2 + k);
+            b1.intoArray(out, outOff2 + k + LANES);
+            b2.intoArray(out, outOff2 + k + 2 * LANES);
+            b3.intoArray(out, outOff2 + k + 3 * LANES);
+        }
+        if (k < hd) {
+            // A head that is not a multiple of four vectors: its last columns one query at a time.
+            weightedValuesFrom(k, p, n, v, from, hd, out, outOff);
+            weightedValuesFrom(k, p2, n2, v, from, hd, out, outOff2);
         }
     }
 

@@ -93,19 +93,26 @@ class ElementwiseTest {
 
     @Test
     void rmsNormAndRotationComputeTheBitsOfThePlainLoops() {
-        int d = 72, half = 12, heads = 3;
-        FloatBuffer x = Matrix.allocate(d), w = Matrix.allocate(d), out = Matrix.allocate(d);
+        int d = 72, half = 12, heads = 3, rows = 7; // seven rows: one group of four, then three alone
+        FloatBuffer x = Matrix.allocate(rows * d), w = Matrix.allocate(d), out = Matrix.allocate(rows * d);
         SplittableRandom r = new SplittableRandom(11);
-        for (int i = 0; i < d; i++) {
-            x.put(i, (float) r.nextGaussian());
-            w.put(i, (float) (1 + 0.1 * r.nextGaussian()));
+        for (int i = 0; i < rows * d; i++) x.put(i, (float) (r.nextGaussian() * (1 + i / d)));
+        for (int i = 0; i < d; i++) w.put(i, (float) (1 + 0.1 * r.nextGaussian()));
+        float[] inv = new float[rows + 1];
+        inv[rows] = -1;
+        Elementwise.rmsNormRows(x, w, 1e-5f, out, 0, rows, d, inv);
+        for (int row = 0; row < rows; row++) {
+            float ss = 0;
+            for (int i = 0; i < d; i++) ss += x.get(row * d + i) * x.get(row * d + i);
+            float want = (float) (1.0 / Math.sqrt(ss / d + 1e-5f));
+            assertEquals(want, inv[row], "1/rms of row " + row);
+            for (int i = 0; i < d; i++)
+                assertEquals(
+                        w.get(i) * (x.get(row * d + i) * want),
+                        out.get(row * d + i),
+                        "rms-normed row " + row + ", " + i);
         }
-        float inv = Elementwise.rmsNorm(x, 0, w, 1e-5f, out, 0, d);
-        float ss = 0;
-        for (int i = 0; i < d; i++) ss += x.get(i) * x.get(i);
-        float want = (float) (1.0 / Math.sqrt(ss / d + 1e-5f));
-        assertEquals(want, inv);
-        for (int i = 0; i < d; i++) assertEquals(w.get(i) * (x.get(i) * want), out.get(i), "rms-normed " + i);
+        assertEquals(-1, inv[rows], "a row outside the range is left alone");
 
         float[] cos = new float[2 * half], sin = new float[2 * half];
         for (int i = 0; i < cos.length; i++) {
