@@ -236,8 +236,29 @@ final class ElementwiseVectorKernel implements ElementwiseKernel {
             b2.intoArray(out, outOff2 + k + 2 * LANES);
             b3.intoArray(out, outOff2 + k + 3 * LANES);
         }
+        for (; k + 2 * LANES <= hd; k += 2 * LANES) { // e.g. heads of 32 floats: two vectors, four chains
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0;
+            int i = 0, at = from * hd + k;
+            for (; i < n; i++, at += hd) {
+                FloatVector v0 = FloatVector.fromArray(F, v, at), v1 = FloatVector.fromArray(F, v, at + LANES);
+                FloatVector x = FloatVector.broadcast(F, p[i]), y = FloatVector.broadcast(F, p2[i]);
+                a0 = v0.fma(x, a0);
+                a1 = v1.fma(x, a1);
+                b0 = v0.fma(y, b0);
+                b1 = v1.fma(y, b1);
+            }
+            for (; i < n2; i++, at += hd) {
+                FloatVector y = FloatVector.broadcast(F, p2[i]);
+                b0 = FloatVector.fromArray(F, v, at).fma(y, b0);
+                b1 = FloatVector.fromArray(F, v, at + LANES).fma(y, b1);
+            }
+            a0.intoArray(out, outOff + k);
+            a1.intoArray(out, outOff + k + LANES);
+            b0.intoArray(out, outOff2 + k);
+            b1.intoArray(out, outOff2 + k + LANES);
+        }
         if (k < hd) {
-            // A head that is not a multiple of four vectors: its last columns one query at a time.
+            // The columns past whole pairs of vectors, one query at a time.
             weightedValuesFrom(k, p, n, v, from, hd, out, outOff);
             weightedValuesFrom(k, p2, n2, v, from, hd, out, outOff2);
         }

@@ -70,8 +70,8 @@ class AttentionTest {
     @Test
     void vectorAndScalarProductsAgreeBitForBit() {
         ElementwiseKernel v = Elementwise.loadKernel(), s = new ElementwiseScalarKernel();
-        // 24 and 80 leave columns past whole groups of four vectors; 70 keys need two of the paired scores' passes.
-        for (int hd : new int[] {24, 64, 80}) {
+        // 24, 32 and 80 leave columns past whole groups of four vectors; 70 keys need two of the paired scores' passes.
+        for (int hd : new int[] {24, 32, 64, 80}) {
             for (int n : new int[] {29, 70}) {
                 SplittableRandom r = new SplittableRandom(5 + hd + n);
                 int keys = n + 4, stride = keys + v.scoreSpan(1);
