@@ -3,9 +3,9 @@ package t2j.util;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -32,11 +32,19 @@ public final class ScratchDirs {
         return dir;
     }
 
-    /** Deletes {@code dir} and everything under it now; a folder already gone is fine. */
+    /**
+     * Deletes {@code dir} and everything under it now; a folder already gone is fine. A folder inside that was made
+     * read-only (a sandboxed program may do that to its working folder) is made writable first, since removing an
+     * entry needs its folder's write permission. Links are never followed: a link is removed as itself, and nothing
+     * it points to is changed, so code that wrote into the folder cannot reach files outside it.
+     */
     public static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
         try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            List<Path> paths = all.toList();
+            for (Path p : paths)
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) p.toFile().setWritable(true);
+            for (int i = paths.size() - 1; i >= 0; i--) Files.deleteIfExists(paths.get(i)); // children first
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

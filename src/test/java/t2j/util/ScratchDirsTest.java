@@ -1,10 +1,13 @@
 package t2j.util;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 
 class ScratchDirsTest {
@@ -19,6 +22,31 @@ class ScratchDirsTest {
         ScratchDirs.delete(dir);
         assertFalse(Files.exists(dir));
         ScratchDirs.delete(dir); // already gone: nothing to do, no error
+    }
+
+    @Test
+    void readOnlyFoldersGoAndLinksAreRemovedWithoutTouchingWhatTheyPointTo() throws Exception {
+        Path outside = Files.createTempFile("t2j-scratch-outside", ".txt");
+        try {
+            Files.writeString(outside, "the user's file");
+            Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("r--------"));
+            Path dir = ScratchDirs.create("t2j-scratch-test");
+            Path locked = Files.createDirectories(dir.resolve("locked"));
+            Files.writeString(locked.resolve("answer.txt"), "42");
+            Files.createSymbolicLink(locked.resolve("link-to-file"), outside);
+            Files.createSymbolicLink(dir.resolve("link-to-folder"), outside.getParent());
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-x------"));
+
+            ScratchDirs.delete(dir);
+
+            assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS));
+            assertEquals("the user's file", Files.readString(outside));
+            assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(outside)));
+            assertTrue(Files.isDirectory(outside.getParent()));
+        } finally {
+            Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("rw-------"));
+            Files.deleteIfExists(outside);
+        }
     }
 
     @Test

@@ -9,13 +9,12 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
+import t2j.util.ScratchDirs;
 
 /**
  * Runs untrusted Python (a model's MBPP/HumanEval answer plus the tests) in a separate {@code python3} process,
@@ -397,11 +396,8 @@ public final class PythonSandbox {
     }
 
     private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                p.toFile().setWritable(true);
-                Files.deleteIfExists(p);
-            }
+        try {
+            ScratchDirs.delete(dir);
         } catch (IOException | UncheckedIOException e) {
             // a leftover temp dir is not worth failing a verdict over
         }
