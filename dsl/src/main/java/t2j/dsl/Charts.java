@@ -57,7 +57,7 @@ public final class Charts {
         new Color(0xBAB0AC)
     };
     private static final Color TEXT = new Color(0x333333), GRID = new Color(0xE6E6E6), FRAME = new Color(0xBBBBBB);
-    private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12),
+    static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12),
             TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 14);
 
     private Charts() {}
@@ -206,7 +206,8 @@ public final class Charts {
                     e.getKey(),
                     xs,
                     xs.stream().map(x -> finite(e.getValue().get(x))).toList());
-        turnLabelsThatCollide(c, xs);
+        ChartLayout.turnLabelsThatCollide(c, xs);
+        ChartLayout.roomAbove(c, false);
         return legend(c, List.copyOf(series.keySet()));
     }
 
@@ -305,7 +306,7 @@ public final class Charts {
                 if (cell.isPresent())
                     top = Math.max(top, Math.max(hi[k][r], cell.get().accuracy()));
             }
-        IntervalBars c = new IntervalBars(widthFor(t.columns()), HEIGHT, t.rows(), lo, hi);
+        IntervalBars c = new IntervalBars(ChartLayout.widthFor(t.columns()), HEIGHT, t.rows(), lo, hi);
         axes(c, t.title() == null || t.title().isBlank() ? "Accuracy" : t.title(), "task", "accuracy (95 % interval)");
         c.getStyler().setAvailableSpaceFill(0.8).setPlotGridVerticalLinesVisible(false);
         c.getStyler().setYAxisMin(0.0).setYAxisMax(axisTop(top)).setYAxisDecimalPattern("0.00");
@@ -394,7 +395,8 @@ public final class Charts {
         String[] parts = {"pass 1", "compose", "pass 2"};
         for (int p = 0; p < 3; p++)
             c.addSeries(parts[p], labels, Arrays.stream(ms[p]).boxed().toList());
-        turnLabelsThatCollide(c, labels);
+        ChartLayout.turnLabelsThatCollide(c, labels);
+        ChartLayout.roomAbove(c, true);
         return legend(c, List.of(parts));
     }
 
@@ -471,45 +473,9 @@ public final class Charts {
     }
 
     private static CategoryChart category(String title, String xLabel, String yLabel, List<String> series) {
-        CategoryChart c = axes(new CategoryChart(widthFor(series), HEIGHT), title, xLabel, yLabel);
+        CategoryChart c = axes(new CategoryChart(ChartLayout.widthFor(series), HEIGHT), title, xLabel, yLabel);
         c.getStyler().setAvailableSpaceFill(0.7).setPlotGridVerticalLinesVisible(false);
         return c;
-    }
-
-    /** Series names that fit in one legend row below the plot (about their width in pixels, with the colour boxes). */
-    static boolean legendFitsBelow(List<String> names) {
-        return legendRowWidth(names) <= WIDTH - 40;
-    }
-
-    private static int legendRowWidth(List<String> names) {
-        java.awt.image.BufferedImage img =
-                new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.awt.FontMetrics fm = img.getGraphics().getFontMetrics(FONT);
-        int w = 0;
-        for (String n : names) w += fm.stringWidth(n) + 20 + 24; // box, gaps
-        return w;
-    }
-
-    /** Category labels turn 45° when they would not fit side by side under the plot, so every group keeps its name. */
-    static void turnLabelsThatCollide(CategoryChart c, List<String> labels) {
-        if (labels.size() * (longestLabel(labels) + 12) > c.getWidth() - 100)
-            c.getStyler().setXAxisLabelRotation(45);
-    }
-
-    private static int longestLabel(List<String> names) {
-        java.awt.image.BufferedImage img =
-                new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.awt.FontMetrics fm = img.getGraphics().getFontMetrics(FONT);
-        return names.stream().mapToInt(fm::stringWidth).max().orElse(0);
-    }
-
-    /**
-     * The chart width for these series: {@link #WIDTH} while the legend fits in a row below the plot; otherwise wide
-     * enough for a legend column on the right beside a plot of the usual width, so no name is cut.
-     */
-    static int widthFor(List<String> series) {
-        if (series.isEmpty() || series.size() > MAX_LEGEND || legendFitsBelow(series)) return WIDTH;
-        return WIDTH + longestLabel(series) + 60;
     }
 
     private static XYSeries validationSeries(XYChart c, String name, List<Trainer.Validation> vs) {
@@ -535,32 +501,18 @@ public final class Charts {
 
     private static <C extends Chart<?, ?>> C legend(C c, int series) {
         c.getStyler().setLegendVisible(series <= MAX_LEGEND);
-        if (c instanceof XYChart xy) readableTicks(xy);
+        if (c instanceof XYChart xy) ChartLayout.readableTicks(xy);
         return c;
     }
 
-    /** Legend below the plot while the names fit in one row there, else a column on the right (see {@link #widthFor}). */
+    /** Legend below the plot while the names fit in one row there, else a column on the right (see {@link ChartLayout#widthFor}). */
     private static <C extends Chart<?, ?>> C legend(C c, List<String> series) {
         legend(c, series.size());
-        if (!legendFitsBelow(series))
+        if (!ChartLayout.legendFitsBelow(series))
             c.getStyler()
                     .setLegendPosition(Styler.LegendPosition.OutsideE)
                     .setLegendLayout(Styler.LegendLayout.Vertical);
         return c;
-    }
-
-    /**
-     * XChart labels every point of equally spaced x values (iterations, indices) until labels touch: 30 crowded
-     * labels. Ending the axis 0.1 % past the data breaks that test, so it picks round ticks; short series keep theirs.
-     */
-    private static void readableTicks(XYChart c) {
-        double[] xs = c.getSeriesCollection().stream()
-                .flatMapToDouble(s -> Arrays.stream(s.getXData()))
-                .distinct()
-                .toArray();
-        DoubleSummaryStatistics range = Arrays.stream(xs).summaryStatistics();
-        if (xs.length > 15 && range.getMax() > range.getMin())
-            c.getStyler().setXAxisMax(range.getMax() + (range.getMax() - range.getMin()) * 1e-3);
     }
 
     private static Color blend(Color a, Color b, double t) {

@@ -3,6 +3,7 @@ package t2j.dsl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -248,6 +249,26 @@ class ChartsTest {
                 45,
                 Charts.bars("b", "v", Map.of("s", longOnes)).getStyler().getXAxisLabelRotation(),
                 "four labels of 20-odd characters do not fit in 640 pixels");
+    }
+
+    @Test
+    void barsStartOnTheAxisAndEndBelowTheFrame() {
+        Map<String, Map<String, Double>> budget = new LinkedHashMap<>();
+        budget.put("llama", Map.of("float32", 32.0, "bf16", 16.0));
+        budget.put("mistral", Map.of("float32", 29.0));
+        CategoryChart bars = Charts.bars("budget", "GB", budget);
+        assertEquals(0.0, bars.getStyler().getYAxisMin(), EPS);
+        assertEquals(32 * (1 + ChartLayout.ROOM_ABOVE), bars.getStyler().getYAxisMax(), EPS, "room above the tallest");
+
+        CategoryChart signed = Charts.bars("change", "points", Map.of("s", Map.of("math", 3.0, "code", -1.0)));
+        assertNull(signed.getStyler().getYAxisMax(), "bars of both signs keep XChart's range");
+
+        // Stacked, the tallest bar is a sum: prompt's (1.2+2 + 0.1+0.2 + 2.5+4) s over 30 requests.
+        CategoryChart timing = Charts.timing(timings());
+        assertEquals(
+                1000 * 10.0 / 30 * (1 + ChartLayout.ROOM_ABOVE),
+                timing.getStyler().getYAxisMax(),
+                1e-9);
     }
 
     @Test
