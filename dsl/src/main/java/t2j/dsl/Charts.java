@@ -441,10 +441,12 @@ public final class Charts {
             ys.add(v);
         });
         CategoryChart c = category(title, "", "parameters (log scale)");
-        // Bars grow from the axis minimum, which XChart would put at 0: start a decade below the smallest count.
+        // Bars grow from the axis minimum, which XChart would put at 0: start a decade below the smallest count; and
+        // end the axis a factor of two (0.3 decade) above the largest, which would otherwise touch the frame.
         c.getStyler()
                 .setYAxisLogarithmic(true)
                 .setYAxisMin(Math.pow(10, Math.floor(Math.log10(Collections.min(ys))) - 1))
+                .setYAxisMax(2.0 * Collections.max(ys))
                 .setYAxisDecimalPattern("#,###");
         c.getStyler()
                 .setLabelsVisible(true)
@@ -453,6 +455,7 @@ public final class Charts {
                 .setLabelsFontColorAutomaticEnabled(false)
                 .setLegendVisible(false);
         c.addSeries("parameters", xs, ys);
+        ChartLayout.turnLabelsThatCollide(c, xs);
         return c;
     }
 

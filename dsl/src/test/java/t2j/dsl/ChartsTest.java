@@ -269,6 +269,10 @@ class ChartsTest {
                 1000 * 10.0 / 30 * (1 + ChartLayout.ROOM_ABOVE),
                 timing.getStyler().getYAxisMax(),
                 1e-9);
+
+        CategoryChart counts = Charts.parameterCounts("p", Map.of("svf", 2_304L, "full", 2_359_296L));
+        assertEquals(100.0, counts.getStyler().getYAxisMin(), EPS, "a decade below the smallest, on the log axis");
+        assertEquals(2 * 2_359_296.0, counts.getStyler().getYAxisMax(), EPS, "0.3 decade above the largest");
     }
 
     @Test
